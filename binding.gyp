@@ -1,0 +1,29 @@
+{
+  "variables": {
+    "ofl_werror%": "<!(node -p \"process.env.OFL_WERROR === '1' ? 1 : 0\")"
+  },
+  "targets": [
+    {
+      "target_name": "offload",
+      "sources": ["<!@(node scripts/sources.js sources)"],
+      "include_dirs": ["<!@(node scripts/sources.js includes)"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-fvisibility=hidden", "-O2"],
+      "cflags!": ["-fno-exceptions"],
+      "conditions": [
+        ["ofl_werror==1", { "cflags_c": ["-Werror"] }],
+        ["OS=='mac'", {
+          "xcode_settings": {
+            "GCC_C_LANGUAGE_STANDARD": "c11",
+            "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+            "WARNING_CFLAGS": ["-Wall", "-Wextra"],
+            "MACOSX_DEPLOYMENT_TARGET": "10.15"
+          }
+        }],
+        ["OS=='win'", {
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics"] } }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,29 @@
+'use strict';
+// The one loader line: node-gyp-build looks in prebuilds/ first, then
+// build/. On failure, one error that says what was tried and how to fix it.
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+
+function load() {
+  try {
+    return require('node-gyp-build')(root);
+  } catch (cause) {
+    const where = `${process.platform}-${process.arch}`;
+    const err = new Error(
+      `offload: could not load the native addon for ${where} ` +
+      `(Node ${process.version}, Node-API ${process.versions.napi}).\n` +
+      `Tried: ${path.join(root, 'prebuilds', where)} (prebuilt binaries), ` +
+      `${path.join(root, 'build', 'Release')} and ` +
+      `${path.join(root, 'build', 'Debug')} (local builds).\n` +
+      `Fix: reinstall without --ignore-scripts so it builds from source ` +
+      `(needs a C compiler, Python 3 and the codec libraries; see the ` +
+      `README's "Building from source"), or run \`npm run build\` in ` +
+      `${root}.\nCause: ${cause && cause.message}`);
+    err.code = 'ERR_OFFLOAD_LOAD_FAILED';
+    err.cause = cause;
+    throw err;
+  }
+}
+
+module.exports = load();

@@ -1,0 +1,15 @@
+'use strict';
+/**
+ * offload: CPU-heavy work on a native executor, so the event loop stays
+ * free. CommonJS entry; lib/index.mjs re-exports it for ESM.
+ */
+const executor = require('./executor');
+const { codes } = require('./errors');
+
+module.exports = {
+  configure: executor.configure,
+  stats: executor.stats,
+  errors: codes,
+  /** Internal helpers for tests; not part of the public API. */
+  _internal: { spin: executor.spin },
+};

@@ -1,0 +1,7 @@
+// ESM entry: one implementation, shared with CommonJS.
+import { createRequire } from 'node:module';
+
+const offload = createRequire(import.meta.url)('./index.js');
+
+export default offload;
+export const { configure, stats, errors } = offload;

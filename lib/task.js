@@ -1,0 +1,50 @@
+'use strict';
+// The shared async-task path: every promise API goes through run(), which
+// handles AbortSignal, timeouts and native status codes the same way.
+const binding = require('./binding');
+const { codes, fromStatus } = require('./errors');
+
+/**
+ * Runs a native job. `start(callback, timeoutMs)` submits it and returns
+ * its id, or a negative status if it could not be queued. Resolves with the native
+ * result; never throws.
+ */
+function run(start, { signal, timeout = 0 } = {}, ctx = {}) {
+  return new Promise((resolve, reject) => {
+    if (signal && signal.aborted) {
+      reject(codes.ABORT_ERR(signal.reason));
+      return;
+    }
+    let onAbort = null;
+    let timer = null;
+    const callback = (status, result, detail) => {
+      if (onAbort !== null) signal.removeEventListener('abort', onAbort);
+      if (timer !== null) clearTimeout(timer);
+      if (status === 0) resolve(result);
+      else reject(fromStatus(status, detail, { signal, timeout, ...ctx }));
+    };
+    let id;
+    try {
+      id = start(callback, timeout);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    if (id < 0) {
+      reject(fromStatus(id, undefined, { timeout, ...ctx }));
+      return;
+    }
+    if (signal) {
+      onAbort = () => binding.cancel(id, 0);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    if (timeout > 0) {
+      // Native code enforces the deadline while running; the timer also
+      // drops a task that is still queued when it expires.
+      timer = setTimeout(() => binding.cancel(id, 1), timeout);
+      timer.unref();
+    }
+  });
+}
+
+module.exports = { run };

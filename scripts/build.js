@@ -1,0 +1,51 @@
+'use strict';
+// Builds the addon with node-gyp. Offline first: when the running Node
+// ships its headers (<prefix>/include/node: official builds, and Debian's
+// libnode-dev), node-gyp uses them instead of downloading. Otherwise the
+// normal node-gyp path (download) runs, which needs internet.
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+function localNodeDir() {
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  const hdr = path.join(prefix, 'include', 'node');
+  if (fs.existsSync(path.join(hdr, 'node_api.h')) &&
+      fs.existsSync(path.join(hdr, 'common.gypi'))) return prefix;
+  return null;
+}
+
+function nodeGypCommand() {
+  // Inside npm scripts npm tells us where its bundled node-gyp lives.
+  const fromNpm = process.env.npm_config_node_gyp;
+  if (fromNpm && fs.existsSync(fromNpm)) return [process.execPath, fromNpm];
+  try {
+    return [process.execPath, require.resolve('node-gyp/bin/node-gyp.js')];
+  } catch {}
+  const npmDir = path.join(path.dirname(process.execPath), '..', 'lib',
+    'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  if (fs.existsSync(npmDir)) return [process.execPath, npmDir];
+  return [process.platform === 'win32' ? 'node-gyp.cmd' : 'node-gyp'];
+}
+
+function build(extra = []) {
+  const args = ['rebuild', ...extra];
+  const nodedir = process.env.npm_config_nodedir || localNodeDir();
+  if (nodedir) args.push(`--nodedir=${nodedir}`);
+  const [cmd, ...pre] = nodeGypCommand();
+  const r = spawnSync(cmd, [...pre, ...args], {
+    cwd: path.join(__dirname, '..'),
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+  if (r.status !== 0) {
+    console.error(`\noffload: the native build failed (node-gyp ${args.join(' ')}).`);
+    console.error('Install a C compiler and Python 3 (Debian/Ubuntu: ' +
+      'sudo apt-get install build-essential python3), and, for a Debian ' +
+      "'nodejs' package, its headers: sudo apt-get install libnode-dev.");
+    process.exit(r.status || 1);
+  }
+}
+
+module.exports = { build, localNodeDir };
+if (require.main === module) build(process.argv.slice(2));

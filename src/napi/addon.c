@@ -1,0 +1,12 @@
+/* Module entry: context-aware (safe in any number of worker_threads). */
+#include "napi_env.h"
+#include "napi_modules.h"
+
+NAPI_MODULE_INIT() {
+  if (ofl_env_init(env) != napi_ok) {
+    ofl_napi_throw(env, "ERR_OFFLOAD_INTERNAL", "offload: env init failed");
+    return NULL;
+  }
+  if (ofl_napi_init_executor(env, exports) != napi_ok) return NULL;
+  return exports;
+}

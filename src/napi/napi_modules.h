@@ -1,0 +1,9 @@
+/* One init function per binding file; addon.c calls each in turn. */
+#ifndef OFL_NAPI_MODULES_H
+#define OFL_NAPI_MODULES_H
+
+#include "napi_util.h"
+
+napi_status ofl_napi_init_executor(napi_env env, napi_value exports);
+
+#endif
