@@ -1,0 +1,88 @@
+// Type definitions for offload. Hand-written; checked by test/types.
+
+/// <reference types="node" />
+
+export type Priority = 'high' | 'normal' | 'low';
+
+/** Options every asynchronous offload API accepts. */
+export interface TaskOptions {
+  /** Aborts the task: a queued task is dropped, a running one stops at its next check. */
+  signal?: AbortSignal;
+  /** Executor lane; FIFO within a lane. Default 'normal'. */
+  priority?: Priority;
+  /** Milliseconds before the task rejects with ERR_OFFLOAD_TASK_TIMEOUT. */
+  timeout?: number;
+}
+
+export interface ConfigureOptions {
+  /** Executor threads (1..256). Default: OFFLOAD_THREADS, else the available parallelism. */
+  threads?: number;
+  /** Queue bound; beyond it submissions fail fast with ERR_OFFLOAD_QUEUE_FULL. Default 4096. */
+  maxQueue?: number;
+}
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface ExecutorStats {
+  threads: number;
+  maxQueue: number;
+  queued: number;
+  running: number;
+  completed: number;
+  rejected: number;
+  cancelled: number;
+  timedOut: number;
+  /** Queue wait, milliseconds. */
+  waitTime: Latency;
+  /** Run time, milliseconds. */
+  runTime: Latency;
+}
+
+/** Error codes offload attaches as `err.code`. */
+export type ErrorCode =
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_INVALID_ARG_VALUE'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_INVALID_STATE'
+  | 'ERR_BUFFER_TOO_LARGE'
+  | 'ERR_OFFLOAD_CORRUPT_DATA'
+  | 'ERR_OFFLOAD_QUEUE_FULL'
+  | 'ERR_OFFLOAD_CLOSED'
+  | 'ERR_OFFLOAD_TASK_TIMEOUT'
+  | 'ERR_OFFLOAD_WORKER_CRASHED'
+  | 'ERR_OFFLOAD_ALREADY_CONFIGURED'
+  | 'ERR_OFFLOAD_NO_MEMORY'
+  | 'ERR_OFFLOAD_INTERNAL'
+  | 'ERR_OFFLOAD_LOAD_FAILED'
+  | 'ABORT_ERR'
+  | 'CIRCUIT_OPEN'
+  | 'ETIMEDOUT'
+  | 'ESEMLOCKED';
+
+export interface OffloadError extends Error {
+  code: ErrorCode;
+}
+
+/**
+ * Sizes the process-wide executor. Allowed before first use; afterwards
+ * only with the values already in force, else throws
+ * ERR_OFFLOAD_ALREADY_CONFIGURED.
+ */
+export function configure(options: ConfigureOptions): void;
+
+/** Executor counters and wait/run-time percentiles. */
+export function stats(): ExecutorStats;
+
+/** Error factories, keyed by code. */
+export const errors: Readonly<Record<string, (...args: any[]) => OffloadError>>;
+
+declare const offload: {
+  configure: typeof configure;
+  stats: typeof stats;
+  errors: typeof errors;
+};
+export default offload;

@@ -1,0 +1,41 @@
+'use strict';
+// Smoke test for a built or prebuilt offload: loads it in the main thread
+// and in a worker_thread and exercises each capability. Exit 0 = pass.
+// Usage: node test/smoke.js [path-to-offload]
+const assert = require('node:assert');
+const path = require('node:path');
+const { Worker, isMainThread, workerData, parentPort } =
+  require('node:worker_threads');
+
+const target = isMainThread ? path.resolve(process.argv[2] || path.join(__dirname, '..'))
+  : workerData.target;
+
+async function exercise() {
+  const offload = require(target);
+  const ms = await offload._internal.spin(2);
+  assert.ok(ms >= 2);
+  const ac = new AbortController();
+  const p = offload._internal.spin(10000, { signal: ac.signal });
+  setTimeout(() => ac.abort(), 5);
+  await assert.rejects(p, { code: 'ABORT_ERR' });
+  assert.ok(offload.stats().threads >= 1);
+  return 'ok';
+}
+
+if (isMainThread) {
+  (async () => {
+    await exercise();
+    const inWorker = await new Promise((resolve, reject) => {
+      const w = new Worker(__filename, { workerData: { target } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    assert.strictEqual(inWorker, 'ok');
+    console.log(`smoke ok: Node ${process.version}, main thread and worker`);
+  })().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  exercise().then((r) => parentPort.postMessage(r));
+}
