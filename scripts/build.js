@@ -22,9 +22,23 @@ function nodeGypCommand() {
   try {
     return [process.execPath, require.resolve('node-gyp/bin/node-gyp.js')];
   } catch {}
-  const npmDir = path.join(path.dirname(process.execPath), '..', 'lib',
-    'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  if (fs.existsSync(npmDir)) return [process.execPath, npmDir];
+  // Run directly (not from npm): use the node-gyp bundled with the npm on
+  // PATH, or next to this Node.
+  const dirs = (process.env.PATH || '').split(path.delimiter);
+  dirs.push(path.dirname(process.execPath));
+  for (const dir of dirs) {
+    for (const name of ['npm', 'npm.cmd']) {
+      let npmBin;
+      try {
+        npmBin = fs.realpathSync(path.join(dir, name));
+      } catch {
+        continue;
+      }
+      const gyp = path.join(path.dirname(npmBin), '..', 'node_modules',
+        'node-gyp', 'bin', 'node-gyp.js');
+      if (fs.existsSync(gyp)) return [process.execPath, gyp];
+    }
+  }
   return [process.platform === 'win32' ? 'node-gyp.cmd' : 'node-gyp'];
 }
 
@@ -38,6 +52,7 @@ function build(extra = []) {
     stdio: 'inherit',
     shell: process.platform === 'win32',
   });
+  if (r.error) console.error(`offload: cannot run ${cmd}: ${r.error.message}`);
   if (r.status !== 0) {
     console.error(`\noffload: the native build failed (node-gyp ${args.join(' ')}).`);
     console.error('Install a C compiler and Python 3 (Debian/Ubuntu: ' +
