@@ -78,6 +78,25 @@ struct Fixture : ::testing::Test {
     j.task.lane = lane;
     j.id = id;
   }
+  // Occupies the (single) pool thread until gate.open.
+  void block(Job &blocker, Gate &gate) {
+    init(blocker, -1);
+    blocker.gate = &gate;
+    ASSERT_EQ(0, ofl_executor_submit(ex, &blocker.task));
+    gate.wait_entered(1);
+  }
+  // Queues n recording jobs with the given lanes (all normal if empty).
+  void queue_recorders(std::vector<Job> &jobs, std::vector<int> &order,
+                       std::mutex &mu, const std::vector<int> &lanes,
+                       std::vector<Job *> &ptrs) {
+    for (size_t i = 0; i < jobs.size(); i++) {
+      init(jobs[i], (int)i, lanes.empty() ? OFL_LANE_NORMAL : lanes[i]);
+      jobs[i].order = &order;
+      jobs[i].order_mu = &mu;
+      ASSERT_EQ(0, ofl_executor_submit(ex, &jobs[i].task));
+      ptrs.push_back(&jobs[i]);
+    }
+  }
   // Drains until every job in the list is done (or 10 s pass).
   void drain_until(std::vector<Job *> jobs) {
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -108,19 +127,10 @@ TEST_F(ExecutorQueue, executor_fifo_within_lane) {
   std::vector<int> order;
   std::mutex mu;
   Job blocker;
-  init(blocker, -1);
-  blocker.gate = &gate;
-  ASSERT_EQ(0, ofl_executor_submit(ex, &blocker.task));
-  gate.wait_entered(1);
+  block(blocker, gate);
   std::vector<Job> jobs(50);
   std::vector<Job *> ptrs{&blocker};
-  for (int i = 0; i < 50; i++) {
-    init(jobs[i], i);
-    jobs[i].order = &order;
-    jobs[i].order_mu = &mu;
-    ASSERT_EQ(0, ofl_executor_submit(ex, &jobs[i].task));
-    ptrs.push_back(&jobs[i]);
-  }
+  queue_recorders(jobs, order, mu, {}, ptrs);
   gate.open = true;
   drain_until(ptrs);
   ASSERT_EQ(50u, order.size());
@@ -133,22 +143,14 @@ TEST_F(ExecutorQueue, executor_priority_lanes) {
   std::vector<int> order;
   std::mutex mu;
   Job blocker;
-  init(blocker, -1);
-  blocker.gate = &gate;
-  ASSERT_EQ(0, ofl_executor_submit(ex, &blocker.task));
-  gate.wait_entered(1);
+  block(blocker, gate);
   // Submitted low, normal, high, low, high: runs high, high, normal, low, low.
-  int lanes[] = {OFL_LANE_LOW, OFL_LANE_NORMAL, OFL_LANE_HIGH, OFL_LANE_LOW,
-                 OFL_LANE_HIGH};
   std::vector<Job> jobs(5);
   std::vector<Job *> ptrs{&blocker};
-  for (int i = 0; i < 5; i++) {
-    init(jobs[i], i, lanes[i]);
-    jobs[i].order = &order;
-    jobs[i].order_mu = &mu;
-    ASSERT_EQ(0, ofl_executor_submit(ex, &jobs[i].task));
-    ptrs.push_back(&jobs[i]);
-  }
+  queue_recorders(jobs, order, mu,
+                  {OFL_LANE_LOW, OFL_LANE_NORMAL, OFL_LANE_HIGH, OFL_LANE_LOW,
+                   OFL_LANE_HIGH},
+                  ptrs);
   gate.open = true;
   drain_until(ptrs);
   EXPECT_EQ((std::vector<int>{2, 4, 1, 0, 3}), order);
@@ -158,11 +160,8 @@ TEST_F(ExecutorQueue, executor_cancel_queued_never_runs) {
   start(1);
   Gate gate;
   Job blocker, victim;
-  init(blocker, 0);
-  blocker.gate = &gate;
+  block(blocker, gate);
   init(victim, 1);
-  ASSERT_EQ(0, ofl_executor_submit(ex, &blocker.task));
-  gate.wait_entered(1);
   ASSERT_EQ(0, ofl_executor_submit(ex, &victim.task));
   ofl_executor_cancel(ex, &victim.task, OFL_ECANCELED);
   ofl_executor_cancel(ex, &victim.task, OFL_ECANCELED);  // idempotent
@@ -220,10 +219,7 @@ TEST_F(ExecutorQueue, executor_full_queue_fails_fast) {
   start(1, 4);
   Gate gate;
   Job blocker;
-  init(blocker, 0);
-  blocker.gate = &gate;
-  ASSERT_EQ(0, ofl_executor_submit(ex, &blocker.task));
-  gate.wait_entered(1);
+  block(blocker, gate);
   std::vector<Job> jobs(5);
   std::vector<Job *> ptrs{&blocker};
   for (int i = 0; i < 4; i++) {
