@@ -110,9 +110,9 @@ uint32_t ofl_codec_par_checksum(ofl_codec_id_t codec, const uint8_t *in,
 uint32_t ofl_codec_par_checksum_combine(ofl_codec_id_t codec, uint32_t a,
                                         uint32_t b, uint64_t len_b) {
   if (codec == OFL_CODEC_GZIP)
-    return (uint32_t)crc32_combine64(a, b, (z_off64_t)len_b);
+    return (uint32_t)crc32_combine(a, b, (z_off_t)len_b);
   if (codec == OFL_CODEC_DEFLATE)
-    return (uint32_t)adler32_combine64(a, b, (z_off64_t)len_b);
+    return (uint32_t)adler32_combine(a, b, (z_off_t)len_b);
   return 0;
 }
 
