@@ -136,7 +136,7 @@ static int drive(ofl_codec_stream_t *s, const uint8_t *src, size_t len,
       cap = ncap;
     }
     o.ptr = buf;
-    o.size = cap;
+    o.size = cap - pos > OFL__STEP ? pos + OFL__STEP : cap;
     o.pos = pos;
     r = ofl_codec_stream_process(s, &in, &o, d);
     pos = o.pos;
