@@ -1,0 +1,56 @@
+/* gzip / deflate / deflate-raw one-shot compression through libdeflate. */
+#include <libdeflate.h>
+#include <stdlib.h>
+
+#include "codec_internal.h"
+#include "ofl_checked.h"
+
+int ofl__deflate_bound(ofl_codec_id_t codec, size_t len, size_t *out) {
+  /* A superset of libdeflate's and zlib's worst cases: stored blocks with
+   * a 5-byte header per 4 KiB, plus wrapper and padding. */
+  size_t blocks = len / 4096 + 1, extra, n;
+  (void)codec;
+  if (!ofl_mul_size(blocks, 5, &extra)) return OFL_ERANGE;
+  if (!ofl_add_size(extra, 64, &extra)) return OFL_ERANGE;
+  if (!ofl_add_size(len, extra, &n)) return OFL_ERANGE;
+  *out = n;
+  return 0;
+}
+
+int ofl__deflate_oneshot(ofl_codec_id_t codec, int level, const uint8_t *src,
+                         size_t len, ofl_codec_output_t *out) {
+  struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+  size_t bound, n;
+  uint8_t *buf;
+  if (c == NULL) return OFL_ENOMEM;
+  if (codec == OFL_CODEC_GZIP)
+    bound = libdeflate_gzip_compress_bound(c, len);
+  else if (codec == OFL_CODEC_DEFLATE)
+    bound = libdeflate_zlib_compress_bound(c, len);
+  else
+    bound = libdeflate_deflate_compress_bound(c, len);
+  if (bound < len) { /* wrapped */
+    libdeflate_free_compressor(c);
+    return OFL_ERANGE;
+  }
+  buf = malloc(bound ? bound : 1);
+  if (buf == NULL) {
+    libdeflate_free_compressor(c);
+    return OFL_ENOMEM;
+  }
+  if (codec == OFL_CODEC_GZIP)
+    n = libdeflate_gzip_compress(c, src, len, buf, bound);
+  else if (codec == OFL_CODEC_DEFLATE)
+    n = libdeflate_zlib_compress(c, src, len, buf, bound);
+  else
+    n = libdeflate_deflate_compress(c, src, len, buf, bound);
+  libdeflate_free_compressor(c);
+  if (n == 0) { /* cannot happen with a bound-sized buffer */
+    free(buf);
+    return OFL_EINTERNAL;
+  }
+  out->ptr = buf;
+  out->len = n;
+  out->cap = bound ? bound : 1;
+  return 0;
+}
