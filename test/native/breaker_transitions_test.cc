@@ -247,7 +247,7 @@ TEST(BreakerTrace, ConsecutiveFailureThresholdResetBySuccess) {
   EXPECT_EQ(OFL_BREAKER_CLOSED, Call(b, 6, OFL_BREAKER_IGNORED));
   EXPECT_EQ(OFL_BREAKER_OPEN, Call(b, 7, OFL_BREAKER_FAILURE));
   ofl_breaker_snapshot(b, 7, &s);
-  EXPECT_EQ(4u, s.failures);
+  EXPECT_EQ(5u, s.failures);  // timeouts included
   EXPECT_EQ(1u, s.timeouts);
   EXPECT_EQ(1u, s.successes);
   EXPECT_EQ(7u, s.opened_at_ms);
