@@ -182,3 +182,25 @@ TEST(BreakerWindow, MatchesBruteForceReference) {
     ofl_breaker_free(b);
   }
 }
+
+// Callers' clocks may disagree slightly; an event a full window older than
+// what a bucket slot already holds is dropped, a newer one rotates it.
+TEST(BreakerWindow, OutOfOrderTimes) {
+  ofl_breaker_opts_t o;
+  ofl_breaker_opts_init(&o);
+  o.rolling_count_timeout_ms = 100;
+  o.rolling_count_buckets = 10;
+  ofl_breaker_t *b = nullptr;
+  ASSERT_EQ(0, ofl_breaker_create(&o, 0, &b));
+  ASSERT_EQ(0, ofl_breaker_record(b, OFL_BREAKER_EV_FALLBACK, 105));
+  ASSERT_EQ(0, ofl_breaker_record(b, OFL_BREAKER_EV_FALLBACK, 99));  // kept
+  ASSERT_EQ(0, ofl_breaker_record(b, OFL_BREAKER_EV_FALLBACK, 5));  // dropped
+  ofl_breaker_stats_t s;
+  ofl_breaker_snapshot(b, 105, &s);
+  EXPECT_EQ(2u, s.fallbacks);
+  ofl_breaker_snapshot(b, 190, &s);
+  EXPECT_EQ(1u, s.fallbacks);
+  ofl_breaker_snapshot(b, 5, &s);  // the dropped event is really gone
+  EXPECT_EQ(0u, s.fallbacks);
+  ofl_breaker_free(b);
+}

@@ -151,7 +151,8 @@ int ofl_breaker_opts_validate(const ofl_breaker_opts_t *opts);
 typedef struct ofl_breaker_s ofl_breaker_t;
 
 /* Create a closed breaker. opts NULL = defaults; opts is copied.
- * now_ms is the creation time (start of the first window).
+ * now_ms is the creation time; window buckets are absolute
+ * (now_ms / bucket length), so it does not shift them.
  * @return 0 and *out set; OFL_EINVAL/OFL_ERANGE (bad options, NULL out);
  *         OFL_ENOMEM. *out is untouched on error. */
 int ofl_breaker_create(const ofl_breaker_opts_t *opts, uint64_t now_ms,
@@ -232,7 +233,12 @@ int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms);
 int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
                         uint64_t now_ms, uint32_t latency_ms);
 
-/* Count a stat-only event (OFL_BREAKER_EV_*) at now_ms.
+/* Count a stat-only event (OFL_BREAKER_EV_*) at now_ms. A JS fast path
+ * that fails fast from the shared block without calling acquire should
+ * report EV_FIRE + EV_REJECT (batched is fine) to keep the stats whole.
+ * Any event recorded with a now_ms a full window older than the newest
+ * event in the same bucket slot is dropped (no later snapshot could
+ * include it anyway).
  * @return 0; OFL_EINVAL (NULL b, unknown event). */
 int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms);
 
