@@ -1,0 +1,690 @@
+#include "ofl_breaker.h"
+
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+/* JS maps the shared block as Int32Array/BigInt64Array and reads it with
+ * Atomics.load, which is only sound if these atomics are plain lock-free
+ * integers with the same representation as the non-atomic types. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "int32 atomics must be lock-free");
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "int64 atomics must be lock-free");
+_Static_assert(sizeof(_Atomic int32_t) == 4, "atomic int32 layout");
+_Static_assert(sizeof(_Atomic int64_t) == 8, "atomic int64 layout");
+
+/* Per-bucket counters: the stat counters, then the latency histogram. */
+enum {
+  OFL__C_FIRE,
+  OFL__C_SUCCESS,
+  OFL__C_FAILURE, /* FAILURE + TIMEOUT */
+  OFL__C_TIMEOUT,
+  OFL__C_IGNORED,
+  OFL__C_REJECT,
+  OFL__C_SEMLOCKED,
+  OFL__C_FALLBACK,
+  OFL__C_HIST, /* first of OFL__HIST_BINS latency bins */
+  OFL__HIST_BINS = 24,
+  OFL__NCTR = OFL__C_HIST + OFL__HIST_BINS
+};
+#define OFL__MAX_BUCKETS 1024u
+
+typedef struct {
+  _Atomic int32_t s32[OFL_BREAKER_SLOTS32];
+  _Atomic int64_t s64[(OFL_BREAKER_SHARED_BYTES - 4 * OFL_BREAKER_SLOTS32) / 8];
+} ofl__shared_t;
+_Static_assert(sizeof(ofl__shared_t) == OFL_BREAKER_SHARED_BYTES,
+               "shared block size");
+
+struct ofl_breaker_s {
+  ofl__shared_t sh; /* first: the block JS maps */
+  /* `lock` serialises every write of the state word and, with it, the
+   * episode fields opened_at/reset_at/probes/half_open_successes and the
+   * window reset on close. Invariants:
+   *  - the state word changes only under `lock`, with a release store made
+   *    after the episode fields it publishes; lock-free readers load it
+   *    with acquire and then read those fields;
+   *  - a transition is applied only if the word still equals the value
+   *    the deciding thread saw (so a decision made for an old episode is
+   *    dropped, never applied to a new one);
+   *  - nothing is called out of this file while holding it; the registry
+   *    lock is never taken while holding it (order: registry -> breaker,
+   *    and the registry never needs a breaker lock). */
+  uv_mutex_t lock;
+  ofl_breaker_opts_t opts;
+  uint64_t bucket_ms;
+  uint32_t nbuckets;
+  /* registry fields, guarded by the registry lock */
+  char *name;
+  size_t refs;
+  struct ofl_breaker_s *next;
+  /* rolling window: nbuckets * OFL__NCTR counters. Each counter is
+   * (tag << 32) | count, tag = lap of its bucket + 1 (0 = empty), so a
+   * counter rotates itself by CAS and needs no lock. */
+  _Atomic uint64_t win[];
+};
+
+#define S32(b, i) (&(b)->sh.s32[(i)])
+#define S64(b, i) (&(b)->sh.s64[(i)-8])
+#define WORD(b) S32(b, OFL_BREAKER_SLOT_STATE)
+
+/* ---- options ------------------------------------------------------------ */
+
+void ofl_breaker_opts_init(ofl_breaker_opts_t *o) {
+  if (o == NULL) return;
+  memset(o, 0, sizeof(*o));
+  o->error_threshold_percentage = 50;
+  o->rolling_count_timeout_ms = 10000;
+  o->rolling_count_buckets = 10;
+  o->volume_threshold = 0;
+  o->failure_threshold = 0;
+  o->reset_timeout_ms = 30000;
+  o->half_open_max_concurrent = 1;
+  o->success_threshold = 1;
+  o->capacity = 0;
+}
+
+int ofl_breaker_opts_validate(const ofl_breaker_opts_t *o) {
+  if (o == NULL) return OFL_EINVAL;
+  if (o->error_threshold_percentage > 100) return OFL_ERANGE;
+  if (o->rolling_count_timeout_ms == 0) return OFL_ERANGE;
+  if (o->rolling_count_buckets == 0 ||
+      o->rolling_count_buckets > OFL__MAX_BUCKETS)
+    return OFL_ERANGE;
+  if (o->rolling_count_timeout_ms % o->rolling_count_buckets != 0)
+    return OFL_EINVAL;
+  if (o->half_open_max_concurrent == 0 ||
+      o->half_open_max_concurrent > INT32_MAX)
+    return OFL_ERANGE;
+  if (o->success_threshold == 0) return OFL_ERANGE;
+  if (o->capacity > INT32_MAX) return OFL_ERANGE;
+  return 0;
+}
+
+static int ofl__opts_equal(const ofl_breaker_opts_t *a,
+                           const ofl_breaker_opts_t *b) {
+  return a->error_threshold_percentage == b->error_threshold_percentage &&
+         a->rolling_count_timeout_ms == b->rolling_count_timeout_ms &&
+         a->rolling_count_buckets == b->rolling_count_buckets &&
+         a->volume_threshold == b->volume_threshold &&
+         a->failure_threshold == b->failure_threshold &&
+         a->reset_timeout_ms == b->reset_timeout_ms &&
+         a->half_open_max_concurrent == b->half_open_max_concurrent &&
+         a->success_threshold == b->success_threshold &&
+         a->capacity == b->capacity;
+}
+
+/* ---- rolling window ----------------------------------------------------- */
+
+static uint32_t ofl__tag(uint64_t idx, uint32_t n) {
+  /* 1..UINT32_MAX; aliasing needs ~2^32 idle windows. */
+  return (uint32_t)((idx / n) % UINT32_MAX) + 1u;
+}
+
+static void ofl__win_add(ofl_breaker_t *b, uint64_t now_ms, unsigned ctr) {
+  const uint32_t n = b->nbuckets;
+  const uint64_t idx = now_ms / b->bucket_ms;
+  const uint32_t tag = ofl__tag(idx, n);
+  _Atomic uint64_t *c = &b->win[(size_t)(idx % n) * OFL__NCTR + ctr];
+  uint64_t v = atomic_load_explicit(c, memory_order_relaxed);
+  for (;;) {
+    const uint32_t vt = (uint32_t)(v >> 32);
+    uint64_t nv;
+    if (vt == tag) {
+      if ((uint32_t)v == UINT32_MAX) return; /* saturate */
+      nv = v + 1;
+    } else if (vt == 0 || (int32_t)(tag - vt) > 0) {
+      nv = ((uint64_t)tag << 32) | 1u; /* stale bucket: rotate it */
+    } else {
+      /* The slot already holds a later lap: this event is a full window
+       * older than an event already recorded, so no snapshot at or after
+       * that later time can include it. */
+      return;
+    }
+    if (atomic_compare_exchange_weak_explicit(c, &v, nv, memory_order_relaxed,
+                                              memory_order_relaxed))
+      return;
+  }
+}
+
+/* sums[c - c0] = count of counter c over the window ending at now_ms. */
+static void ofl__win_sum(const ofl_breaker_t *b, uint64_t now_ms, unsigned c0,
+                         unsigned c1, uint64_t *sums) {
+  const uint32_t n = b->nbuckets;
+  const uint64_t cur = now_ms / b->bucket_ms;
+  memset(sums, 0, sizeof(*sums) * (c1 - c0));
+  for (uint32_t back = 0; back < n && back <= cur; back++) {
+    const uint64_t idx = cur - back;
+    const uint32_t tag = ofl__tag(idx, n);
+    const _Atomic uint64_t *row = &b->win[(size_t)(idx % n) * OFL__NCTR];
+    for (unsigned c = c0; c < c1; c++) {
+      const uint64_t v = atomic_load_explicit(&row[c], memory_order_relaxed);
+      if ((uint32_t)(v >> 32) == tag) sums[c - c0] += (uint32_t)v;
+    }
+  }
+}
+
+static void ofl__win_clear(ofl_breaker_t *b) {
+  const size_t total = (size_t)b->nbuckets * OFL__NCTR;
+  for (size_t i = 0; i < total; i++)
+    atomic_store_explicit(&b->win[i], 0, memory_order_relaxed);
+}
+
+static unsigned ofl__lat_bin(uint32_t ms) {
+  unsigned k = 0;
+  while (ms != 0 && k < OFL__HIST_BINS - 1) {
+    ms >>= 1;
+    k++;
+  }
+  return k; /* bin k >= 1 holds [2^(k-1), 2^k - 1]; the last bin is open */
+}
+
+static uint32_t ofl__bin_edge(unsigned k) {
+  if (k == OFL__HIST_BINS - 1) return 1u << (OFL__HIST_BINS - 2);
+  return (uint32_t)((1u << k) - 1u);
+}
+
+static uint32_t ofl__percentile(const uint64_t *hist, uint64_t count,
+                                unsigned pct) {
+  if (count == 0) return 0;
+  uint64_t rank = (count * pct + 99) / 100;
+  if (rank == 0) rank = 1;
+  uint64_t acc = 0;
+  for (unsigned k = 0; k < OFL__HIST_BINS; k++) {
+    acc += hist[k];
+    if (acc >= rank) return ofl__bin_edge(k);
+  }
+  return ofl__bin_edge(OFL__HIST_BINS - 1);
+}
+
+/* ---- transitions (all with b->lock held) -------------------------------- */
+
+static uint64_t ofl__sat_add(uint64_t a, uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static void ofl__publish(ofl_breaker_t *b, int32_t old_word, int state) {
+  const uint32_t gen = (OFL_BREAKER_WORD_GEN(old_word) + 1u) &
+                       OFL_BREAKER_GEN_MASK;
+  atomic_store_explicit(WORD(b), (int32_t)((gen << 2) | (uint32_t)state),
+                        memory_order_release);
+}
+
+static void ofl__to_open(ofl_breaker_t *b, int32_t w, uint64_t opened_at) {
+  atomic_store_explicit(S64(b, OFL_BREAKER_SLOT64_OPENED_AT_MS),
+                        (int64_t)opened_at, memory_order_relaxed);
+  atomic_store_explicit(
+      S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS),
+      (int64_t)ofl__sat_add(opened_at, b->opts.reset_timeout_ms),
+      memory_order_relaxed);
+  atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_PROBES), 0,
+                        memory_order_relaxed);
+  atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_HALF_OPEN_SUCCESSES), 0,
+                        memory_order_relaxed);
+  ofl__publish(b, w, OFL_BREAKER_OPEN);
+}
+
+static void ofl__to_half_open(ofl_breaker_t *b, int32_t w) {
+  atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_PROBES), 0,
+                        memory_order_relaxed);
+  atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_HALF_OPEN_SUCCESSES), 0,
+                        memory_order_relaxed);
+  ofl__publish(b, w, OFL_BREAKER_HALF_OPEN);
+}
+
+static void ofl__to_closed(ofl_breaker_t *b, int32_t w) {
+  ofl__win_clear(b);
+  atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES), 0,
+                        memory_order_relaxed);
+  atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_PROBES), 0,
+                        memory_order_relaxed);
+  atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_HALF_OPEN_SUCCESSES), 0,
+                        memory_order_relaxed);
+  ofl__publish(b, w, OFL_BREAKER_CLOSED);
+}
+
+/* ---- context ------------------------------------------------------------ */
+
+int ofl_breaker_create(const ofl_breaker_opts_t *opts, uint64_t now_ms,
+                       ofl_breaker_t **out) {
+  ofl_breaker_opts_t o;
+  (void)now_ms; /* buckets are absolute (now_ms / bucket_ms) */
+  if (out == NULL) return OFL_EINVAL;
+  if (opts == NULL)
+    ofl_breaker_opts_init(&o);
+  else
+    o = *opts;
+  int rc = ofl_breaker_opts_validate(&o);
+  if (rc != 0) return rc;
+
+  const size_t nctr = (size_t)o.rolling_count_buckets * OFL__NCTR;
+  ofl_breaker_t *b =
+      calloc(1, sizeof(*b) + nctr * sizeof(_Atomic uint64_t));
+  if (b == NULL) return OFL_ENOMEM;
+  if (uv_mutex_init(&b->lock) != 0) {
+    free(b);
+    return OFL_ENOMEM;
+  }
+  b->opts = o;
+  b->nbuckets = o.rolling_count_buckets;
+  b->bucket_ms = o.rolling_count_timeout_ms / o.rolling_count_buckets;
+  for (size_t i = 0; i < OFL_BREAKER_SLOTS32; i++)
+    atomic_init(&b->sh.s32[i], 0);
+  for (size_t i = 0; i < sizeof(b->sh.s64) / sizeof(b->sh.s64[0]); i++)
+    atomic_init(&b->sh.s64[i], 0);
+  for (size_t i = 0; i < nctr; i++) atomic_init(&b->win[i], 0);
+  atomic_init(S32(b, OFL_BREAKER_SLOT_CAPACITY), (int32_t)o.capacity);
+  atomic_init(S32(b, OFL_BREAKER_SLOT_HALF_OPEN_MAX),
+              (int32_t)o.half_open_max_concurrent);
+  /* Make every initialised field visible to a thread that receives b
+   * through a relaxed channel. */
+  atomic_thread_fence(memory_order_release);
+  *out = b;
+  return 0;
+}
+
+static void ofl__destroy(ofl_breaker_t *b) {
+  uv_mutex_destroy(&b->lock);
+  free(b->name);
+  free(b);
+}
+
+/* ---- registry ----------------------------------------------------------- */
+
+/* Guards ofl__reg_head and every breaker's name/refs/next. */
+static uv_once_t ofl__reg_once = UV_ONCE_INIT;
+static uv_mutex_t ofl__reg_lock;
+static ofl_breaker_t *ofl__reg_head;
+
+static void ofl__reg_init(void) {
+  if (uv_mutex_init(&ofl__reg_lock) != 0) abort();
+}
+
+static char *ofl__strdup(const char *s) {
+  const size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d != NULL) memcpy(d, s, n);
+  return d;
+}
+
+void ofl_breaker_free(ofl_breaker_t *b) {
+  if (b == NULL) return;
+  if (b->name != NULL) {
+    ofl_breaker_registry_release(b);
+    return;
+  }
+  ofl__destroy(b);
+}
+
+int ofl_breaker_registry_acquire(const char *name,
+                                 const ofl_breaker_opts_t *opts,
+                                 uint64_t now_ms, ofl_breaker_t **out) {
+  ofl_breaker_opts_t o;
+  if (name == NULL || name[0] == '\0' || out == NULL) return OFL_EINVAL;
+  if (opts == NULL)
+    ofl_breaker_opts_init(&o);
+  else
+    o = *opts;
+  int rc = ofl_breaker_opts_validate(&o);
+  if (rc != 0) return rc;
+
+  uv_once(&ofl__reg_once, ofl__reg_init);
+  uv_mutex_lock(&ofl__reg_lock);
+  ofl_breaker_t *b = ofl__reg_head;
+  while (b != NULL && strcmp(b->name, name) != 0) b = b->next;
+  if (b != NULL) {
+    if (!ofl__opts_equal(&b->opts, &o)) {
+      rc = OFL_EINVAL;
+    } else {
+      b->refs++;
+      *out = b;
+    }
+    uv_mutex_unlock(&ofl__reg_lock);
+    return rc;
+  }
+  char *copy = ofl__strdup(name);
+  if (copy == NULL) {
+    uv_mutex_unlock(&ofl__reg_lock);
+    return OFL_ENOMEM;
+  }
+  rc = ofl_breaker_create(&o, now_ms, &b);
+  if (rc != 0) {
+    free(copy);
+    uv_mutex_unlock(&ofl__reg_lock);
+    return rc;
+  }
+  b->name = copy;
+  b->refs = 1;
+  b->next = ofl__reg_head;
+  ofl__reg_head = b;
+  *out = b;
+  uv_mutex_unlock(&ofl__reg_lock);
+  return 0;
+}
+
+void ofl_breaker_registry_release(ofl_breaker_t *b) {
+  if (b == NULL) return;
+  uv_once(&ofl__reg_once, ofl__reg_init);
+  uv_mutex_lock(&ofl__reg_lock);
+  if (--b->refs > 0) {
+    uv_mutex_unlock(&ofl__reg_lock);
+    return;
+  }
+  ofl_breaker_t **pp = &ofl__reg_head;
+  while (*pp != NULL && *pp != b) pp = &(*pp)->next;
+  if (*pp == b) *pp = b->next;
+  uv_mutex_unlock(&ofl__reg_lock);
+  ofl__destroy(b);
+}
+
+void ofl_breaker_registry_names_free(char **names, size_t count) {
+  if (names == NULL) return;
+  for (size_t i = 0; i < count; i++) free(names[i]);
+  free(names);
+}
+
+int ofl_breaker_registry_names(char ***names, size_t *count) {
+  if (names == NULL || count == NULL) return OFL_EINVAL;
+  *names = NULL;
+  *count = 0;
+  uv_once(&ofl__reg_once, ofl__reg_init);
+  uv_mutex_lock(&ofl__reg_lock);
+  size_t n = 0;
+  for (ofl_breaker_t *b = ofl__reg_head; b != NULL; b = b->next) n++;
+  if (n == 0) {
+    uv_mutex_unlock(&ofl__reg_lock);
+    return 0;
+  }
+  char **v = calloc(n, sizeof(*v));
+  if (v == NULL) {
+    uv_mutex_unlock(&ofl__reg_lock);
+    return OFL_ENOMEM;
+  }
+  size_t i = 0;
+  for (ofl_breaker_t *b = ofl__reg_head; b != NULL; b = b->next, i++) {
+    v[i] = ofl__strdup(b->name);
+    if (v[i] == NULL) {
+      uv_mutex_unlock(&ofl__reg_lock);
+      ofl_breaker_registry_names_free(v, i);
+      return OFL_ENOMEM;
+    }
+  }
+  uv_mutex_unlock(&ofl__reg_lock);
+  *names = v;
+  *count = n;
+  return 0;
+}
+
+const char *ofl_breaker_name(const ofl_breaker_t *b) {
+  return b == NULL ? NULL : b->name;
+}
+
+/* ---- calls -------------------------------------------------------------- */
+
+/* Take a capacity slot; exact (CAS, never over-counts transiently). */
+static int ofl__cap_take(ofl_breaker_t *b) {
+  _Atomic int32_t *f = S32(b, OFL_BREAKER_SLOT_IN_FLIGHT);
+  const int32_t cap = (int32_t)b->opts.capacity;
+  if (cap == 0) {
+    atomic_fetch_add_explicit(f, 1, memory_order_relaxed);
+    return 1;
+  }
+  int32_t cur = atomic_load_explicit(f, memory_order_relaxed);
+  do {
+    if (cur >= cap) return 0;
+  } while (!atomic_compare_exchange_weak_explicit(
+      f, &cur, cur + 1, memory_order_relaxed, memory_order_relaxed));
+  return 1;
+}
+
+int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms) {
+  if (b == NULL) return OFL_EINVAL;
+  ofl__win_add(b, now_ms, OFL__C_FIRE);
+  for (;;) {
+    int32_t w = atomic_load_explicit(WORD(b), memory_order_acquire);
+    const int st = OFL_BREAKER_WORD_STATE(w);
+    if (st == OFL_BREAKER_CLOSED) {
+      if (!ofl__cap_take(b)) {
+        ofl__win_add(b, now_ms, OFL__C_SEMLOCKED);
+        return OFL_ESEMLOCKED;
+      }
+      return w;
+    }
+    if (st == OFL_BREAKER_OPEN &&
+        now_ms < (uint64_t)atomic_load_explicit(
+                     S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS),
+                     memory_order_relaxed)) {
+      ofl__win_add(b, now_ms, OFL__C_REJECT);
+      return OFL_ECIRCUITOPEN;
+    }
+    uv_mutex_lock(&b->lock);
+    if (atomic_load_explicit(WORD(b), memory_order_relaxed) != w) {
+      uv_mutex_unlock(&b->lock);
+      continue; /* someone else transitioned; decide again */
+    }
+    if (st == OFL_BREAKER_OPEN) {
+      ofl__to_half_open(b, w);
+      w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+    }
+    _Atomic int32_t *probes = S32(b, OFL_BREAKER_SLOT_PROBES);
+    const int32_t p = atomic_load_explicit(probes, memory_order_relaxed);
+    int rc;
+    if (p >= (int32_t)b->opts.half_open_max_concurrent) {
+      rc = OFL_ECIRCUITOPEN;
+    } else if (!ofl__cap_take(b)) {
+      rc = OFL_ESEMLOCKED;
+    } else {
+      atomic_store_explicit(probes, p + 1, memory_order_relaxed);
+      rc = w;
+    }
+    uv_mutex_unlock(&b->lock);
+    if (rc == OFL_ECIRCUITOPEN)
+      ofl__win_add(b, now_ms, OFL__C_REJECT);
+    else if (rc == OFL_ESEMLOCKED)
+      ofl__win_add(b, now_ms, OFL__C_SEMLOCKED);
+    return rc;
+  }
+}
+
+static int ofl__should_trip(const ofl_breaker_t *b, uint32_t consecutive,
+                            uint64_t now_ms) {
+  if (b->opts.failure_threshold != 0 &&
+      consecutive >= b->opts.failure_threshold)
+    return 1;
+  uint64_t s[2]; /* successes, failures */
+  ofl__win_sum(b, now_ms, OFL__C_SUCCESS, OFL__C_FAILURE + 1, s);
+  const uint64_t calls = s[0] + s[1];
+  if (calls == 0 || calls < b->opts.volume_threshold) return 0;
+  return s[1] * 100 >= (uint64_t)b->opts.error_threshold_percentage * calls;
+}
+
+int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
+                        uint64_t now_ms, uint32_t latency_ms) {
+  if (b == NULL || permit < 0) return OFL_EINVAL;
+  const int kind = OFL_BREAKER_PERMIT_KIND(permit);
+  if (kind != OFL_BREAKER_PERMIT_CLOSED && kind != OFL_BREAKER_PERMIT_PROBE)
+    return OFL_EINVAL;
+  if (outcome < OFL_BREAKER_SUCCESS || outcome > OFL_BREAKER_IGNORED)
+    return OFL_EINVAL;
+
+  atomic_fetch_sub_explicit(S32(b, OFL_BREAKER_SLOT_IN_FLIGHT), 1,
+                            memory_order_relaxed);
+  const int failed =
+      outcome == OFL_BREAKER_FAILURE || outcome == OFL_BREAKER_TIMEOUT;
+  switch (outcome) {
+    case OFL_BREAKER_SUCCESS:
+      ofl__win_add(b, now_ms, OFL__C_SUCCESS);
+      break;
+    case OFL_BREAKER_TIMEOUT:
+    case OFL_BREAKER_FAILURE:
+      if (outcome == OFL_BREAKER_TIMEOUT)
+        ofl__win_add(b, now_ms, OFL__C_TIMEOUT);
+      ofl__win_add(b, now_ms, OFL__C_FAILURE); /* timeouts are failures */
+      atomic_store_explicit(S64(b, OFL_BREAKER_SLOT64_LAST_FAILURE_MS),
+                            (int64_t)now_ms, memory_order_relaxed);
+      break;
+    default:
+      ofl__win_add(b, now_ms, OFL__C_IGNORED);
+      break;
+  }
+  if (outcome != OFL_BREAKER_IGNORED)
+    ofl__win_add(b, now_ms, OFL__C_HIST + ofl__lat_bin(latency_ms));
+
+  if (kind == OFL_BREAKER_PERMIT_PROBE) {
+    uv_mutex_lock(&b->lock);
+    const int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+    if (w == permit) { /* a probe of the current half-open episode */
+      _Atomic int32_t *probes = S32(b, OFL_BREAKER_SLOT_PROBES);
+      _Atomic int32_t *ok = S32(b, OFL_BREAKER_SLOT_HALF_OPEN_SUCCESSES);
+      atomic_store_explicit(
+          probes, atomic_load_explicit(probes, memory_order_relaxed) - 1,
+          memory_order_relaxed);
+      if (failed) {
+        ofl__to_open(b, w, now_ms);
+      } else {
+        const int32_t n = atomic_load_explicit(ok, memory_order_relaxed) + 1;
+        atomic_store_explicit(ok, n, memory_order_relaxed);
+        if ((uint32_t)n >= b->opts.success_threshold) ofl__to_closed(b, w);
+      }
+    }
+    uv_mutex_unlock(&b->lock);
+  } else if (outcome != OFL_BREAKER_IGNORED &&
+             atomic_load_explicit(WORD(b), memory_order_acquire) == permit) {
+    _Atomic int32_t *cf = S32(b, OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES);
+    if (!failed) {
+      atomic_store_explicit(cf, 0, memory_order_relaxed);
+    } else {
+      const uint32_t n =
+          (uint32_t)atomic_fetch_add_explicit(cf, 1, memory_order_relaxed) + 1;
+      if (ofl__should_trip(b, n, now_ms)) {
+        uv_mutex_lock(&b->lock);
+        /* Only the closed episode this permit belongs to may trip: a late
+         * failure never re-opens or restarts the timer (opossum#385). */
+        if (atomic_load_explicit(WORD(b), memory_order_relaxed) == permit)
+          ofl__to_open(b, permit, now_ms);
+        uv_mutex_unlock(&b->lock);
+      }
+    }
+  }
+  return OFL_BREAKER_WORD_STATE(
+      atomic_load_explicit(WORD(b), memory_order_acquire));
+}
+
+int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms) {
+  if (b == NULL) return OFL_EINVAL;
+  switch (event) {
+    case OFL_BREAKER_EV_FIRE:
+      ofl__win_add(b, now_ms, OFL__C_FIRE);
+      return 0;
+    case OFL_BREAKER_EV_REJECT:
+      ofl__win_add(b, now_ms, OFL__C_REJECT);
+      return 0;
+    case OFL_BREAKER_EV_FALLBACK:
+      ofl__win_add(b, now_ms, OFL__C_FALLBACK);
+      return 0;
+    default:
+      return OFL_EINVAL;
+  }
+}
+
+/* ---- control ------------------------------------------------------------ */
+
+void ofl_breaker_force_open(ofl_breaker_t *b, uint64_t now_ms) {
+  if (b == NULL) return;
+  uv_mutex_lock(&b->lock);
+  const int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+  if (OFL_BREAKER_WORD_STATE(w) != OFL_BREAKER_OPEN) ofl__to_open(b, w, now_ms);
+  uv_mutex_unlock(&b->lock);
+}
+
+void ofl_breaker_force_close(ofl_breaker_t *b, uint64_t now_ms) {
+  (void)now_ms;
+  if (b == NULL) return;
+  uv_mutex_lock(&b->lock);
+  const int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+  if (OFL_BREAKER_WORD_STATE(w) != OFL_BREAKER_CLOSED) ofl__to_closed(b, w);
+  uv_mutex_unlock(&b->lock);
+}
+
+int ofl_breaker_restore(ofl_breaker_t *b, int state, uint64_t opened_at_ms,
+                        uint64_t now_ms) {
+  if (b == NULL) return OFL_EINVAL;
+  if (state != OFL_BREAKER_CLOSED && state != OFL_BREAKER_OPEN &&
+      state != OFL_BREAKER_HALF_OPEN)
+    return OFL_EINVAL;
+  if (state == OFL_BREAKER_OPEN && opened_at_ms > now_ms) return OFL_ERANGE;
+  uv_mutex_lock(&b->lock);
+  const int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+  if (state == OFL_BREAKER_OPEN)
+    ofl__to_open(b, w, opened_at_ms);
+  else if (state == OFL_BREAKER_HALF_OPEN)
+    ofl__to_half_open(b, w);
+  else
+    ofl__to_closed(b, w);
+  uv_mutex_unlock(&b->lock);
+  return 0;
+}
+
+/* ---- observing ---------------------------------------------------------- */
+
+int ofl_breaker_state(const ofl_breaker_t *b, uint64_t now_ms) {
+  if (b == NULL) return OFL_EINVAL;
+  const int st = OFL_BREAKER_WORD_STATE(
+      atomic_load_explicit(WORD(b), memory_order_acquire));
+  if (st == OFL_BREAKER_OPEN &&
+      now_ms >= (uint64_t)atomic_load_explicit(
+                    S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS),
+                    memory_order_relaxed))
+    return OFL_BREAKER_HALF_OPEN;
+  return st;
+}
+
+void ofl_breaker_snapshot(const ofl_breaker_t *b, uint64_t now_ms,
+                          ofl_breaker_stats_t *out) {
+  if (b == NULL || out == NULL) return;
+  memset(out, 0, sizeof(*out));
+  uint64_t c[OFL__NCTR];
+  ofl__win_sum(b, now_ms, 0, OFL__NCTR, c);
+  out->fires = c[OFL__C_FIRE];
+  out->successes = c[OFL__C_SUCCESS];
+  out->failures = c[OFL__C_FAILURE];
+  out->timeouts = c[OFL__C_TIMEOUT];
+  out->ignored = c[OFL__C_IGNORED];
+  out->rejects = c[OFL__C_REJECT];
+  out->semlocked = c[OFL__C_SEMLOCKED];
+  out->fallbacks = c[OFL__C_FALLBACK];
+  for (unsigned k = 0; k < OFL__HIST_BINS; k++)
+    out->latency_count += c[OFL__C_HIST + k];
+  out->latency_p50_ms = ofl__percentile(&c[OFL__C_HIST], out->latency_count, 50);
+  out->latency_p99_ms = ofl__percentile(&c[OFL__C_HIST], out->latency_count, 99);
+
+  const int32_t w = atomic_load_explicit(WORD(b), memory_order_acquire);
+  out->state = ofl_breaker_state(b, now_ms);
+  out->generation = OFL_BREAKER_WORD_GEN(w);
+  out->consecutive_failures = (uint32_t)atomic_load_explicit(
+      S32(b, OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES), memory_order_relaxed);
+  out->half_open_successes = (uint32_t)atomic_load_explicit(
+      S32(b, OFL_BREAKER_SLOT_HALF_OPEN_SUCCESSES), memory_order_relaxed);
+  out->in_flight = atomic_load_explicit(S32(b, OFL_BREAKER_SLOT_IN_FLIGHT),
+                                        memory_order_relaxed);
+  out->probes_in_flight = atomic_load_explicit(S32(b, OFL_BREAKER_SLOT_PROBES),
+                                               memory_order_relaxed);
+  out->last_failure_time_ms = (uint64_t)atomic_load_explicit(
+      S64(b, OFL_BREAKER_SLOT64_LAST_FAILURE_MS), memory_order_relaxed);
+  out->opened_at_ms = (uint64_t)atomic_load_explicit(
+      S64(b, OFL_BREAKER_SLOT64_OPENED_AT_MS), memory_order_relaxed);
+  out->reset_at_ms = (uint64_t)atomic_load_explicit(
+      S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS), memory_order_relaxed);
+}
+
+void *ofl_breaker_shared_block(ofl_breaker_t *b, size_t *len) {
+  if (len != NULL) *len = b == NULL ? 0 : OFL_BREAKER_SHARED_BYTES;
+  return b == NULL ? NULL : (void *)&b->sh;
+}
+
+void ofl_breaker_get_opts(const ofl_breaker_t *b, ofl_breaker_opts_t *out) {
+  if (b == NULL || out == NULL) return;
+  *out = b->opts;
+}
