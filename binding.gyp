@@ -6,7 +6,8 @@
     {
       "target_name": "offload",
       "sources": ["<!@(node scripts/sources.js sources)"],
-      "include_dirs": ["<!@(node scripts/sources.js includes)"],
+      "include_dirs": ["<!@(node scripts/sources.js includes)", "<!@(node scripts/libs.js cflags)"],
+      "libraries": ["<!@(node scripts/libs.js libs)"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-fvisibility=hidden", "-O2"],
       "cflags!": ["-fno-exceptions"],

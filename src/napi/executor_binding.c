@@ -100,7 +100,7 @@ static napi_status spin_result(napi_env env, ofl_job_t *job, napi_value *out) {
   return napi_create_double(env, ((spin_job_t *)job)->elapsed, out);
 }
 
-static const ofl_job_vtable_t spin_vt = {spin_work, spin_result, NULL,
+static const ofl_job_vtable_t spin_vt = {spin_work, spin_result, NULL, NULL,
                                          "spin"};
 
 /* spin(ms, lane, deadlineMs, callback) → id | negative OFL_E* */

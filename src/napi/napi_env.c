@@ -84,7 +84,9 @@ static void done_trampoline(ofl_task_t *task, int status) {
   ofl_job_t *job = (ofl_job_t *)task;
   ofl_env_t *e = job->env;
   unlink_pending(e, job);
-  if (!e->closing) deliver(e, job, status);
+  int send = !e->closing;
+  if (send && job->vt->settle != NULL) send = job->vt->settle(e->env, job, &status);
+  if (send) deliver(e, job, status);
   job_free(e->env, job);
 }
 
@@ -235,12 +237,9 @@ int64_t ofl_job_submit(napi_env env, ofl_job_t *job, napi_value callback,
 }
 
 void ofl_env_cancel(ofl_env_t *e, uint32_t id, int reason) {
-  for (ofl_job_t *j = e->pending_head; j != NULL; j = j->next) {
-    if (j->id == id) {
+  for (ofl_job_t *j = e->pending_head; j != NULL; j = j->next)
+    if (j->id == id || j->group == id)
       ofl_executor_cancel(e->ex, &j->task, reason);
-      return;
-    }
-  }
 }
 
 static void env_finalize(napi_env env, void *data, void *hint) {

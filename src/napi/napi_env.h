@@ -23,6 +23,10 @@ typedef struct {
   /* Any thread that owns the job last (JS thread, or teardown): release
    * native resources. napi refs are released by the machinery. */
   void (*destroy)(ofl_job_t *job);
+  /* Optional, JS thread, before delivery: for jobs split into a group of
+   * pieces. May change *status; @return 1 to call the JS callback now, 0
+   * to skip it (another piece of the group will deliver). */
+  int (*settle)(napi_env env, ofl_job_t *job, int *status);
   const char *name;
 } ofl_job_vtable_t;
 
@@ -36,6 +40,7 @@ struct ofl_job_s {
   napi_ref pins[OFL_JOB_MAX_REFS]; /* inputs kept alive until completion */
   int npins;
   uint32_t id;
+  uint32_t group; /* set before submit: ofl_env_cancel(group) reaches it */
   ofl_job_t *prev, *next; /* env's pending list */
   char detail[160];       /* optional error detail from work() */
 };
@@ -73,7 +78,8 @@ napi_status ofl_job_pin(napi_env env, ofl_job_t *job, napi_value v);
 int64_t ofl_job_submit(napi_env env, ofl_job_t *job, napi_value callback,
                        int lane, double deadline_ms);
 
-/* Cancels the pending job with this id (no-op when unknown/finished). */
+/* Cancels the pending job with this id, and every job whose group is this
+ * id (no-op when unknown/finished). */
 void ofl_env_cancel(ofl_env_t *e, uint32_t id, int reason);
 
 /* Frees a job that was never submitted (releases pins). */

@@ -1,6 +1,10 @@
 /* pigz-style parallel gzip/deflate: independent raw-deflate blocks primed
  * with the previous 32 KiB, joined by sync flushes into one stream, with
  * checksums combined by zlib. */
+/* The 64-bit combine functions: exported by system zlib and by Node's
+ * bundled copy alike (whose header hides the plain names when
+ * _FILE_OFFSET_BITS=64), and correct for block lengths over 2 GiB. */
+#define _LARGEFILE64_SOURCE 1
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,9 +114,9 @@ uint32_t ofl_codec_par_checksum(ofl_codec_id_t codec, const uint8_t *in,
 uint32_t ofl_codec_par_checksum_combine(ofl_codec_id_t codec, uint32_t a,
                                         uint32_t b, uint64_t len_b) {
   if (codec == OFL_CODEC_GZIP)
-    return (uint32_t)crc32_combine(a, b, (z_off_t)len_b);
+    return (uint32_t)crc32_combine64(a, b, (z_off64_t)len_b);
   if (codec == OFL_CODEC_DEFLATE)
-    return (uint32_t)adler32_combine(a, b, (z_off_t)len_b);
+    return (uint32_t)adler32_combine64(a, b, (z_off64_t)len_b);
   return 0;
 }
 
