@@ -8,27 +8,27 @@
 
 #define TGT __attribute__((target("avx2")))
 
-TGT static inline __m256i add(__m256i a, __m256i b) {
+TGT OFL__INLINE __m256i add(__m256i a, __m256i b) {
   return _mm256_add_epi32(a, b);
 }
-TGT static inline __m256i rot16(__m256i x) {
+TGT OFL__INLINE __m256i rot16(__m256i x) {
   return _mm256_shuffle_epi8(
       x, _mm256_set_epi8(13, 12, 15, 14, 9, 8, 11, 10, 5, 4, 7, 6, 1, 0, 3, 2,
                          13, 12, 15, 14, 9, 8, 11, 10, 5, 4, 7, 6, 1, 0, 3, 2));
 }
-TGT static inline __m256i rot8(__m256i x) {
+TGT OFL__INLINE __m256i rot8(__m256i x) {
   return _mm256_shuffle_epi8(
       x, _mm256_set_epi8(12, 15, 14, 13, 8, 11, 10, 9, 4, 7, 6, 5, 0, 3, 2, 1,
                          12, 15, 14, 13, 8, 11, 10, 9, 4, 7, 6, 5, 0, 3, 2, 1));
 }
-TGT static inline __m256i rot12(__m256i x) {
+TGT OFL__INLINE __m256i rot12(__m256i x) {
   return _mm256_or_si256(_mm256_srli_epi32(x, 12), _mm256_slli_epi32(x, 20));
 }
-TGT static inline __m256i rot7(__m256i x) {
+TGT OFL__INLINE __m256i rot7(__m256i x) {
   return _mm256_or_si256(_mm256_srli_epi32(x, 7), _mm256_slli_epi32(x, 25));
 }
 
-TGT static inline void g(__m256i *v, int a, int b, int c, int d, __m256i x,
+TGT OFL__INLINE void g(__m256i *v, int a, int b, int c, int d, __m256i x,
                          __m256i y) {
   v[a] = add(add(v[a], v[b]), x);
   v[d] = rot16(_mm256_xor_si256(v[d], v[a]));
@@ -41,7 +41,7 @@ TGT static inline void g(__m256i *v, int a, int b, int c, int d, __m256i x,
 }
 
 /* In place 8x8 transpose of 32-bit words: r[i] word j -> r[j] word i. */
-TGT static inline void transpose8(__m256i r[8]) {
+TGT OFL__INLINE void transpose8(__m256i r[8]) {
   __m256i t[8], u[8];
   for (int i = 0; i < 4; i++) {
     t[2 * i] = _mm256_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
@@ -93,17 +93,7 @@ TGT static void hash8(const uint8_t *const *in, size_t blocks,
     v[13] = chi;
     v[14] = _mm256_set1_epi32(OFL__B3_BLOCK);
     v[15] = _mm256_set1_epi32(f);
-    for (int r = 0; r < 7; r++) {
-      const uint8_t *s = ofl__b3_schedule[r];
-      g(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-      g(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-      g(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-      g(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-      g(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-      g(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-      g(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-      g(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
+    OFL__B3_ROUNDS(g, __m256i, v, m);
     for (int i = 0; i < 8; i++) h[i] = _mm256_xor_si256(v[i], v[i + 8]);
   }
   transpose8(h);

@@ -5,12 +5,12 @@
 #ifdef OFL__ARM64
 #include <arm_neon.h>
 
-static inline uint32x4_t rot16(uint32x4_t x) {
+OFL__INLINE uint32x4_t rot16(uint32x4_t x) {
   return vreinterpretq_u32_u16(vrev32q_u16(vreinterpretq_u16_u32(x)));
 }
 #define ROTR(x, n) vsriq_n_u32(vshlq_n_u32((x), 32 - (n)), (x), (n))
 
-static inline void g(uint32x4_t *v, int a, int b, int c, int d, uint32x4_t x,
+OFL__INLINE void g(uint32x4_t *v, int a, int b, int c, int d, uint32x4_t x,
                      uint32x4_t y) {
   v[a] = vaddq_u32(vaddq_u32(v[a], v[b]), x);
   v[d] = rot16(veorq_u32(v[d], v[a]));
@@ -23,7 +23,7 @@ static inline void g(uint32x4_t *v, int a, int b, int c, int d, uint32x4_t x,
 }
 
 /* In place: r[i] word j  ->  r[j] word i. */
-static inline void transpose4(uint32x4_t r[4]) {
+OFL__INLINE void transpose4(uint32x4_t r[4]) {
   uint32x4x2_t a = vtrnq_u32(r[0], r[1]);
   uint32x4x2_t b = vtrnq_u32(r[2], r[3]);
   r[0] = vcombine_u32(vget_low_u32(a.val[0]), vget_low_u32(b.val[0]));
@@ -64,17 +64,7 @@ static void hash4(const uint8_t *const *in, size_t blocks,
     v[13] = chi;
     v[14] = vdupq_n_u32(OFL__B3_BLOCK);
     v[15] = vdupq_n_u32(f);
-    for (int r = 0; r < 7; r++) {
-      const uint8_t *s = ofl__b3_schedule[r];
-      g(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-      g(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-      g(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-      g(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-      g(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-      g(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-      g(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-      g(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
+    OFL__B3_ROUNDS(g, uint32x4_t, v, m);
     for (int i = 0; i < 8; i++) h[i] = veorq_u32(v[i], v[i + 8]);
   }
   transpose4(h);

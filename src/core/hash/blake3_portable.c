@@ -6,21 +6,11 @@ const uint32_t ofl__b3_iv[8] = {0x6A09E667, 0xBB67AE85, 0x3C6EF372,
                                 0xA54FF53A, 0x510E527F, 0x9B05688C,
                                 0x1F83D9AB, 0x5BE0CD19};
 
-const uint8_t ofl__b3_schedule[7][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8},
-    {3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1},
-    {10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6},
-    {12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4},
-    {9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7},
-    {11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13},
-};
-
-static inline uint32_t rotr32(uint32_t x, int n) {
+OFL__INLINE uint32_t rotr32(uint32_t x, int n) {
   return (x >> n) | (x << (32 - n));
 }
 
-static inline void g(uint32_t *v, int a, int b, int c, int d, uint32_t x,
+OFL__INLINE void g(uint32_t *v, int a, int b, int c, int d, uint32_t x,
                      uint32_t y) {
   v[a] = v[a] + v[b] + x;
   v[d] = rotr32(v[d] ^ v[a], 16);
@@ -32,7 +22,7 @@ static inline void g(uint32_t *v, int a, int b, int c, int d, uint32_t x,
   v[b] = rotr32(v[b] ^ v[c], 7);
 }
 
-static void rounds(uint32_t v[16], const uint32_t cv[8],
+OFL__INLINE void rounds(uint32_t v[16], const uint32_t cv[8],
                    const uint8_t block[64], uint8_t block_len,
                    uint64_t counter, uint8_t flags) {
   uint32_t m[16];
@@ -46,17 +36,7 @@ static void rounds(uint32_t v[16], const uint32_t cv[8],
   v[13] = (uint32_t)(counter >> 32);
   v[14] = block_len;
   v[15] = flags;
-  for (int r = 0; r < 7; r++) {
-    const uint8_t *s = ofl__b3_schedule[r];
-    g(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-    g(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-    g(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-    g(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-    g(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-    g(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-    g(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-    g(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
-  }
+  OFL__B3_ROUNDS(g, uint32_t, v, m);
 }
 
 void ofl__b3_compress(uint32_t cv[8], const uint8_t block[64],

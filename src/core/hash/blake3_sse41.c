@@ -8,25 +8,25 @@
 
 #define TGT __attribute__((target("sse4.1")))
 
-TGT static inline __m128i add(__m128i a, __m128i b) {
+TGT OFL__INLINE __m128i add(__m128i a, __m128i b) {
   return _mm_add_epi32(a, b);
 }
-TGT static inline __m128i rot16(__m128i x) {
+TGT OFL__INLINE __m128i rot16(__m128i x) {
   return _mm_shuffle_epi8(
       x, _mm_set_epi8(13, 12, 15, 14, 9, 8, 11, 10, 5, 4, 7, 6, 1, 0, 3, 2));
 }
-TGT static inline __m128i rot8(__m128i x) {
+TGT OFL__INLINE __m128i rot8(__m128i x) {
   return _mm_shuffle_epi8(
       x, _mm_set_epi8(12, 15, 14, 13, 8, 11, 10, 9, 4, 7, 6, 5, 0, 3, 2, 1));
 }
-TGT static inline __m128i rot12(__m128i x) {
+TGT OFL__INLINE __m128i rot12(__m128i x) {
   return _mm_or_si128(_mm_srli_epi32(x, 12), _mm_slli_epi32(x, 20));
 }
-TGT static inline __m128i rot7(__m128i x) {
+TGT OFL__INLINE __m128i rot7(__m128i x) {
   return _mm_or_si128(_mm_srli_epi32(x, 7), _mm_slli_epi32(x, 25));
 }
 
-TGT static inline void g(__m128i *v, int a, int b, int c, int d, __m128i x,
+TGT OFL__INLINE void g(__m128i *v, int a, int b, int c, int d, __m128i x,
                          __m128i y) {
   v[a] = add(add(v[a], v[b]), x);
   v[d] = rot16(_mm_xor_si128(v[d], v[a]));
@@ -39,7 +39,7 @@ TGT static inline void g(__m128i *v, int a, int b, int c, int d, __m128i x,
 }
 
 /* In place: r[i] word j  ->  r[j] word i. */
-TGT static inline void transpose4(__m128i r[4]) {
+TGT OFL__INLINE void transpose4(__m128i r[4]) {
   __m128i t0 = _mm_unpacklo_epi32(r[0], r[1]);
   __m128i t1 = _mm_unpacklo_epi32(r[2], r[3]);
   __m128i t2 = _mm_unpackhi_epi32(r[0], r[1]);
@@ -80,17 +80,7 @@ TGT static void hash4(const uint8_t *const *in, size_t blocks,
     v[13] = chi;
     v[14] = _mm_set1_epi32(OFL__B3_BLOCK);
     v[15] = _mm_set1_epi32(f);
-    for (int r = 0; r < 7; r++) {
-      const uint8_t *s = ofl__b3_schedule[r];
-      g(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-      g(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-      g(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-      g(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-      g(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-      g(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-      g(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-      g(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
+    OFL__B3_ROUNDS(g, __m128i, v, m);
     for (int i = 0; i < 8; i++) h[i] = _mm_xor_si128(v[i], v[i + 8]);
   }
   transpose4(h);
