@@ -27,8 +27,9 @@ TEST(HashArgs, KeyOnXxhAndCrc) {
   o.key_len = 32;
   uint8_t out[16];
   ofl_hash_ctx_t *ctx = nullptr;
-  for (ofl_hash_algo_t a : {OFL_HASH_XXH32, OFL_HASH_XXH64, OFL_HASH_XXH3,
-                            OFL_HASH_XXH3_128, OFL_HASH_CRC32, OFL_HASH_CRC32C}) {
+  for (ofl_hash_algo_t a :
+       {OFL_HASH_XXH32, OFL_HASH_XXH64, OFL_HASH_XXH3, OFL_HASH_XXH3_128,
+        OFL_HASH_CRC32, OFL_HASH_CRC32C}) {
     EXPECT_EQ(ofl_hash_oneshot(a, &o, "x", 1, out, sizeof(out)), OFL_EINVAL);
     EXPECT_EQ(ofl_hash_ctx_create(a, &o, &ctx), OFL_EINVAL);
     EXPECT_EQ(ofl_hash_digest_size(a, &o), 0u);
@@ -54,17 +55,14 @@ TEST(HashArgs, Blake3KeyLengthAndModes) {
   EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_BLAKE3, &o, "x", 1, out, 32), 32);
   o.context = "ctx";
   o.context_len = 3;  // key and context together
-  EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_BLAKE3, &o, "x", 1, out, 32),
-            OFL_EINVAL);
+  EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_BLAKE3, &o, "x", 1, out, 32), OFL_EINVAL);
   ofl_hash_opts_t c{};
   c.context = "ctx";
   c.context_len = 3;
-  EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_SHA256, &c, "x", 1, out, 32),
-            OFL_EINVAL);
+  EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_SHA256, &c, "x", 1, out, 32), OFL_EINVAL);
   ofl_hash_opts_t k{};
   k.key_len = 4;  // length without a key
-  EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_SHA256, &k, "x", 1, out, 32),
-            OFL_EINVAL);
+  EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_SHA256, &k, "x", 1, out, 32), OFL_EINVAL);
 }
 
 TEST(HashArgs, OutputLength) {
@@ -79,8 +77,7 @@ TEST(HashArgs, OutputLength) {
             32);
   ofl_hash_opts_t o{};
   o.out_len = 20;  // only blake3 has a variable length
-  EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_SHA256, &o, "x", 1, out, 64),
-            OFL_EINVAL);
+  EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_SHA256, &o, "x", 1, out, 64), OFL_EINVAL);
   o.out_len = 32;
   EXPECT_EQ(ofl_hash_oneshot(OFL_HASH_SHA256, &o, "x", 1, out, 64), 32);
   o.out_len = 7;

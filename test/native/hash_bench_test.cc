@@ -3,7 +3,6 @@
 // Prints GB/s on 1 MiB inputs; asserts nothing about speed. Uses thread CPU
 // time, so a busy shared machine skews the numbers less than wall time.
 #include <gtest/gtest.h>
-
 #include <time.h>
 
 #include <cstdio>
@@ -39,12 +38,14 @@ TEST(HashBench, DISABLED_Throughput1MiB) {
   for (int impl = OFL__B3_IMPL_PORTABLE; impl <= OFL__B3_IMPL_NEON; impl++) {
     if (ofl__blake3_force_impl(impl) != 0) continue;
     printf("blake3 %-8s %6.2f GB/s\n", b3names[impl], GBps(len, [&] {
-             ofl_hash_oneshot(OFL_HASH_BLAKE3, nullptr, in.data(), len, out, 32);
+             ofl_hash_oneshot(OFL_HASH_BLAKE3, nullptr, in.data(), len, out,
+                              32);
            }));
   }
   ofl__blake3_force_impl(OFL__B3_IMPL_AUTO);
   const char *crcnames[] = {"", "table", "sse4.2", "armv8"};
-  for (int impl = OFL__CRC32C_IMPL_TABLE; impl <= OFL__CRC32C_IMPL_ARM; impl++) {
+  for (int impl = OFL__CRC32C_IMPL_TABLE; impl <= OFL__CRC32C_IMPL_ARM;
+       impl++) {
     if (ofl__crc32c_force_impl(impl) != 0) continue;
     printf("crc32c %-8s %6.2f GB/s\n", crcnames[impl],
            GBps(len, [&] { ofl_crc32c(0, in.data(), len); }));
@@ -61,8 +62,7 @@ TEST(HashBench, DISABLED_Throughput1MiB) {
   const int n = 200000;
   for (int i = 0; i < n; i++)
     ofl_hash_oneshot(OFL_HASH_SHA256, nullptr, in.data(), 64, out, 32);
-  printf("sha256 64-byte one-shot: %.0f ns/op\n",
-         (double)(CpuNs() - t0) / n);
+  printf("sha256 64-byte one-shot: %.0f ns/op\n", (double)(CpuNs() - t0) / n);
 }
 
 }  // namespace

@@ -71,9 +71,9 @@ std::string Stream(const ofl_hash_opts_t &o, const std::vector<uint8_t> &in,
   ofl_hash_ctx_t *ctx = nullptr;
   EXPECT_EQ(ofl_hash_ctx_create(OFL_HASH_BLAKE3, &o, &ctx), 0);
   for (size_t i = 0; i < in.size(); i += step)
-    EXPECT_EQ(ofl_hash_ctx_update(ctx, in.data() + i,
-                                  std::min(step, in.size() - i)),
-              0);
+    EXPECT_EQ(
+        ofl_hash_ctx_update(ctx, in.data() + i, std::min(step, in.size() - i)),
+        0);
   std::vector<uint8_t> out(ofl_hash_ctx_digest_size(ctx));
   EXPECT_EQ(ofl_hash_ctx_final(ctx, out.data(), out.size()), (int)out.size());
   ofl_hash_ctx_free(ctx);
@@ -101,22 +101,22 @@ TEST(Blake3, OfficialVectorsEveryImpl) {
       for (int m = 0; m < 3; m++) {
         ofl_hash_opts_t o = modes[m];
         o.out_len = want[m]->size() / 2;  // 131 bytes of XOF
-        EXPECT_EQ(Hex(ofltest::OneShot(OFL_HASH_BLAKE3, &o, in.data(),
-                                       in.size())),
-                  *want[m]);
+        EXPECT_EQ(
+            Hex(ofltest::OneShot(OFL_HASH_BLAKE3, &o, in.data(), in.size())),
+            *want[m]);
         EXPECT_EQ(Stream(o, in, 1 + c.len / 7), *want[m]);
         o.out_len = 0;  // default length is the XOF prefix
-        EXPECT_EQ(Hex(ofltest::OneShot(OFL_HASH_BLAKE3, &o, in.data(),
-                                       in.size())),
-                  want[m]->substr(0, 64));
+        EXPECT_EQ(
+            Hex(ofltest::OneShot(OFL_HASH_BLAKE3, &o, in.data(), in.size())),
+            want[m]->substr(0, 64));
       }
     }
   }
 }
 
-const size_t kAwkward[] = {0,    1,    63,   64,   65,    1023,   1024,
-                           1025, 2048, 4095, 4096, 4097,  7919,   8191,
-                           8193, 31 * 1024 + 5,  65537, 1048576 + 1};
+const size_t kAwkward[] = {
+    0,    1,    63,   64,   65,   1023, 1024,          1025,  2048,
+    4095, 4096, 4097, 7919, 8191, 8193, 31 * 1024 + 5, 65537, 1048576 + 1};
 
 TEST(Blake3, KernelsMatchPortable) {
   ImplGuard guard;
@@ -133,9 +133,9 @@ TEST(Blake3, KernelsMatchPortable) {
       for (size_t i = 0; i < sizeof(kAwkward) / sizeof(kAwkward[0]); i++) {
         SCOPED_TRACE(v.label + " impl " + std::to_string(impl) + " len " +
                      std::to_string(kAwkward[i]));
-        EXPECT_EQ(ofltest::OneShot(v.algo, &v.opts, big.data() + 3,
-                                   kAwkward[i]),
-                  ref[i]);
+        EXPECT_EQ(
+            ofltest::OneShot(v.algo, &v.opts, big.data() + 3, kAwkward[i]),
+            ref[i]);
       }
     }
   }
@@ -158,8 +158,9 @@ void TreeCv(const uint8_t *in, size_t len, uint64_t counter, int depth,
 }
 
 TEST(Blake3, SplitMergeEqualsOneShot) {
-  const size_t sizes[] = {1025, 2048, 2049,     3073,          4096 + 1,
-                          65536, 100000, 1 << 20, (1 << 20) + 1, 3 * 1048576 + 17};
+  const size_t sizes[] = {
+      1025,  2048,   2049,    3073,          4096 + 1,
+      65536, 100000, 1 << 20, (1 << 20) + 1, 3 * 1048576 + 17};
   std::vector<uint8_t> in = Pattern(3 * 1048576 + 17);
   for (auto &v : ofltest::AllVariants()) {
     if (v.algo != OFL_HASH_BLAKE3) continue;
@@ -168,7 +169,8 @@ TEST(Blake3, SplitMergeEqualsOneShot) {
     ASSERT_EQ(ofl_blake3_mode(&v.opts, key, &flags), 0);
     size_t out_len = ofl_hash_digest_size(v.algo, &v.opts);
     for (size_t len : sizes) {
-      std::vector<uint8_t> want = ofltest::OneShot(v.algo, &v.opts, in.data(), len);
+      std::vector<uint8_t> want =
+          ofltest::OneShot(v.algo, &v.opts, in.data(), len);
       for (int depth = 0; depth < 4; depth++) {
         SCOPED_TRACE(v.label + " len " + std::to_string(len) + " depth " +
                      std::to_string(depth));
@@ -193,9 +195,8 @@ TEST(Blake3, SplitOnTwoThreads) {
   EXPECT_EQ(left, 4u * 1048576);
   uint8_t l[32], r[32];
   int rc_l = -1, rc_r = -1;
-  std::thread t([&] {
-    rc_l = ofl_blake3_subtree_cv(in.data(), left, 0, key, flags, l);
-  });
+  std::thread t(
+      [&] { rc_l = ofl_blake3_subtree_cv(in.data(), left, 0, key, flags, l); });
   rc_r = ofl_blake3_subtree_cv(in.data() + left, in.size() - left, left / 1024,
                                key, flags, r);
   t.join();
@@ -203,8 +204,8 @@ TEST(Blake3, SplitOnTwoThreads) {
   ASSERT_EQ(rc_r, 0);
   uint8_t got[32];
   ASSERT_EQ(ofl_blake3_root(l, r, key, flags, got, 32), 0);
-  EXPECT_EQ(Hex(got, 32),
-            Hex(ofltest::OneShot(OFL_HASH_BLAKE3, nullptr, in.data(), in.size())));
+  EXPECT_EQ(Hex(got, 32), Hex(ofltest::OneShot(OFL_HASH_BLAKE3, nullptr,
+                                               in.data(), in.size())));
 }
 
 TEST(Blake3, SplitRejectsBadArguments) {

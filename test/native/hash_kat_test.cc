@@ -170,8 +170,8 @@ TEST(HashKat, XxhMatchesLibxxhash) {
                (unsigned long long)XXH3_64bits_withSeed(in.data(), len, seed));
       EXPECT_EQ(Hex(ofltest::OneShot(OFL_HASH_XXH3, &o, in.data(), len)), buf);
       XXH128_hash_t h = XXH3_128bits_withSeed(in.data(), len, seed);
-      snprintf(buf, sizeof(buf), "%016llx%016llx",
-               (unsigned long long)h.high64, (unsigned long long)h.low64);
+      snprintf(buf, sizeof(buf), "%016llx%016llx", (unsigned long long)h.high64,
+               (unsigned long long)h.low64);
       EXPECT_EQ(Hex(ofltest::OneShot(OFL_HASH_XXH3_128, &o, in.data(), len)),
                 buf);
     }

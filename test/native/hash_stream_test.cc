@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <thread>
 
 #include "hash_test_util.h"
 
@@ -92,9 +93,9 @@ TEST(HashStream, Crc32cKernelsMatchTable) {
   std::mt19937_64 rng(7);
   std::vector<uint8_t> in((1 << 20) + 64);
   for (auto &b : in) b = (uint8_t)rng();
-  const size_t lens[] = {0,    1,    7,    8,     9,      63,     64,
-                         65,   255,  256,  767,   768,    769,    1023,
-                         1024, 1025, 2048, 4095,  4096,   4097,   12287,
+  const size_t lens[] = {0,     1,     7,     8,     9,     63,      64,
+                         65,    255,   256,   767,   768,   769,     1023,
+                         1024,  1025,  2048,  4095,  4096,  4097,    12287,
                          12288, 12289, 13057, 24576, 65537, 1048576, 1048577};
   std::vector<int> impls = Crc32cImpls();
   EXPECT_GE(impls.size(), 1u);
@@ -121,6 +122,29 @@ TEST(HashStream, Crc32cKnownValueEveryImpl) {
     EXPECT_EQ(ofl_crc32c(0, zeros, 32), 0x8a9136aau) << impl;
   }
   ofl__crc32c_force_impl(OFL__CRC32C_IMPL_AUTO);
+}
+
+// One-shots are reentrant: threads hashing everything at once agree with
+// a single-threaded run (run under OFL_SANITIZE=thread to check races).
+TEST(HashStream, OneShotFromManyThreads) {
+  std::vector<uint8_t> in = ofltest::Pattern(70000);
+  std::vector<ofltest::Variant> vs = ofltest::AllVariants();
+  std::vector<std::vector<uint8_t>> want;
+  for (auto &v : vs)
+    want.push_back(ofltest::OneShot(v.algo, &v.opts, in.data(), in.size()));
+  std::vector<int> bad(4, 0);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 4; t++) {
+    ts.emplace_back([&, t] {
+      for (int rep = 0; rep < 5; rep++)
+        for (size_t i = 0; i < vs.size(); i++)
+          if (ofltest::OneShot(vs[i].algo, &vs[i].opts, in.data(), in.size()) !=
+              want[i])
+            bad[t]++;
+    });
+  }
+  for (auto &t : ts) t.join();
+  for (int t = 0; t < 4; t++) EXPECT_EQ(bad[t], 0);
 }
 
 }  // namespace

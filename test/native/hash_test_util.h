@@ -50,12 +50,13 @@ struct Variant {
 };
 
 inline std::vector<Variant> AllVariants() {
-  static const uint8_t key32[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  static const uint8_t key32[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
                                     12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
                                     23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
   std::vector<Variant> v;
   for (int a = 0; a < OFL_HASH_ALGO_COUNT; a++) {
-    Variant x{(ofl_hash_algo_t)a, ofl_hash_opts_t{}, ofl_hash_algo_name((ofl_hash_algo_t)a)};
+    Variant x{(ofl_hash_algo_t)a, ofl_hash_opts_t{},
+              ofl_hash_algo_name((ofl_hash_algo_t)a)};
     v.push_back(x);
     if (a <= OFL_HASH_SHA3_512) {
       x.opts.key = key32;

@@ -116,8 +116,7 @@ static void output_root(const output_t *o, uint8_t *out, size_t out_len) {
 }
 
 static void parent_output(const uint8_t left[32], const uint8_t right[32],
-                          const uint32_t key[8], uint8_t flags,
-                          output_t *o) {
+                          const uint32_t key[8], uint8_t flags, output_t *o) {
   memcpy(o->cv, key, sizeof(o->cv));
   memcpy(o->block, left, 32);
   memcpy(o->block + 32, right, 32);
@@ -164,8 +163,7 @@ static void chunk_update(ofl__b3_chunk_t *c, uint8_t flags, const uint8_t *in,
   }
 }
 
-static void chunk_output(const ofl__b3_chunk_t *c, uint8_t flags,
-                         output_t *o) {
+static void chunk_output(const ofl__b3_chunk_t *c, uint8_t flags, output_t *o) {
   memcpy(o->cv, c->cv, sizeof(o->cv));
   memset(o->block, 0, sizeof(o->block));
   memcpy(o->block, c->buf, c->buf_len);

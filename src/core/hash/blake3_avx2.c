@@ -29,7 +29,7 @@ TGT OFL__INLINE __m256i rot7(__m256i x) {
 }
 
 TGT OFL__INLINE void g(__m256i *v, int a, int b, int c, int d, __m256i x,
-                         __m256i y) {
+                       __m256i y) {
   v[a] = add(add(v[a], v[b]), x);
   v[d] = rot16(_mm256_xor_si256(v[d], v[a]));
   v[c] = add(v[c], v[d]);

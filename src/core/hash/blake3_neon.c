@@ -11,7 +11,7 @@ OFL__INLINE uint32x4_t rot16(uint32x4_t x) {
 #define ROTR(x, n) vsriq_n_u32(vshlq_n_u32((x), 32 - (n)), (x), (n))
 
 OFL__INLINE void g(uint32x4_t *v, int a, int b, int c, int d, uint32x4_t x,
-                     uint32x4_t y) {
+                   uint32x4_t y) {
   v[a] = vaddq_u32(vaddq_u32(v[a], v[b]), x);
   v[d] = rot16(veorq_u32(v[d], v[a]));
   v[c] = vaddq_u32(v[c], v[d]);

@@ -2,16 +2,15 @@
  * Also the reference every SIMD kernel is tested against. */
 #include "hash_impl.h"
 
-const uint32_t ofl__b3_iv[8] = {0x6A09E667, 0xBB67AE85, 0x3C6EF372,
-                                0xA54FF53A, 0x510E527F, 0x9B05688C,
-                                0x1F83D9AB, 0x5BE0CD19};
+const uint32_t ofl__b3_iv[8] = {0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A,
+                                0x510E527F, 0x9B05688C, 0x1F83D9AB, 0x5BE0CD19};
 
 OFL__INLINE uint32_t rotr32(uint32_t x, int n) {
   return (x >> n) | (x << (32 - n));
 }
 
 OFL__INLINE void g(uint32_t *v, int a, int b, int c, int d, uint32_t x,
-                     uint32_t y) {
+                   uint32_t y) {
   v[a] = v[a] + v[b] + x;
   v[d] = rotr32(v[d] ^ v[a], 16);
   v[c] = v[c] + v[d];
@@ -23,8 +22,8 @@ OFL__INLINE void g(uint32_t *v, int a, int b, int c, int d, uint32_t x,
 }
 
 OFL__INLINE void rounds(uint32_t v[16], const uint32_t cv[8],
-                   const uint8_t block[64], uint8_t block_len,
-                   uint64_t counter, uint8_t flags) {
+                        const uint8_t block[64], uint8_t block_len,
+                        uint64_t counter, uint8_t flags) {
   uint32_t m[16];
   for (int i = 0; i < 16; i++) m[i] = ofl__load32le(block + 4 * i);
   for (int i = 0; i < 8; i++) v[i] = cv[i];

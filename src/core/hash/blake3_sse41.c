@@ -27,7 +27,7 @@ TGT OFL__INLINE __m128i rot7(__m128i x) {
 }
 
 TGT OFL__INLINE void g(__m128i *v, int a, int b, int c, int d, __m128i x,
-                         __m128i y) {
+                       __m128i y) {
   v[a] = add(add(v[a], v[b]), x);
   v[d] = rot16(_mm_xor_si128(v[d], v[a]));
   v[c] = add(v[c], v[d]);

@@ -63,10 +63,9 @@ static void ensure_tables(void) {
 
 uint32_t ofl__crc32c_shift(uint32_t crc, size_t len) {
   ensure_tables();
-  uint32_t(*t)[256] =
-      len == OFL__CRC32C_LONG ? g_shift_long : g_shift_short;
-  return t[0][crc & 0xff] ^ t[1][(crc >> 8) & 0xff] ^
-         t[2][(crc >> 16) & 0xff] ^ t[3][crc >> 24];
+  uint32_t(*t)[256] = len == OFL__CRC32C_LONG ? g_shift_long : g_shift_short;
+  return t[0][crc & 0xff] ^ t[1][(crc >> 8) & 0xff] ^ t[2][(crc >> 16) & 0xff] ^
+         t[3][crc >> 24];
 }
 
 uint32_t ofl__crc32c_table(uint32_t crc, const uint8_t *p, size_t len) {

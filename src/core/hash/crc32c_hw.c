@@ -43,8 +43,8 @@ TGT static uint32_t run3(uint32_t crc, const uint8_t **pp, size_t *plen,
       c1 = CRC64(c1, load64(p + blk + i));
       c2 = CRC64(c2, load64(p + 2 * blk + i));
     }
-    crc = ofl__crc32c_shift(
-              ofl__crc32c_shift((uint32_t)c0, blk) ^ (uint32_t)c1, blk) ^
+    crc = ofl__crc32c_shift(ofl__crc32c_shift((uint32_t)c0, blk) ^ (uint32_t)c1,
+                            blk) ^
           (uint32_t)c2;
     p += 3 * blk;
     len -= 3 * blk;

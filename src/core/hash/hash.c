@@ -7,9 +7,9 @@
 #include "ofl_errors.h"
 
 static const char *const k_names[OFL_HASH_ALGO_COUNT + 1] = {
-    "md5",      "sha1",   "sha224", "sha256", "sha384",   "sha512",
+    "md5",        "sha1",     "sha224",   "sha256", "sha384", "sha512",
     "sha512-256", "sha3-256", "sha3-512", "blake3", "xxh32",  "xxh64",
-    "xxh3",     "xxh3-128", "crc32",  "crc32c", NULL};
+    "xxh3",       "xxh3-128", "crc32",    "crc32c", NULL};
 
 enum { KIND_OSSL, KIND_BLAKE3, KIND_XXH, KIND_CRC };
 
@@ -43,12 +43,13 @@ const char *ofl_hash_algo_name(ofl_hash_algo_t algo) {
   return (unsigned)algo < OFL_HASH_ALGO_COUNT ? k_names[algo] : NULL;
 }
 
-const char *const *ofl_hash_algo_names(void) { return k_names; }
+const char *const *ofl_hash_algo_names(void) {
+  return k_names;
+}
 
 /* The one validation every entry point shares.
  * @return 0 and the output size, or a negative OFL_E*. */
-static int check(ofl_hash_algo_t algo, const ofl_hash_opts_t *o,
-                 size_t *size) {
+static int check(ofl_hash_algo_t algo, const ofl_hash_opts_t *o, size_t *size) {
   static const ofl_hash_opts_t defaults;
   if ((unsigned)algo >= OFL_HASH_ALGO_COUNT) return OFL_EUNSUPPORTED;
   if (o == NULL) o = &defaults;
@@ -88,8 +89,8 @@ size_t ofl_hash_digest_size(ofl_hash_algo_t algo, const ofl_hash_opts_t *opts) {
   return check(algo, opts, &size) == 0 ? size : 0;
 }
 
-static uint32_t crc_update(ofl_hash_algo_t algo, uint32_t crc,
-                           const void *data, size_t len) {
+static uint32_t crc_update(ofl_hash_algo_t algo, uint32_t crc, const void *data,
+                           size_t len) {
   return algo == OFL_HASH_CRC32 ? ofl__crc32_zlib(crc, data, len)
                                 : ofl_crc32c(crc, data, len);
 }

@@ -69,41 +69,41 @@ extern const uint32_t ofl__b3_iv[8];
  * unrolled, the state and message arrays live in registers (indexing a
  * schedule table at run time forced them to memory: 5x slower). G is the
  * caller's mixing function g(v, a, b, c, d, x, y). */
-#define OFL__B3_ROUND(G, v, m)                                            \
-  do {                                                                     \
-    G(v, 0, 4, 8, 12, m[0], m[1]);                                         \
-    G(v, 1, 5, 9, 13, m[2], m[3]);                                         \
-    G(v, 2, 6, 10, 14, m[4], m[5]);                                        \
-    G(v, 3, 7, 11, 15, m[6], m[7]);                                        \
-    G(v, 0, 5, 10, 15, m[8], m[9]);                                        \
-    G(v, 1, 6, 11, 12, m[10], m[11]);                                      \
-    G(v, 2, 7, 8, 13, m[12], m[13]);                                       \
-    G(v, 3, 4, 9, 14, m[14], m[15]);                                       \
+#define OFL__B3_ROUND(G, v, m)        \
+  do {                                \
+    G(v, 0, 4, 8, 12, m[0], m[1]);    \
+    G(v, 1, 5, 9, 13, m[2], m[3]);    \
+    G(v, 2, 6, 10, 14, m[4], m[5]);   \
+    G(v, 3, 7, 11, 15, m[6], m[7]);   \
+    G(v, 0, 5, 10, 15, m[8], m[9]);   \
+    G(v, 1, 6, 11, 12, m[10], m[11]); \
+    G(v, 2, 7, 8, 13, m[12], m[13]);  \
+    G(v, 3, 4, 9, 14, m[14], m[15]);  \
   } while (0)
-#define OFL__B3_PERMUTE(T, m)                                              \
-  do {                                                                     \
-    T t0 = m[2], t1 = m[6], t2 = m[3], t3 = m[10], t4 = m[7], t5 = m[0];   \
-    T t6 = m[4], t7 = m[13], t8 = m[1], t9 = m[11], t10 = m[12];           \
-    T t11 = m[5], t12 = m[9], t13 = m[14], t14 = m[15], t15 = m[8];        \
-    m[0] = t0, m[1] = t1, m[2] = t2, m[3] = t3, m[4] = t4, m[5] = t5;      \
-    m[6] = t6, m[7] = t7, m[8] = t8, m[9] = t9, m[10] = t10;               \
-    m[11] = t11, m[12] = t12, m[13] = t13, m[14] = t14, m[15] = t15;       \
+#define OFL__B3_PERMUTE(T, m)                                            \
+  do {                                                                   \
+    T t0 = m[2], t1 = m[6], t2 = m[3], t3 = m[10], t4 = m[7], t5 = m[0]; \
+    T t6 = m[4], t7 = m[13], t8 = m[1], t9 = m[11], t10 = m[12];         \
+    T t11 = m[5], t12 = m[9], t13 = m[14], t14 = m[15], t15 = m[8];      \
+    m[0] = t0, m[1] = t1, m[2] = t2, m[3] = t3, m[4] = t4, m[5] = t5;    \
+    m[6] = t6, m[7] = t7, m[8] = t8, m[9] = t9, m[10] = t10;             \
+    m[11] = t11, m[12] = t12, m[13] = t13, m[14] = t14, m[15] = t15;     \
   } while (0)
-#define OFL__B3_ROUNDS(G, T, v, m)                                         \
-  do {                                                                     \
-    OFL__B3_ROUND(G, v, m);                                                \
-    OFL__B3_PERMUTE(T, m);                                                 \
-    OFL__B3_ROUND(G, v, m);                                                \
-    OFL__B3_PERMUTE(T, m);                                                 \
-    OFL__B3_ROUND(G, v, m);                                                \
-    OFL__B3_PERMUTE(T, m);                                                 \
-    OFL__B3_ROUND(G, v, m);                                                \
-    OFL__B3_PERMUTE(T, m);                                                 \
-    OFL__B3_ROUND(G, v, m);                                                \
-    OFL__B3_PERMUTE(T, m);                                                 \
-    OFL__B3_ROUND(G, v, m);                                                \
-    OFL__B3_PERMUTE(T, m);                                                 \
-    OFL__B3_ROUND(G, v, m);                                                \
+#define OFL__B3_ROUNDS(G, T, v, m) \
+  do {                             \
+    OFL__B3_ROUND(G, v, m);        \
+    OFL__B3_PERMUTE(T, m);         \
+    OFL__B3_ROUND(G, v, m);        \
+    OFL__B3_PERMUTE(T, m);         \
+    OFL__B3_ROUND(G, v, m);        \
+    OFL__B3_PERMUTE(T, m);         \
+    OFL__B3_ROUND(G, v, m);        \
+    OFL__B3_PERMUTE(T, m);         \
+    OFL__B3_ROUND(G, v, m);        \
+    OFL__B3_PERMUTE(T, m);         \
+    OFL__B3_ROUND(G, v, m);        \
+    OFL__B3_PERMUTE(T, m);         \
+    OFL__B3_ROUND(G, v, m);        \
   } while (0)
 
 typedef void (*ofl__b3_many_fn)(const uint8_t *const *inputs, size_t n,

@@ -19,9 +19,9 @@
 
 #define N_MD (OFL_HASH_SHA3_512 + 1)
 
-static const char *const k_names[N_MD] = {
-    "MD5",    "SHA1",       "SHA224",   "SHA256",  "SHA384",
-    "SHA512", "SHA512-256", "SHA3-256", "SHA3-512"};
+static const char *const k_names[N_MD] = {"MD5",        "SHA1",     "SHA224",
+                                          "SHA256",     "SHA384",   "SHA512",
+                                          "SHA512-256", "SHA3-256", "SHA3-512"};
 static const uint8_t k_sizes[N_MD] = {16, 20, 28, 32, 48, 64, 32, 32, 64};
 
 static _Atomic(EVP_MD *) g_md[N_MD];
@@ -60,12 +60,14 @@ typedef struct {
   uint8_t key[]; /* at least 1 byte, so an empty key has a valid address */
 } ossl_state_t;
 
-size_t ofl__ossl_size(int algo) { return k_sizes[algo]; }
+size_t ofl__ossl_size(int algo) {
+  return k_sizes[algo];
+}
 
 static int mac_init(ossl_state_t *s, int with_params) {
   OSSL_PARAM params[2];
-  params[0] = OSSL_PARAM_construct_utf8_string(
-      "digest", (char *)k_names[s->algo], 0);
+  params[0] =
+      OSSL_PARAM_construct_utf8_string("digest", (char *)k_names[s->algo], 0);
   params[1] = OSSL_PARAM_construct_end();
   return EVP_MAC_init(s->mac, s->key, s->key_len,
                       with_params ? params : NULL) == 1
@@ -76,8 +78,7 @@ static int mac_init(ossl_state_t *s, int with_params) {
 int ofl__ossl_new(int algo, const uint8_t *key, size_t key_len, void **out) {
   size_t size;
   *out = NULL;
-  if (!ofl_add_size(sizeof(ossl_state_t) + 1, key != NULL ? key_len : 0,
-                    &size))
+  if (!ofl_add_size(sizeof(ossl_state_t) + 1, key != NULL ? key_len : 0, &size))
     return OFL_ENOMEM;
   ossl_state_t *s = (ossl_state_t *)calloc(1, size);
   if (s == NULL) return OFL_ENOMEM;
@@ -87,7 +88,7 @@ int ofl__ossl_new(int algo, const uint8_t *key, size_t key_len, void **out) {
     const EVP_MD *md = get_md(algo);
     if (md != NULL) {
       s->md = EVP_MD_CTX_new();
-      rc = s->md == NULL ? OFL_ENOMEM
+      rc = s->md == NULL                             ? OFL_ENOMEM
            : EVP_DigestInit_ex(s->md, md, NULL) == 1 ? 0
                                                      : OFL_EINTERNAL;
     }
@@ -123,17 +124,15 @@ int ofl__ossl_final(void *state, uint8_t *out) {
     return EVP_DigestFinal_ex(s->md, out, &n) == 1 ? 0 : OFL_EINTERNAL;
   }
   size_t n = 0;
-  return EVP_MAC_final(s->mac, out, &n, k_sizes[s->algo]) == 1
-             ? 0
-             : OFL_EINTERNAL;
+  return EVP_MAC_final(s->mac, out, &n, k_sizes[s->algo]) == 1 ? 0
+                                                               : OFL_EINTERNAL;
 }
 
 int ofl__ossl_reset(void *state) {
   ossl_state_t *s = (ossl_state_t *)state;
   if (s->md != NULL)
-    return EVP_DigestInit_ex(s->md, get_md(s->algo), NULL) == 1
-               ? 0
-               : OFL_EINTERNAL;
+    return EVP_DigestInit_ex(s->md, get_md(s->algo), NULL) == 1 ? 0
+                                                                : OFL_EINTERNAL;
   return mac_init(s, 0);
 }
 

@@ -189,7 +189,7 @@ int ofl_blake3_root(const uint8_t left[32], const uint8_t right[32],
                     const uint32_t key[8], uint8_t flags, uint8_t *out,
                     size_t out_len);
 
-/* ---- CRC32C direct entry (used by other modules' framing checks) ---- */
+/* ---- CRC32C as an integer, for callers that chain or compare values ---- */
 
 /* Update a CRC32C (Castagnoli): start with crc = 0, pass the previous
  * return value to continue. Reentrant.
