@@ -1,0 +1,46 @@
+/* CPU feature detection for the SIMD and CRC kernels, computed once. */
+#include <stdatomic.h>
+
+#include "hash_impl.h"
+
+#if defined(OFL__ARM64) && defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_CRC32
+#define HWCAP_CRC32 (1 << 7)
+#endif
+#endif
+
+/* Bit 31 marks "detected" so 0 features is distinguishable from unknown. */
+#define DETECTED (1u << 31)
+static atomic_uint g_features = 0;
+
+static unsigned detect(void) {
+  unsigned f = 0;
+#if defined(OFL__X86_64) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("sse4.1")) f |= OFL__CPU_SSE41;
+  if (__builtin_cpu_supports("sse4.2")) f |= OFL__CPU_SSE42;
+  /* libgcc/compiler-rt report avx2 only when the OS saves YMM state. */
+  if (__builtin_cpu_supports("avx2")) f |= OFL__CPU_AVX2;
+#endif
+#ifdef OFL__ARM64
+  f |= OFL__CPU_NEON; /* mandatory on AArch64 */
+#if defined(__ARM_FEATURE_CRC32)
+  f |= OFL__CPU_ARM_CRC;
+#elif defined(__linux__)
+  if (getauxval(AT_HWCAP) & HWCAP_CRC32) f |= OFL__CPU_ARM_CRC;
+#elif defined(__APPLE__)
+  f |= OFL__CPU_ARM_CRC; /* every Apple arm64 CPU has CRC32 */
+#endif
+#endif
+  return f;
+}
+
+unsigned ofl__cpu_features(void) {
+  unsigned f = atomic_load_explicit(&g_features, memory_order_relaxed);
+  if (f == 0) {
+    f = detect() | DETECTED;
+    atomic_store_explicit(&g_features, f, memory_order_relaxed);
+  }
+  return f & ~DETECTED;
+}

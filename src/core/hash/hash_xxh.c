@@ -1,0 +1,153 @@
+/* xxh32/xxh64/xxh3/xxh3-128 via libxxhash's state API, and zlib's crc32.
+ * Digests are written in xxHash's canonical (big-endian) form, which is
+ * what xxhsum prints. */
+#include <limits.h>
+#include <xxhash.h>
+#include <zlib.h>
+
+#include "hash_impl.h"
+#include "ofl_errors.h"
+
+size_t ofl__xxh_size(int algo) {
+  switch (algo) {
+    case OFL_HASH_XXH32:
+      return 4;
+    case OFL_HASH_XXH3_128:
+      return 16;
+    default:
+      return 8;
+  }
+}
+
+static void put64(uint8_t *out, XXH64_hash_t h) {
+  XXH64_canonical_t c;
+  XXH64_canonicalFromHash(&c, h);
+  memcpy(out, c.digest, 8);
+}
+
+static void put128(uint8_t *out, XXH128_hash_t h) {
+  XXH128_canonical_t c;
+  XXH128_canonicalFromHash(&c, h);
+  memcpy(out, c.digest, 16);
+}
+
+static void put32(uint8_t *out, XXH32_hash_t h) {
+  XXH32_canonical_t c;
+  XXH32_canonicalFromHash(&c, h);
+  memcpy(out, c.digest, 4);
+}
+
+void ofl__xxh_oneshot(int algo, uint64_t seed, const void *data, size_t len,
+                      uint8_t *out) {
+  switch (algo) {
+    case OFL_HASH_XXH32:
+      put32(out, XXH32(data, len, (XXH32_hash_t)seed));
+      break;
+    case OFL_HASH_XXH64:
+      put64(out, XXH64(data, len, seed));
+      break;
+    case OFL_HASH_XXH3:
+      put64(out, XXH3_64bits_withSeed(data, len, seed));
+      break;
+    default:
+      put128(out, XXH3_128bits_withSeed(data, len, seed));
+      break;
+  }
+}
+
+void ofl__xxh_reset(int algo, void *state, uint64_t seed) {
+  switch (algo) {
+    case OFL_HASH_XXH32:
+      XXH32_reset((XXH32_state_t *)state, (XXH32_hash_t)seed);
+      break;
+    case OFL_HASH_XXH64:
+      XXH64_reset((XXH64_state_t *)state, seed);
+      break;
+    case OFL_HASH_XXH3:
+      XXH3_64bits_reset_withSeed((XXH3_state_t *)state, seed);
+      break;
+    default:
+      XXH3_128bits_reset_withSeed((XXH3_state_t *)state, seed);
+      break;
+  }
+}
+
+int ofl__xxh_new(int algo, uint64_t seed, void **out) {
+  void *s;
+  switch (algo) {
+    case OFL_HASH_XXH32:
+      s = XXH32_createState();
+      break;
+    case OFL_HASH_XXH64:
+      s = XXH64_createState();
+      break;
+    default:
+      s = XXH3_createState();
+      break;
+  }
+  *out = s;
+  if (s == NULL) return OFL_ENOMEM;
+  ofl__xxh_reset(algo, s, seed);
+  return 0;
+}
+
+void ofl__xxh_update(int algo, void *state, const void *data, size_t len) {
+  switch (algo) {
+    case OFL_HASH_XXH32:
+      XXH32_update((XXH32_state_t *)state, data, len);
+      break;
+    case OFL_HASH_XXH64:
+      XXH64_update((XXH64_state_t *)state, data, len);
+      break;
+    case OFL_HASH_XXH3:
+      XXH3_64bits_update((XXH3_state_t *)state, data, len);
+      break;
+    default:
+      XXH3_128bits_update((XXH3_state_t *)state, data, len);
+      break;
+  }
+}
+
+void ofl__xxh_final(int algo, void *state, uint8_t *out) {
+  switch (algo) {
+    case OFL_HASH_XXH32:
+      put32(out, XXH32_digest((XXH32_state_t *)state));
+      break;
+    case OFL_HASH_XXH64:
+      put64(out, XXH64_digest((XXH64_state_t *)state));
+      break;
+    case OFL_HASH_XXH3:
+      put64(out, XXH3_64bits_digest((XXH3_state_t *)state));
+      break;
+    default:
+      put128(out, XXH3_128bits_digest((XXH3_state_t *)state));
+      break;
+  }
+}
+
+void ofl__xxh_free(int algo, void *state) {
+  switch (algo) {
+    case OFL_HASH_XXH32:
+      XXH32_freeState((XXH32_state_t *)state);
+      break;
+    case OFL_HASH_XXH64:
+      XXH64_freeState((XXH64_state_t *)state);
+      break;
+    default:
+      XXH3_freeState((XXH3_state_t *)state);
+      break;
+  }
+}
+
+/* zlib's length is a uInt: feed > 4 GiB inputs in UINT_MAX pieces. */
+uint32_t ofl__crc32_zlib(uint32_t crc, const void *data, size_t len) {
+  const Bytef *p = (const Bytef *)data;
+  uLong c = crc;
+  while (len > 0) {
+    uInt n = len > UINT_MAX ? UINT_MAX : (uInt)len;
+    c = crc32(c, p, n);
+    p += n;
+    len -= n;
+  }
+  return (uint32_t)c;
+}
