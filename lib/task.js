@@ -21,6 +21,7 @@ function run(start, { signal, timeout = 0 } = {}, ctx = {}) {
       if (onAbort !== null) signal.removeEventListener('abort', onAbort);
       if (timer !== null) clearTimeout(timer);
       if (status === 0) resolve(result);
+      else if (ctx.toError) reject(ctx.toError(status, detail));
       else reject(fromStatus(status, detail, { signal, timeout, ...ctx }));
     };
     let id;
