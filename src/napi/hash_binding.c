@@ -12,8 +12,10 @@
 /* Hashes in 1 MiB updates so a running task sees abort/deadline. */
 static int hash_chunked(ofl_task_t *task, const ofl_hash_args_t *a,
                         const uint8_t *data, size_t len, uint8_t *out) {
-  if (len <= CHUNK)
-    return ofl_hash_oneshot(a->algo, &a->opts, data, len, out, a->digest_size);
+  if (len <= CHUNK) {
+    int r = ofl_hash_oneshot(a->algo, &a->opts, data, len, out, a->digest_size);
+    return r < 0 ? r : 0; /* success returns the digest length */
+  }
   ofl_hash_ctx_t *ctx;
   int err = ofl_hash_ctx_create(a->algo, &a->opts, &ctx);
   if (err != 0) return err;
