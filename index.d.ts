@@ -2,6 +2,8 @@
 
 /// <reference types="node" />
 
+import { Transform } from 'node:stream';
+
 export type Priority = 'high' | 'normal' | 'low';
 
 /** Options every asynchronous offload API accepts. */
@@ -80,9 +82,73 @@ export function stats(): ExecutorStats;
 /** Error factories, keyed by code. */
 export const errors: Readonly<Record<string, (...args: any[]) => OffloadError>>;
 
+// ---- Hashing -------------------------------------------------------------
+
+export type HashAlgorithm =
+  | 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sha512-256'
+  | 'sha3-256' | 'sha3-512' | 'blake3' | 'xxh32' | 'xxh64' | 'xxh3'
+  | 'xxh3-128' | 'crc32' | 'crc32c';
+
+export type DigestEncoding = 'hex' | 'base64' | 'base64url';
+export type BinaryInput = NodeJS.ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+export type HashInput = string | BinaryInput;
+
+export interface HashOptions {
+  /** Output form; 'buffer' (default) resolves with a Buffer. */
+  encoding?: 'buffer' | DigestEncoding;
+  /** HMAC key (SHA/MD5 family) or 32-byte BLAKE3 key. */
+  key?: string | BinaryInput;
+  /** xxHash seed (xxh32 uses the low 32 bits). */
+  seed?: number | bigint;
+  /** BLAKE3 extended output length in bytes. */
+  outputLength?: number;
+}
+
+export interface HashTaskOptions extends HashOptions, TaskOptions {}
+
+export function hash(algorithm: HashAlgorithm, data: HashInput,
+  options?: HashTaskOptions & { encoding?: 'buffer' }): Promise<Buffer>;
+export function hash(algorithm: HashAlgorithm, data: HashInput,
+  options: DigestEncoding | (HashTaskOptions & { encoding: DigestEncoding })): Promise<string>;
+
+export function hashSync(algorithm: HashAlgorithm, data: HashInput,
+  options?: HashOptions & { encoding?: 'buffer' }): Buffer;
+export function hashSync(algorithm: HashAlgorithm, data: HashInput,
+  options: DigestEncoding | (HashOptions & { encoding: DigestEncoding })): string;
+
+export function hashMany(algorithm: HashAlgorithm, list: readonly HashInput[],
+  options?: HashTaskOptions & { encoding?: 'buffer' }): Promise<Buffer[]>;
+export function hashMany(algorithm: HashAlgorithm, list: readonly HashInput[],
+  options: DigestEncoding | (HashTaskOptions & { encoding: DigestEncoding })): Promise<string[]>;
+
+export function hashFile(algorithm: HashAlgorithm, path: string | Buffer | URL,
+  options?: HashTaskOptions & { encoding?: 'buffer' }): Promise<Buffer>;
+export function hashFile(algorithm: HashAlgorithm, path: string | Buffer | URL,
+  options: DigestEncoding | (HashTaskOptions & { encoding: DigestEncoding })): Promise<string>;
+
+export function getHashes(): HashAlgorithm[];
+
+/** A pass-through Transform that hashes what flows through it. */
+export class Hash extends Transform {
+  constructor(algorithm: HashAlgorithm, options?: Omit<HashOptions, 'encoding'> & { highWaterMark?: number });
+  digest(): Promise<Buffer>;
+  digest(encoding: 'buffer'): Promise<Buffer>;
+  digest(encoding: DigestEncoding): Promise<string>;
+}
+
+export function createHash(algorithm: HashAlgorithm,
+  options?: Omit<HashOptions, 'encoding'> & { highWaterMark?: number }): Hash;
+
 declare const offload: {
   configure: typeof configure;
   stats: typeof stats;
   errors: typeof errors;
+  hash: typeof hash;
+  hashSync: typeof hashSync;
+  hashMany: typeof hashMany;
+  hashFile: typeof hashFile;
+  getHashes: typeof getHashes;
+  createHash: typeof createHash;
+  Hash: typeof Hash;
 };
 export default offload;

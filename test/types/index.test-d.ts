@@ -15,3 +15,24 @@ configure({ threads: '2' });
 // @ts-expect-error unknown priority
 const bad: TaskOptions = { priority: 'urgent' };
 void bad;
+
+// Hashing
+import { hash, hashSync, hashMany, hashFile, createHash, getHashes, Hash } from 'offload';
+async function hashing(): Promise<void> {
+  const b: Buffer = await hash('sha256', 'x');
+  const h: string = await hash('blake3', new Uint8Array(4), { encoding: 'hex', outputLength: 64 });
+  const h2: string = await hash('sha1', 'x', 'base64url');
+  const s: Buffer = hashSync('xxh3', Buffer.alloc(1), { seed: 5n });
+  const many: string[] = await hashMany('crc32c', ['a', 'b'], 'hex');
+  const f: Buffer = await hashFile('md5', new URL('file:///etc/hostname'), { signal: AbortSignal.timeout(100) });
+  const stream: Hash = createHash('sha512', { key: 'k' });
+  const d: string = await stream.digest('hex');
+  const names: string[] = getHashes();
+  void [b, h, h2, s, many, f, d, names];
+  // @ts-expect-error unknown algorithm
+  await hash('sha999', 'x');
+  // @ts-expect-error a hex digest is a string, not a Buffer
+  const wrong: Buffer = await hash('sha256', 'x', 'hex');
+  void wrong;
+}
+void hashing;
