@@ -13,6 +13,9 @@
       "cflags!": ["-fno-exceptions"],
       "conditions": [
         ["ofl_werror==1", { "cflags_c": ["-Werror"] }],
+        ["OS=='linux'", {
+          "ldflags": ["-Wl,--version-script=<(module_root_dir)/src/napi/exports.map"]
+        }],
         ["OS=='mac'", {
           "xcode_settings": {
             "GCC_C_LANGUAGE_STANDARD": "c11",

@@ -3,6 +3,7 @@
 // offload's executor, while a 1 ms interval timer measures how late the
 // loop runs (perf_hooks.monitorEventLoopDelay).
 const { monitorEventLoopDelay } = require('node:perf_hooks');
+const crypto = require('node:crypto');
 const offload = require('..');
 
 const JOBS = 8;
@@ -40,5 +41,14 @@ async function measure(label, work) {
   });
   await measure('on offload\'s executor', () =>
     Promise.all(Array.from({ length: JOBS }, () => offload._internal.spin(MS))));
+  const data = Buffer.alloc(16 * 1024 * 1024, 7);
+  await measure('sha256 8×16 MiB, node:crypto', async () => {
+    for (let i = 0; i < JOBS; i++) {
+      crypto.createHash('sha256').update(data).digest();
+      await new Promise(setImmediate);
+    }
+  });
+  await measure('sha256 8×16 MiB, offload.hash', () =>
+    Promise.all(Array.from({ length: JOBS }, () => offload.hash('sha256', data))));
   console.log('\nexecutor stats:', JSON.stringify(offload.stats()));
 })();

@@ -52,7 +52,10 @@ static napi_value hash_sync(napi_env env, napi_callback_info info) {
 
 /* ---- async: one job, or a BLAKE3 group ------------------------------- */
 
-#define MAX_PIECES 8
+/* Pieces are at most PIECE_MAX bytes, so abort and deadlines are seen
+ * within one piece's time (the subtree kernel has no check inside). */
+#define MAX_PIECES 64
+#define PIECE_MAX ((size_t)8 << 20)
 
 typedef struct {
   size_t remaining; /* pieces not yet settled; JS thread only */
@@ -194,7 +197,10 @@ static int64_t submit_group(napi_env env, const ofl_hash_args_t *a,
     free(g);
     return OFL_EINVAL;
   }
-  int depth = threads >= 8 ? 3 : threads >= 4 ? 2 : 1;
+  int depth = 0;
+  while (((size_t)1 << depth) < threads && depth < 6) depth++;
+  while ((in->len >> depth) > PIECE_MAX && depth < 6) depth++;
+  if (depth == 0) depth = 1;
   size_t offs[MAX_PIECES], lens[MAX_PIECES];
   split(g, offs, lens, 0, in->len, depth);
   g->remaining = g->refs = g->npieces;
