@@ -64,8 +64,8 @@ typedef struct {
   size_t context_len;
   /* xxh only (xxh32 uses the low 32 bits); must be 0 elsewhere. */
   uint64_t seed;
-  /* 0 means the natural size. blake3 accepts any length (XOF); the others
-   * accept only their natural size. */
+  /* 0 means the natural size. blake3 accepts any length up to INT_MAX
+   * (XOF; more is OFL_ERANGE); the others accept only their natural size. */
   size_t out_len;
 } ofl_hash_opts_t;
 
