@@ -9,7 +9,7 @@
       "include_dirs": ["<!@(node scripts/sources.js includes)", "<!@(node scripts/libs.js cflags)"],
       "libraries": ["<!@(node scripts/libs.js libs)"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-fvisibility=hidden", "-O2"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-fvisibility=hidden", "-O3"],
       "cflags!": ["-fno-exceptions"],
       "conditions": [
         ["ofl_werror==1", { "cflags_c": ["-Werror"] }],
