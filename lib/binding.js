@@ -1,6 +1,9 @@
 'use strict';
-// The one loader line: node-gyp-build looks in prebuilds/ first, then
-// build/. On failure, one error that says what was tried and how to fix it.
+// The one loader line. node-gyp-build takes a local build (build/Release)
+// when one exists, else the matching prebuilds/<platform>-<arch> binary:
+// an install that found a prebuild never compiles, so it never has a
+// build/ to shadow it. On failure, one error that says what was tried and
+// how to fix it.
 const path = require('path');
 
 const root = path.join(__dirname, '..');
