@@ -42,7 +42,18 @@ function nodeGypCommand() {
   return [process.platform === 'win32' ? 'node-gyp.cmd' : 'node-gyp'];
 }
 
+// Checks the codec libraries before node-gyp runs, so a missing -dev
+// package gives one clear message (from libs.js) instead of a failed build.
+function checkLibraries() {
+  for (const what of ['cflags', 'libs']) {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'libs.js'), what],
+      { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) process.exit(1);
+  }
+}
+
 function build(extra = []) {
+  checkLibraries();
   const args = ['rebuild', ...extra];
   const nodedir = process.env.npm_config_nodedir || localNodeDir();
   if (nodedir) args.push(`--nodedir=${nodedir}`);

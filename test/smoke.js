@@ -19,6 +19,29 @@ async function exercise() {
   setTimeout(() => ac.abort(), 5);
   await assert.rejects(p, { code: 'ABORT_ERR' });
   assert.ok(offload.stats().threads >= 1);
+  // Hashing: sync, async (executor) and streaming agree with node:crypto.
+  const crypto = require('node:crypto');
+  const data = Buffer.alloc(3 << 20, 42);
+  const want = crypto.createHash('sha256').update(data).digest('hex');
+  assert.strictEqual(offload.hashSync('sha256', data, 'hex'), want);
+  assert.strictEqual(await offload.hash('sha256', data, 'hex'), want);
+  assert.strictEqual(offload.hashSync('crc32c', '123456789', 'hex'), 'e3069283');
+  assert.strictEqual(await offload.hash('blake3', Buffer.alloc(5 << 20), 'hex'),
+    offload.hashSync('blake3', Buffer.alloc(5 << 20), 'hex'));
+  if (typeof offload.compress === 'function') {
+    for (const codec of ['gzip', 'zstd', 'lz4', 'brotli']) {
+      const z = await offload.compress(data, { codec });
+      assert.ok((await offload.decompress(z, { codec })).equals(data), codec);
+    }
+  }
+  if (typeof offload.CircuitBreaker === 'function') {
+    const b = new offload.CircuitBreaker(async () => { throw new Error('down'); },
+      { failureThreshold: 2, timeout: 0 });
+    await assert.rejects(b.fire());
+    await assert.rejects(b.fire());
+    await assert.rejects(b.fire(), { code: 'CIRCUIT_OPEN' });
+    b.shutdown();
+  }
   return 'ok';
 }
 
