@@ -245,6 +245,16 @@ const gbs = (x) => `${f2(x)} GB/s`;
 const ms = (x) => `${x.toFixed(1)} ms`;
 const ns = (x) => `${Math.round(x)} ns`;
 
+/** Share of one core this thread actually got during a 200 ms busy loop:
+ * ~1.0 on a quiet machine, lower when other processes compete. */
+function cpuShare() {
+  const c0 = process.cpuUsage();
+  const end = performance.now() + 200;
+  while (performance.now() < end);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / 200;
+}
+
 async function main() {
   // Sanity: offload agrees with node:crypto before we time anything.
   const want = crypto.hash('sha256', big, 'hex');
@@ -253,9 +263,11 @@ async function main() {
     throw new Error('offload sha256 disagrees with node:crypto');
   }
   const load0 = os.loadavg()[0];
+  const share0 = cpuShare();
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) rounds.push(await round(r));
   const load1 = os.loadavg()[0];
+  const share1 = cpuShare();
   const med = (k) => median(rounds.map((m) => m[k]));
   const medRatio = (a, b) => median(rounds.map((m) => m[a] / m[b]));
   const has = (k) => rounds[0][k] !== undefined;
@@ -345,7 +357,9 @@ async function main() {
   const cpu = os.cpus()[0] ? os.cpus()[0].model.trim() : 'unknown CPU';
   console.log(`Node ${process.version}, ${os.platform()} ${os.arch()}, ${cpu}, ` +
     `${os.availableParallelism()} cores, executor threads ${offload.stats().threads}, ` +
-    `load average ${load0.toFixed(2)} → ${load1.toFixed(2)}, ${ROUNDS} rounds, medians\n`);
+    `load average ${load0.toFixed(2)} → ${load1.toFixed(2)}, ` +
+    `CPU share of one core (200 ms spin) ${share0.toFixed(2)} → ${share1.toFixed(2)}, ` +
+    `${ROUNDS} rounds, medians of per-round ratios\n`);
   console.log('| case | target | offload | peer | ratio | result |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
