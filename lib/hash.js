@@ -101,9 +101,29 @@ function input(data, name = 'data') {
  * @example offload.hashSync('sha256', 'hello', { encoding: 'hex' })
  */
 function hashSync(algorithm, data, options) {
+  const fast = fastSync(algorithm, data, options);
+  if (fast !== undefined) return fast;
   const p = parse(algorithm, options);
-  const out = binding.hashSync(input(data), p.id, p.key, p.seed, p.outLen);
-  return encode(out, p.encoding);
+  return binding.hashSync(nativeInput(data), p.id, p.key, p.seed, p.outLen,
+    ENC_IDS.get(p.encoding));
+}
+
+const ENC_IDS = new Map(ENCODINGS.map((e, i) => [e, i]));
+
+// The common call, hashSync(algo, stringOrView[, encoding]), skips option
+// parsing: tiny hashes are dominated by per-call overhead.
+function fastSync(algorithm, data, options) {
+  if (options !== undefined && typeof options !== 'string') return undefined;
+  const id = IDS.get(algorithm);
+  const enc = options === undefined ? 0 : ENC_IDS.get(options);
+  if (id === undefined || enc === undefined) return undefined;
+  if (typeof data !== 'string' && !ArrayBuffer.isView(data)) return undefined;
+  return binding.hashSync(data, id, undefined, 0n, 0, enc);
+}
+
+// Strings go to native code as they are (hashed as UTF-8 there).
+function nativeInput(data) {
+  return typeof data === 'string' ? data : toBytes(data, 'data');
 }
 
 let threads = 0;
@@ -124,6 +144,15 @@ function executorThreads() {
  * @example const hex = await offload.hash('sha256', buf, { encoding: 'hex' })
  */
 function hash(algorithm, data, options) {
+  if ((typeof data === 'string' ? data.length * 3 : data && data.byteLength) <=
+      INLINE_MAX) {
+    try {
+      const fast = fastSync(algorithm, data, options);
+      if (fast !== undefined) return Promise.resolve(fast);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
   let p;
   let bytes;
   let task;
@@ -133,8 +162,8 @@ function hash(algorithm, data, options) {
     task = taskOptions(p.opts);
     if (bytes.byteLength <= INLINE_MAX && task.signal === undefined &&
         task.timeout === 0) {
-      return Promise.resolve(encode(binding.hashSync(bytes, p.id, p.key,
-        p.seed, p.outLen), p.encoding));
+      return Promise.resolve(binding.hashSync(bytes, p.id, p.key, p.seed,
+        p.outLen, ENC_IDS.get(p.encoding)));
     }
   } catch (err) {
     return Promise.reject(err);

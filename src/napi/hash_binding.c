@@ -29,24 +29,90 @@ static int hash_chunked(ofl_task_t *task, const ofl_hash_args_t *a,
   return err < 0 ? err : 0;
 }
 
+/* Digest → JS value in the requested encoding, built natively so a tiny
+ * hash costs one call (crypto.hash does the same). */
+enum { ENC_BUFFER, ENC_HEX, ENC_BASE64, ENC_BASE64URL };
+
+static napi_status encode_digest(napi_env env, const uint8_t *d, size_t n,
+                                 uint32_t enc, napi_value *out) {
+  if (enc == ENC_BUFFER) return napi_create_buffer_copy(env, n, d, NULL, out);
+  char stack[256];
+  size_t cap = enc == ENC_HEX ? n * 2 : (n + 2) / 3 * 4;
+  char *s = cap <= sizeof(stack) ? stack : malloc(cap);
+  if (s == NULL) return napi_generic_failure;
+  size_t len = 0;
+  if (enc == ENC_HEX) {
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+      s[len++] = hex[d[i] >> 4];
+      s[len++] = hex[d[i] & 15];
+    }
+  } else {
+    const char *tbl = enc == ENC_BASE64
+        ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (size_t i = 0; i < n; i += 3) {
+      uint32_t v = (uint32_t)d[i] << 16;
+      if (i + 1 < n) v |= (uint32_t)d[i + 1] << 8;
+      if (i + 2 < n) v |= d[i + 2];
+      s[len++] = tbl[(v >> 18) & 63];
+      s[len++] = tbl[(v >> 12) & 63];
+      if (i + 1 < n) s[len++] = tbl[(v >> 6) & 63];
+      else if (enc == ENC_BASE64) s[len++] = '=';
+      if (i + 2 < n) s[len++] = tbl[v & 63];
+      else if (enc == ENC_BASE64) s[len++] = '=';
+    }
+  }
+  napi_status st = napi_create_string_latin1(env, s, len, out);
+  if (s != stack) free(s);
+  return st;
+}
+
+/* hashSync(data, algo, key, seed, outLen, encoding): data may be a string
+ * (hashed as UTF-8 without a Buffer in between). */
 static napi_value hash_sync(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   ofl_hash_args_t a;
-  ofl_bytes_t in;
+  uint32_t enc = ENC_BUFFER;
   if (ofl_hash_args_parse(env, argv + 1, &a) != 0 ||
-      ofl_napi_get_bytes(env, argv[0], "data", &in) != 0)
+      (argc > 5 && ofl_napi_get_u32(env, argv[5], "encoding", &enc) != 0))
     return NULL;
-  void *out_data;
-  napi_value out;
-  OFL_NAPI_CALL(env, napi_create_buffer(env, a.digest_size, &out_data, &out));
-  int err = ofl_hash_oneshot(a.algo, &a.opts, in.data, in.len, out_data,
-                             a.digest_size);
-  if (err < 0) {
-    napi_throw(env, ofl_napi_error(env, err, "hash"));
+  ofl_bytes_t in;
+  char stack[1024];
+  char *heap = NULL;
+  napi_valuetype t;
+  OFL_NAPI_CALL(env, napi_typeof(env, argv[0], &t));
+  if (t == napi_string) {
+    size_t len = 0;
+    OFL_NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], NULL, 0, &len));
+    char *buf = stack;
+    if (len + 1 > sizeof(stack) && (buf = heap = malloc(len + 1)) == NULL) {
+      ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "out of memory");
+      return NULL;
+    }
+    if (napi_get_value_string_utf8(env, argv[0], buf, len + 1, &len) != napi_ok) {
+      free(heap);
+      return NULL;
+    }
+    in.data = (uint8_t *)buf;
+    in.len = len;
+  } else if (ofl_napi_get_bytes(env, argv[0], "data", &in) != 0) {
     return NULL;
   }
+  uint8_t small[64];
+  uint8_t *digest = a.digest_size <= sizeof(small) ? small : malloc(a.digest_size);
+  int err = digest == NULL ? OFL_ENOMEM
+                           : ofl_hash_oneshot(a.algo, &a.opts, in.data, in.len,
+                                              digest, a.digest_size);
+  free(heap);
+  napi_value out = NULL;
+  if (err < 0)
+    napi_throw(env, ofl_napi_error(env, err, "hash"));
+  else if (encode_digest(env, digest, a.digest_size, enc, &out) != napi_ok)
+    ofl_napi_check(env, napi_generic_failure, "encode_digest");
+  if (digest != small) free(digest);
   return out;
 }
 
