@@ -364,6 +364,20 @@ int ofl_breaker_registry_acquire(const char *name,
   return 0;
 }
 
+int ofl_breaker_registry_find(const char *name, ofl_breaker_t **out) {
+  if (name == NULL || name[0] == '\0' || out == NULL) return OFL_EINVAL;
+  uv_once(&ofl__reg_once, ofl__reg_init);
+  uv_mutex_lock(&ofl__reg_lock);
+  ofl_breaker_t *b = ofl__reg_head;
+  while (b != NULL && strcmp(b->name, name) != 0) b = b->next;
+  if (b != NULL) {
+    b->refs++;
+    *out = b;
+  }
+  uv_mutex_unlock(&ofl__reg_lock);
+  return b != NULL ? 0 : OFL_EINVAL;
+}
+
 void ofl_breaker_registry_release(ofl_breaker_t *b) {
   if (b == NULL) return;
   uv_once(&ofl__reg_once, ofl__reg_init);
@@ -570,6 +584,22 @@ int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
   }
   return OFL_BREAKER_WORD_STATE(
       atomic_load_explicit(WORD(b), memory_order_acquire));
+}
+
+int ofl_breaker_settle(ofl_breaker_t *b, int word, int outcome,
+                       uint64_t start_ms, uint64_t now_ms,
+                       uint32_t latency_ms) {
+  if (b == NULL || word < 0 || b->opts.capacity != 0 ||
+      OFL_BREAKER_WORD_STATE(word) != OFL_BREAKER_CLOSED)
+    return OFL_EINVAL;
+  if (outcome < OFL_BREAKER_SUCCESS || outcome > OFL_BREAKER_IGNORED)
+    return OFL_EINVAL;
+  /* What acquire() does in CLOSED with capacity 0; release() undoes the
+   * in-flight increment. */
+  ofl__win_add(b, start_ms, OFL__C_FIRE);
+  atomic_fetch_add_explicit(S32(b, OFL_BREAKER_SLOT_IN_FLIGHT), 1,
+                            memory_order_relaxed);
+  return ofl_breaker_release(b, word, outcome, now_ms, latency_ms);
 }
 
 int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms) {
