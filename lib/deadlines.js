@@ -7,7 +7,8 @@
 // settles, so nothing is retained after settle. The thread's one timer is
 // armed at the earliest head deadline among lanes; when it fires it
 // expires every head that is due, then re-arms. With steady traffic it
-// fires about once per `timeout`, not once per call.
+// fires about once per `timeout`, not once per call. Like a per-call
+// timer, it holds the process open only while a call is in flight.
 //
 // Deadlines are rounded up to the lane's grain (1 ms below 200 ms, then
 // 1% of the timeout, at most 10 ms). Calls whose deadlines round to the
@@ -18,6 +19,16 @@ const { performance } = require('perf_hooks');
 const lanes = new Set();
 let timer = null;
 let armedAt = Infinity;
+// The timer keeps the process alive only while some call is in flight,
+// as a per-call timer would.
+let inFlight = 0;
+
+function track(delta) {
+  inFlight += delta;
+  if (timer === null) return;
+  if (inFlight === 0) timer.unref();
+  else if (inFlight === 1 && delta > 0) timer.ref();
+}
 
 function grainFor(timeout) {
   return timeout < 200 ? 1 : Math.min(10, Math.floor(timeout / 100));
@@ -28,7 +39,7 @@ function arm(due) {
   if (timer !== null) clearTimeout(timer);
   armedAt = due;
   timer = setTimeout(onTimer, Math.max(0, due - performance.now()));
-  timer.unref();
+  if (inFlight === 0) timer.unref();
 }
 
 function onTimer() {
@@ -62,6 +73,7 @@ class Deadline {
     const lane = this.lane;
     if (lane === null) return;
     this.lane = null;
+    track(-1);
     if (this.prev !== null) this.prev.next = this.next;
     else lane.head = this.next;
     if (this.next !== null) this.next.prev = this.prev;
@@ -98,6 +110,7 @@ class Lane {
       lanes.add(this);
     }
     this.tail = d;
+    track(1);
     arm(due);
     return group.controller.signal;
   }

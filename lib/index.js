@@ -5,11 +5,17 @@
  */
 const executor = require('./executor');
 const { codes } = require('./errors');
+const { CircuitBreaker } = require('./breaker');
+const breakers = require('./breakers');
+const express = require('./express');
 
 module.exports = {
   configure: executor.configure,
   stats: executor.stats,
   errors: codes,
+  CircuitBreaker,
+  breakers: { get: breakers.get, getAll: breakers.getAll },
+  express: { shed: express.shed },
   /** Internal helpers for tests; not part of the public API. */
   _internal: { spin: executor.spin },
 };

@@ -4,4 +4,6 @@ import { createRequire } from 'node:module';
 const offload = createRequire(import.meta.url)('./index.js');
 
 export default offload;
-export const { configure, stats, errors } = offload;
+export const {
+  configure, stats, errors, CircuitBreaker, breakers, express,
+} = offload;
