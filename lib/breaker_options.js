@@ -34,7 +34,7 @@ function int(options, key, min, max) {
 
 /** Validates `options`; returns a plain normalised copy. Throws. */
 function normalize(options) {
-  validateObject(options, 'options');
+  options = validateObject(options, 'options');
   const o = {};
 
   // timeout: 0 or false disables it (opossum accepts false).
