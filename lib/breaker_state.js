@@ -72,13 +72,15 @@ function replay(from, to, steps) {
 
 // ---- the thread's watcher ----------------------------------------------
 // One unref'd interval per thread looks at every breaker that needs it:
-// shared ones (another thread may move them) and open ones (to emit
-// 'halfOpen' on time). A look is one Atomics.load per breaker.
+// shared ones (another thread may move them), open ones (to emit
+// 'halfOpen' on time) and ones with batched counts to flush. A look is one
+// Atomics.load per breaker.
 const POLL_MS = 50;
 const watched = new Set();
 let interval = null;
 
 function watch(breaker) {
+  breaker._watched = true;
   watched.add(breaker);
   if (interval === null) {
     interval = setInterval(() => {
@@ -89,6 +91,7 @@ function watch(breaker) {
 }
 
 function unwatch(breaker) {
+  breaker._watched = false;
   watched.delete(breaker);
   if (watched.size === 0 && interval !== null) {
     clearInterval(interval);

@@ -233,6 +233,31 @@ static napi_value settle(napi_env env, napi_callback_info info) {
   return int_result(env, ofl_breaker_settle(h->b, w, outcome, start, now, l));
 }
 
+/* settleMany(h, word, bins: Uint32Array(24), atMs) → state or status:
+ * a batch of closed fast-path successes (ofl_breaker_settle_successes). */
+static napi_value settle_many(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  holder_t *h;
+  int32_t w;
+  uint64_t at;
+  if (!arg_holder(env, argv[0], &h) || !arg_i32(env, argv[1], &w) ||
+      !arg_ms(env, argv[3], &at))
+    return NULL;
+  napi_typedarray_type type;
+  size_t len = 0;
+  void *data = NULL;
+  OFL_NAPI_CALL(env, napi_get_typedarray_info(env, argv[2], &type, &len,
+                                              &data, NULL, NULL));
+  if (type != napi_uint32_array || len != OFL_BREAKER_LATENCY_BINS) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "breaker: bad bins array");
+    return NULL;
+  }
+  return int_result(env, ofl_breaker_settle_successes(
+                             h->b, w, (const uint32_t *)data, at));
+}
+
 /* record(h, event, count, nowMs): count stat-only events (batched). */
 static napi_value record(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -372,7 +397,8 @@ napi_status ofl_napi_init_breaker(napi_env env, napi_value exports) {
   OFL_NAPI_TRY(env, napi_create_object(env, &obj));
   napi_property_descriptor props[] = {
       FN(create),  FN(find),   FN(block),   FN(word),     FN(acquire),
-      FN(release), FN(settle), FN(record),  FN(force),    FN(restore),
+      FN(release), FN(settle), FN(record),
+      {"settleMany", NULL, settle_many, NULL, NULL, NULL, napi_default, NULL},  FN(force),    FN(restore),
       FN(snapshot), FN(opts),  FN(names),
   };
   OFL_NAPI_TRY(env, napi_define_properties(

@@ -89,3 +89,42 @@ TEST(BreakerRegistryFind, FindsAnyOptionsAndTakesAReference) {
   ofl_breaker_registry_release(f);
   EXPECT_EQ(OFL_EINVAL, ofl_breaker_registry_find("find.a", &f));
 }
+
+TEST(BreakerSettle, SuccessBatchEqualsSingleSettles) {
+  ofl_breaker_opts_t o = Opts();
+  ofl_breaker_t *a = nullptr, *b = nullptr;
+  ASSERT_EQ(0, ofl_breaker_create(&o, 0, &a));
+  ASSERT_EQ(0, ofl_breaker_create(&o, 0, &b));
+  uint32_t bins[OFL_BREAKER_LATENCY_BINS] = {0};
+  const uint32_t lat[] = {0, 1, 1, 5, 900, 3000000, 7};
+  for (uint32_t l : lat) {
+    const int w = *(int *)ofl_breaker_shared_block(a, nullptr);
+    ASSERT_EQ(OFL_BREAKER_CLOSED,
+              ofl_breaker_settle(a, w, OFL_BREAKER_SUCCESS, 50, 50, l));
+    unsigned k = 0;
+    for (uint32_t m = l; m != 0 && k < OFL_BREAKER_LATENCY_BINS - 1; m >>= 1)
+      k++;
+    bins[k]++;
+  }
+  // A failure first: the batch resets the consecutive count, as singles do.
+  const int pb = ofl_breaker_acquire(b, 50);
+  ofl_breaker_release(b, pb, OFL_BREAKER_FAILURE, 50, 0);
+  const int pa = ofl_breaker_acquire(a, 50);
+  ofl_breaker_release(a, pa, OFL_BREAKER_FAILURE, 50, 0);
+  const int wb = *(int *)ofl_breaker_shared_block(b, nullptr);
+  EXPECT_EQ(OFL_BREAKER_CLOSED, ofl_breaker_settle_successes(b, wb, bins, 50));
+  ofl_breaker_stats_t sa, sb;
+  ofl_breaker_snapshot(a, 60, &sa);
+  ofl_breaker_snapshot(b, 60, &sb);
+  EXPECT_EQ(sa.fires, sb.fires);
+  EXPECT_EQ(sa.successes, sb.successes);
+  EXPECT_EQ(sa.latency_count, sb.latency_count);
+  EXPECT_EQ(sa.latency_p50_ms, sb.latency_p50_ms);
+  EXPECT_EQ(sa.latency_p99_ms, sb.latency_p99_ms);
+  EXPECT_EQ(0u, sb.consecutive_failures);
+  EXPECT_EQ(0, sb.in_flight);
+  EXPECT_EQ(OFL_EINVAL, ofl_breaker_settle_successes(b, wb, nullptr, 50));
+  EXPECT_EQ(OFL_EINVAL, ofl_breaker_settle_successes(b, 1, bins, 50));
+  ofl_breaker_free(a);
+  ofl_breaker_free(b);
+}

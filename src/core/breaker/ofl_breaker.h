@@ -251,6 +251,21 @@ int ofl_breaker_settle(ofl_breaker_t *b, int word, int outcome,
                        uint64_t start_ms, uint64_t now_ms,
                        uint32_t latency_ms);
 
+/* Number of latency bins: bin 0 holds 0 ms, bin k >= 1 holds
+ * [2^(k-1), 2^k - 1] ms, the last bin is open-ended. */
+#define OFL_BREAKER_LATENCY_BINS 24
+
+/* Settle a batch of successful calls granted as for ofl_breaker_settle
+ * (CLOSED word, no capacity), all counted at now_ms: bins[k] (k <
+ * OFL_BREAKER_LATENCY_BINS) successes whose latency fell in bin k. Same
+ * effect as that many ofl_breaker_settle(word, SUCCESS, now_ms, now_ms,
+ * latency in bin k) calls, in a few atomic adds: a success in CLOSED never
+ * causes a transition, so the JS fast path counts them in batches.
+ * @return the stored state; OFL_EINVAL as ofl_breaker_settle, or NULL
+ *         bins. */
+int ofl_breaker_settle_successes(ofl_breaker_t *b, int word,
+                                 const uint32_t *bins, uint64_t now_ms);
+
 /* Count a stat-only event (OFL_BREAKER_EV_*) at now_ms. A JS fast path
  * that fails fast from the shared block without calling acquire should
  * report EV_FIRE + EV_REJECT (batched is fine) to keep the stats whole.
