@@ -12,17 +12,31 @@ const N = Number(process.argv[2] || 200000);
 const ROUNDS = Number(process.argv[3] || 7);
 const fn = () => Promise.resolve(1);
 const swallow = () => {};
+const PREBUILT = new Error('prebuilt');
 
-async function measure(call) {
-  for (let i = 0; i < 20000; i++) await call().catch(swallow); // warm up
-  const per = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) await call().catch(swallow);
-    per.push(Number(process.hrtime.bigint() - t0) / N);
+// Rounds are interleaved (every case once per round) so that load
+// changes on a shared machine hit every case alike.
+async function loop(call, n) {
+  for (let i = 0; i < n; i++) {
+    try {
+      await call();
+    } catch {
+      // open-state rejections are the point of that case
+    }
   }
-  per.sort((a, b) => a - b);
-  return per[ROUNDS >> 1];
+}
+
+async function measureAll(cases) {
+  for (const c of cases) await loop(c.call, 20000); // warm up
+  const per = cases.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < cases.length; i++) {
+      const t0 = process.hrtime.bigint();
+      await loop(cases[i].call, N);
+      per[i].push(Number(process.hrtime.bigint() - t0) / N);
+    }
+  }
+  return per.map((v) => v.sort((a, b) => a - b)[ROUNDS >> 1]);
 }
 
 function cockatielBreaker() {
@@ -32,40 +46,37 @@ function cockatielBreaker() {
 }
 
 async function main() {
-  const rows = [];
-  const add = (scenario, lib, ns) => {
-    rows.push({ scenario, lib, ns });
-    console.error(`${scenario.padEnd(28)} ${lib.padEnd(34)} ${ns.toFixed(0)} ns`);
-  };
-  add('bare call', 'await fn()', await measure(fn));
-
   const offNoTimeout = new offload.CircuitBreaker(fn, { timeout: 0 });
   const opNoTimeout = new Opossum(fn, { timeout: false });
   const cockClosed = cockatielBreaker();
-  add('closed, no timeout', 'offload { timeout: 0 }', await measure(() => offNoTimeout.fire()));
-  add('closed, no timeout', 'opossum { timeout: false }', await measure(() => opNoTimeout.fire()));
-  add('closed, no timeout', 'cockatiel ConsecutiveBreaker', await measure(() => cockClosed.execute(fn)));
-
   const offDefault = new offload.CircuitBreaker(fn);
   const opDefault = new Opossum(fn);
-  add('closed, 10 s timeout', 'offload (default options)', await measure(() => offDefault.fire()));
-  add('closed, 10 s timeout', 'opossum (default options)', await measure(() => opDefault.fire()));
-
   const offOpen = new offload.CircuitBreaker(fn, { timeout: 0, resetTimeout: 600000 });
   offOpen.open();
   const opOpen = new Opossum(fn, { timeout: false, resetTimeout: 600000 });
   opOpen.open();
   const cockOpen = cockatielBreaker();
   await cockOpen.execute(() => Promise.reject(new Error('x'))).catch(swallow);
-  add('open: fail fast', 'offload', await measure(() => offOpen.fire()));
-  add('open: fail fast', 'opossum', await measure(() => opOpen.fire()));
-  add('open: fail fast', 'cockatiel', await measure(() => cockOpen.execute(fn)));
+  const cases = [
+    ['bare call', 'await fn()', fn],
+    ['closed, no timeout', 'offload { timeout: 0 }', () => offNoTimeout.fire()],
+    ['closed, no timeout', 'opossum { timeout: false }', () => opNoTimeout.fire()],
+    ['closed, no timeout', 'cockatiel ConsecutiveBreaker', () => cockClosed.execute(fn)],
+    ['closed, 10 s timeout', 'offload (default options)', () => offDefault.fire()],
+    ['closed, 10 s timeout', 'opossum (default options)', () => opDefault.fire()],
+    ['open: fail fast', 'floor: Promise.reject(prebuilt Error)', () => Promise.reject(PREBUILT)],
+    ['open: fail fast', 'offload', () => offOpen.fire()],
+    ['open: fail fast', 'opossum', () => opOpen.fire()],
+    ['open: fail fast', 'cockatiel', () => cockOpen.execute(fn)],
+  ].map(([scenario, lib, call]) => ({ scenario, lib, call }));
+  const medians = await measureAll(cases);
+  const rows = cases.map((c, i) => ({ scenario: c.scenario, lib: c.lib, ns: medians[i] }));
   opDefault.shutdown();
   opNoTimeout.shutdown();
   opOpen.shutdown();
 
   const bare = rows[0].ns;
-  const ns = (s, l) => rows.find((r) => r.scenario === s && r.lib.startsWith(l)).ns;
+  const ns = (s, l) => rows.find((r) => r.scenario.startsWith(s) && r.lib.startsWith(l)).ns;
   console.log(`| scenario | implementation | ns/call (median of ${ROUNDS} × ${N}) | overhead over bare call |`);
   console.log('|---|---|---|---|');
   for (const r of rows) {
@@ -78,6 +89,9 @@ async function main() {
   console.log(`- closed, no timeout: offload/opossum ${ratio(o1, ns('closed, no timeout', 'opossum') - bare)}, offload/cockatiel ${ratio(o1, ns('closed, no timeout', 'cockatiel') - bare)}`);
   console.log(`- closed, 10 s timeout: offload/opossum ${ratio(o2, ns('closed, 10 s', 'opossum') - bare)}`);
   console.log(`- open: opossum/offload ${ratio(ns('open', 'opossum'), ns('open', 'offload'))}×, cockatiel/offload ${ratio(ns('open', 'cockatiel'), ns('open', 'offload'))}×`);
+  const floor = ns('open', 'floor');
+  const over = (l) => ns('open', l) - floor;
+  console.log(`- open, above the floor (awaiting any rejected promise): opossum/offload ${ratio(over('opossum'), over('offload'))}×, cockatiel/offload ${ratio(over('cockatiel'), over('offload'))}×`);
 }
 
 main();

@@ -153,7 +153,9 @@ class CircuitBreaker extends EventEmitter {
     if (this._shut) return Promise.reject(S.shutdownError());
     const w = this._load();
     if (w !== this._word) this._sync(w);
-    this.emit('fire', args);
+    // emit() gathers its arguments into an array even with no listener;
+    // EventEmitter's _events map tells for free whether anyone listens.
+    if (this._events.fire !== undefined) this.emit('fire', args);
     let now = 0;
     if ((w & 3) === CLOSED && this._implicit) {
       // Closed fast path: no clock read unless this call's latency is
@@ -261,7 +263,7 @@ class CircuitBreaker extends EventEmitter {
       if (!this._watched) S.watch(this);
     }
     if (this._okCount === 4096) this._flushOk();
-    this.emit('success', value, lat);
+    if (this._events.success !== undefined) this.emit('success', value, lat);
     return value;
   }
 
