@@ -72,6 +72,34 @@ static int arg_ms(napi_env env, napi_value v, uint64_t *out) {
   return 1;
 }
 
+/* The data of a typed array of `type` with at least `min` elements (and
+ * exactly `min` when `exact`). */
+static void *arg_array(napi_env env, napi_value v, napi_typedarray_type type,
+                       size_t min, int exact) {
+  napi_typedarray_type t;
+  size_t len = 0;
+  void *data = NULL;
+  if (!ofl_napi_check(
+          env, napi_get_typedarray_info(env, v, &t, &len, &data, NULL, NULL),
+          "typed array"))
+    return NULL;
+  if (t != type || len < min || (exact && len != min)) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "breaker: bad typed array");
+    return NULL;
+  }
+  return data;
+}
+
+/* Reads up to `n` arguments of a call whose first one is a handle. */
+static int args_handle(napi_env env, napi_callback_info info, size_t n,
+                       napi_value *argv, holder_t **h) {
+  size_t argc = n;
+  if (!ofl_napi_check(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL),
+                      "napi_get_cb_info"))
+    return 0;
+  return arg_holder(env, argv[0], h);
+}
+
 static napi_value int_result(napi_env env, int v) {
   napi_value out;
   OFL_NAPI_CALL(env, napi_create_int32(env, v, &out));
@@ -104,20 +132,10 @@ static napi_value create(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  napi_typedarray_type type;
-  size_t len = 0;
-  void *data = NULL;
-  OFL_NAPI_CALL(env, napi_get_typedarray_info(env, argv[0], &type, &len,
-                                              &data, NULL, NULL));
+  const uint32_t *u = arg_array(env, argv[0], napi_uint32_array, OPT_FIELDS, 1);
   uint64_t now = 0;
-  if (type != napi_uint32_array || len != OPT_FIELDS) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "breaker: bad options array");
-    return NULL;
-  }
-  if (!arg_ms(env, argv[2], &now)) return NULL;
-  const uint32_t *u = (const uint32_t *)data;
-  ofl_breaker_opts_t o = {u[0], u[1], u[2], u[3], u[4],
-                          u[5], u[6], u[7], u[8]};
+  if (u == NULL || !arg_ms(env, argv[2], &now)) return NULL;
+  ofl_breaker_opts_t o = {u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8]};
   napi_valuetype t;
   OFL_NAPI_CALL(env, napi_typeof(env, argv[1], &t));
   ofl_breaker_t *b = NULL;
@@ -125,8 +143,8 @@ static napi_value create(napi_env env, napi_callback_info info) {
   if (t == napi_string) {
     char name[256];
     size_t n = 0;
-    OFL_NAPI_CALL(env, napi_get_value_string_utf8(env, argv[1], name,
-                                                  sizeof(name), &n));
+    OFL_NAPI_CALL(
+        env, napi_get_value_string_utf8(env, argv[1], name, sizeof(name), &n));
     if (n + 1 >= sizeof(name)) return int_result(env, OFL_ERANGE);
     rc = ofl_breaker_registry_acquire(name, &o, now, &b);
   } else {
@@ -143,11 +161,11 @@ static napi_value find(napi_env env, napi_callback_info info) {
   OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char name[256];
   size_t n = 0;
-  OFL_NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], name,
-                                                sizeof(name), &n));
+  OFL_NAPI_CALL(
+      env, napi_get_value_string_utf8(env, argv[0], name, sizeof(name), &n));
   ofl_breaker_t *b = NULL;
-  int rc = n + 1 >= sizeof(name) ? OFL_EINVAL
-                                 : ofl_breaker_registry_find(name, &b);
+  int rc =
+      n + 1 >= sizeof(name) ? OFL_EINVAL : ofl_breaker_registry_find(name, &b);
   if (rc != 0) return int_result(env, rc);
   return make_handle(env, b);
 }
@@ -155,17 +173,15 @@ static napi_value find(napi_env env, napi_callback_info info) {
 /* block(h) → external ArrayBuffer over the shared block, or null where
  * the runtime forbids external buffers (lib/ then reads through word()). */
 static napi_value block(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
-  if (!arg_holder(env, argv[0], &h)) return NULL;
+  if (!args_handle(env, info, 1, argv, &h)) return NULL;
   size_t len = 0;
   void *p = ofl_breaker_shared_block(h->b, &len);
   napi_value ab;
   h->refs++; /* the buffer's own reference, dropped by its finalizer */
-  napi_status st = napi_create_external_arraybuffer(env, p, len,
-                                                    finalize_block, h, &ab);
+  napi_status st =
+      napi_create_external_arraybuffer(env, p, len, finalize_block, h, &ab);
   if (st == napi_ok) return ab;
   h->refs--;
   if (st == napi_no_external_buffers_allowed) {
@@ -179,36 +195,30 @@ static napi_value block(napi_env env, napi_callback_info info) {
 
 /* word(h) → the state word (the fallback when block() gave null). */
 static napi_value word(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
-  if (!arg_holder(env, argv[0], &h)) return NULL;
+  if (!args_handle(env, info, 1, argv, &h)) return NULL;
   _Atomic int32_t *w = (_Atomic int32_t *)ofl_breaker_shared_block(h->b, NULL);
   return int_result(env, atomic_load_explicit(w, memory_order_acquire));
 }
 
 /* acquire(h, nowMs) → permit >= 0 or a negative OFL_E* status. */
 static napi_value acquire(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
   uint64_t now;
-  if (!arg_holder(env, argv[0], &h) || !arg_ms(env, argv[1], &now))
+  if (!args_handle(env, info, 2, argv, &h) || !arg_ms(env, argv[1], &now))
     return NULL;
   return int_result(env, ofl_breaker_acquire(h->b, now));
 }
 
 /* release(h, permit, outcome, nowMs, latencyMs) → state or status. */
 static napi_value release(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
   int32_t permit, outcome;
   uint64_t now, lat;
-  if (!arg_holder(env, argv[0], &h) || !arg_i32(env, argv[1], &permit) ||
+  if (!args_handle(env, info, 5, argv, &h) || !arg_i32(env, argv[1], &permit) ||
       !arg_i32(env, argv[2], &outcome) || !arg_ms(env, argv[3], &now) ||
       !arg_ms(env, argv[4], &lat))
     return NULL;
@@ -219,13 +229,11 @@ static napi_value release(napi_env env, napi_callback_info info) {
 /* settle(h, word, outcome, startMs, nowMs, latencyMs) → state or status:
  * the closed fast path, one native call per call (see ofl_breaker_settle). */
 static napi_value settle(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
   int32_t w, outcome;
   uint64_t start, now, lat;
-  if (!arg_holder(env, argv[0], &h) || !arg_i32(env, argv[1], &w) ||
+  if (!args_handle(env, info, 6, argv, &h) || !arg_i32(env, argv[1], &w) ||
       !arg_i32(env, argv[2], &outcome) || !arg_ms(env, argv[3], &start) ||
       !arg_ms(env, argv[4], &now) || !arg_ms(env, argv[5], &lat))
     return NULL;
@@ -236,37 +244,26 @@ static napi_value settle(napi_env env, napi_callback_info info) {
 /* settleMany(h, word, bins: Uint32Array(24), atMs) → state or status:
  * a batch of closed fast-path successes (ofl_breaker_settle_successes). */
 static napi_value settle_many(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
   int32_t w;
   uint64_t at;
-  if (!arg_holder(env, argv[0], &h) || !arg_i32(env, argv[1], &w) ||
+  if (!args_handle(env, info, 4, argv, &h) || !arg_i32(env, argv[1], &w) ||
       !arg_ms(env, argv[3], &at))
     return NULL;
-  napi_typedarray_type type;
-  size_t len = 0;
-  void *data = NULL;
-  OFL_NAPI_CALL(env, napi_get_typedarray_info(env, argv[2], &type, &len,
-                                              &data, NULL, NULL));
-  if (type != napi_uint32_array || len != OFL_BREAKER_LATENCY_BINS) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "breaker: bad bins array");
-    return NULL;
-  }
-  return int_result(env, ofl_breaker_settle_successes(
-                             h->b, w, (const uint32_t *)data, at));
+  const uint32_t *bins = (const uint32_t *)arg_array(
+      env, argv[2], napi_uint32_array, OFL_BREAKER_LATENCY_BINS, 1);
+  if (bins == NULL) return NULL;
+  return int_result(env, ofl_breaker_settle_successes(h->b, w, bins, at));
 }
 
 /* record(h, event, count, nowMs): count stat-only events (batched). */
 static napi_value record(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
   int32_t event, count;
   uint64_t now;
-  if (!arg_holder(env, argv[0], &h) || !arg_i32(env, argv[1], &event) ||
+  if (!args_handle(env, info, 4, argv, &h) || !arg_i32(env, argv[1], &event) ||
       !arg_i32(env, argv[2], &count) || !arg_ms(env, argv[3], &now))
     return NULL;
   int rc = 0;
@@ -277,13 +274,12 @@ static napi_value record(napi_env env, napi_callback_info info) {
 
 /* force(h, open: boolean, nowMs) */
 static napi_value force(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
   bool open = false;
   uint64_t now;
-  if (!arg_holder(env, argv[0], &h) || !arg_ms(env, argv[2], &now)) return NULL;
+  if (!args_handle(env, info, 3, argv, &h) || !arg_ms(env, argv[2], &now))
+    return NULL;
   OFL_NAPI_CALL(env, napi_get_value_bool(env, argv[1], &open));
   if (open)
     ofl_breaker_force_open(h->b, now);
@@ -294,13 +290,11 @@ static napi_value force(napi_env env, napi_callback_info info) {
 
 /* restore(h, state, openedAtMs, nowMs) → 0 or status. */
 static napi_value restore(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
   int32_t state;
   uint64_t opened, now;
-  if (!arg_holder(env, argv[0], &h) || !arg_i32(env, argv[1], &state) ||
+  if (!args_handle(env, info, 4, argv, &h) || !arg_i32(env, argv[1], &state) ||
       !arg_ms(env, argv[2], &opened) || !arg_ms(env, argv[3], &now))
     return NULL;
   return int_result(env, ofl_breaker_restore(h->b, state, opened, now));
@@ -311,59 +305,58 @@ static napi_value restore(napi_env env, napi_callback_info info) {
  * fallbacks latencyCount p50 p99 state generation consecutiveFailures
  * halfOpenSuccesses inFlight probes lastFailure openedAt resetAt. */
 static napi_value snapshot(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
   uint64_t now;
-  if (!arg_holder(env, argv[0], &h) || !arg_ms(env, argv[1], &now))
+  if (!args_handle(env, info, 3, argv, &h) || !arg_ms(env, argv[1], &now))
     return NULL;
-  napi_typedarray_type type;
-  size_t len = 0;
-  void *data = NULL;
-  OFL_NAPI_CALL(env, napi_get_typedarray_info(env, argv[2], &type, &len,
-                                              &data, NULL, NULL));
-  if (type != napi_float64_array || len < SNAP_FIELDS) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "breaker: bad stats array");
-    return NULL;
-  }
+  double *data = arg_array(env, argv[2], napi_float64_array, SNAP_FIELDS, 0);
+  if (data == NULL) return NULL;
   ofl_breaker_stats_t s;
   ofl_breaker_snapshot(h->b, now, &s);
-  const double v[SNAP_FIELDS] = {
-      (double)s.fires, (double)s.successes, (double)s.failures,
-      (double)s.timeouts, (double)s.ignored, (double)s.rejects,
-      (double)s.semlocked, (double)s.fallbacks, (double)s.latency_count,
-      s.latency_p50_ms, s.latency_p99_ms, s.state, s.generation,
-      s.consecutive_failures, s.half_open_successes, s.in_flight,
-      s.probes_in_flight, (double)s.last_failure_time_ms,
-      (double)s.opened_at_ms, (double)s.reset_at_ms, 0};
+  const double v[SNAP_FIELDS] = {(double)s.fires,
+                                 (double)s.successes,
+                                 (double)s.failures,
+                                 (double)s.timeouts,
+                                 (double)s.ignored,
+                                 (double)s.rejects,
+                                 (double)s.semlocked,
+                                 (double)s.fallbacks,
+                                 (double)s.latency_count,
+                                 s.latency_p50_ms,
+                                 s.latency_p99_ms,
+                                 s.state,
+                                 s.generation,
+                                 s.consecutive_failures,
+                                 s.half_open_successes,
+                                 s.in_flight,
+                                 s.probes_in_flight,
+                                 (double)s.last_failure_time_ms,
+                                 (double)s.opened_at_ms,
+                                 (double)s.reset_at_ms,
+                                 0};
   memcpy(data, v, sizeof(v));
   return NULL;
 }
 
 /* opts(h, out: Uint32Array(9)): the breaker's normalised options. */
 static napi_value opts(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   holder_t *h;
-  if (!arg_holder(env, argv[0], &h)) return NULL;
-  napi_typedarray_type type;
-  size_t len = 0;
-  void *data = NULL;
-  OFL_NAPI_CALL(env, napi_get_typedarray_info(env, argv[1], &type, &len,
-                                              &data, NULL, NULL));
-  if (type != napi_uint32_array || len != OPT_FIELDS) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "breaker: bad options array");
-    return NULL;
-  }
+  if (!args_handle(env, info, 2, argv, &h)) return NULL;
+  uint32_t *data = arg_array(env, argv[1], napi_uint32_array, OPT_FIELDS, 1);
+  if (data == NULL) return NULL;
   ofl_breaker_opts_t o;
   ofl_breaker_get_opts(h->b, &o);
-  const uint32_t u[OPT_FIELDS] = {
-      o.error_threshold_percentage, o.rolling_count_timeout_ms,
-      o.rolling_count_buckets, o.volume_threshold, o.failure_threshold,
-      o.reset_timeout_ms, o.half_open_max_concurrent, o.success_threshold,
-      o.capacity};
+  const uint32_t u[OPT_FIELDS] = {o.error_threshold_percentage,
+                                  o.rolling_count_timeout_ms,
+                                  o.rolling_count_buckets,
+                                  o.volume_threshold,
+                                  o.failure_threshold,
+                                  o.reset_timeout_ms,
+                                  o.half_open_max_concurrent,
+                                  o.success_threshold,
+                                  o.capacity};
   memcpy(data, u, sizeof(u));
   return NULL;
 }
@@ -390,16 +383,27 @@ static napi_value names(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-#define FN(name) {#name, NULL, name, NULL, NULL, NULL, napi_default, NULL}
+#define FN(name) \
+  { #name, NULL, name, NULL, NULL, NULL, napi_default, NULL }
 
 napi_status ofl_napi_init_breaker(napi_env env, napi_value exports) {
   napi_value obj;
   OFL_NAPI_TRY(env, napi_create_object(env, &obj));
   napi_property_descriptor props[] = {
-      FN(create),  FN(find),   FN(block),   FN(word),     FN(acquire),
-      FN(release), FN(settle), FN(record),
-      {"settleMany", NULL, settle_many, NULL, NULL, NULL, napi_default, NULL},  FN(force),    FN(restore),
-      FN(snapshot), FN(opts),  FN(names),
+      FN(create),
+      FN(find),
+      FN(block),
+      FN(word),
+      FN(acquire),
+      FN(release),
+      FN(settle),
+      FN(record),
+      {"settleMany", NULL, settle_many, NULL, NULL, NULL, napi_default, NULL},
+      FN(force),
+      FN(restore),
+      FN(snapshot),
+      FN(opts),
+      FN(names),
   };
   OFL_NAPI_TRY(env, napi_define_properties(
                         env, obj, sizeof(props) / sizeof(props[0]), props));
