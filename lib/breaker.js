@@ -106,7 +106,7 @@ class CircuitBreaker extends EventEmitter {
     this._okWord = 0;
     this._okAt = 0;
     this._okLatency = 0;
-    this._tick = 0;
+    this._tick = -1; // the first call is sampled
     this._timedHalfOpen = -1; // open word for which 'halfOpen' fired on time
     if (o.state !== null) {
       const st = S.NAMES.indexOf(o.state.state);
