@@ -3,6 +3,7 @@
 /// <reference types="node" />
 
 import { Transform } from 'node:stream';
+import { EventEmitter } from 'events';
 
 export type Priority = 'high' | 'normal' | 'low';
 
@@ -16,7 +17,18 @@ export interface TaskOptions {
   timeout?: number;
 }
 
+export interface ShedOptions {
+  /** Estimated queue wait (ms) above which offload sheds load. 0 = off (default). */
+  maxQueueWait?: number;
+  /** Share (%) of timed-out or queue-full tasks that trips shedding. Default 50. */
+  errorThresholdPercentage?: number;
+  /** Milliseconds to shed before a probe task is let through. Default 5000. */
+  resetTimeout?: number;
+}
+
 export interface ConfigureOptions {
+  /** Load shedding in front of the executor; false stops it in this thread. */
+  shed?: ShedOptions | false;
   /** Executor threads (1..256). Default: OFFLOAD_THREADS, else the available parallelism. */
   threads?: number;
   /** Queue bound; beyond it submissions fail fast with ERR_OFFLOAD_QUEUE_FULL. Default 4096. */
@@ -138,6 +150,106 @@ export class Hash extends Transform {
 
 export function createHash(algorithm: HashAlgorithm,
   options?: Omit<HashOptions, 'encoding'> & { highWaterMark?: number }): Hash;
+export type BreakerState = 'closed' | 'open' | 'halfOpen';
+
+export interface CircuitBreakerOptions {
+  /** ms before a call rejects with ETIMEDOUT; the action gets an AbortSignal last. 0/false = none. Default 10000. */
+  timeout?: number | false;
+  /** Failure share (%) of calls in the rolling window that trips it. Default 50. */
+  errorThresholdPercentage?: number;
+  /** Rolling window length, ms. Default 10000. */
+  rollingCountTimeout?: number;
+  /** Buckets in the window (must divide rollingCountTimeout). Default 10. */
+  rollingCountBuckets?: number;
+  /** Calls needed in the window before a percentage trip. Default 0. */
+  volumeThreshold?: number;
+  /** Trip after this many consecutive failures. Default: off. */
+  failureThreshold?: number;
+  /** ms open before half-open. Default 30000. */
+  resetTimeout?: number;
+  /** Probes let through while half-open. Default 1. */
+  halfOpenMaxConcurrent?: number;
+  /** Probe successes that close it. Default 1. */
+  successThreshold?: number;
+  /** true: the error does not count as a failure. */
+  errorFilter?: (err: any) => boolean;
+  /** Concurrent calls allowed; above it calls reject with ESEMLOCKED. 0 = unlimited. */
+  capacity?: number;
+  name?: string;
+  /** With name: one breaker for the whole process. */
+  shared?: boolean;
+  /** Milliseconds from a monotonic clock; for tests. */
+  clock?: () => number;
+  /** Restore a state saved with toJSON().state. */
+  state?: BreakerSavedState;
+}
+
+export interface BreakerSavedState {
+  state: BreakerState;
+  openedAgo?: number;
+}
+
+export interface BreakerStats {
+  fires: number;
+  successes: number;
+  failures: number;
+  timeouts: number;
+  ignored: number;
+  rejects: number;
+  semlocked: number;
+  fallbacks: number;
+  latency: { p50: number; p99: number };
+}
+
+export interface BreakerStatus {
+  state: BreakerState;
+  failureCount: number;
+  successCount: number;
+  lastFailureTime: number | null;
+}
+
+export interface StateChange {
+  from: BreakerState;
+  to: BreakerState;
+}
+
+export class CircuitBreaker<A extends any[] = any[], R = any> extends EventEmitter {
+  constructor(action?: (...args: [...A, AbortSignal?]) => R | PromiseLike<R>, options?: CircuitBreakerOptions);
+  /** The process-wide breaker `name`; one object per thread. */
+  static shared(name: string, options?: CircuitBreakerOptions): CircuitBreaker;
+  fire(...args: A): Promise<R>;
+  execute<T, P extends any[]>(fn: (...args: [...P, AbortSignal?]) => T | PromiseLike<T>, ...args: P): Promise<T>;
+  fallback(fn: (...args: any[]) => any): this;
+  open(): void;
+  close(): void;
+  shutdown(): void;
+  toJSON(): { name: string | undefined; state: BreakerSavedState; status: BreakerStatus; stats: BreakerStats };
+  readonly name: string | undefined;
+  readonly state: BreakerState;
+  readonly opened: boolean;
+  readonly closed: boolean;
+  readonly halfOpen: boolean;
+  readonly isShutdown: boolean;
+  readonly stats: BreakerStats;
+  readonly status: BreakerStatus;
+  on(event: 'stateChange', listener: (change: StateChange) => void): this;
+  on(event: 'fire', listener: (args: unknown[]) => void): this;
+  on(event: 'success', listener: (value: R, latencyMs: number) => void): this;
+  on(event: 'failure' | 'timeout', listener: (err: Error, latencyMs: number, args: unknown[]) => void): this;
+  on(event: 'reject' | 'fallback', listener: (err: Error) => void): this;
+  on(event: 'open' | 'halfOpen' | 'close' | 'shutdown', listener: () => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+export const breakers: {
+  get(name: string, options?: CircuitBreakerOptions): CircuitBreaker;
+  getAll(): CircuitBreaker[];
+};
+
+export const express: {
+  /** 503 + Retry-After while the breaker (default: offload's shed breaker) is open. */
+  shed(breaker?: CircuitBreaker): (req: import('http').IncomingMessage, res: import('http').ServerResponse, next: (err?: any) => void) => void;
+};
 
 declare const offload: {
   configure: typeof configure;
@@ -150,5 +262,8 @@ declare const offload: {
   getHashes: typeof getHashes;
   createHash: typeof createHash;
   Hash: typeof Hash;
+  CircuitBreaker: typeof CircuitBreaker;
+  breakers: typeof breakers;
+  express: typeof express;
 };
 export default offload;

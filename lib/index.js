@@ -7,6 +7,9 @@ const executor = require('./executor');
 const hash = require('./hash');
 const { createHash, Hash } = require('./hash-stream');
 const { codes } = require('./errors');
+const { CircuitBreaker } = require('./breaker');
+const breakers = require('./breakers');
+const express = require('./express');
 
 module.exports = {
   configure: executor.configure,
@@ -19,6 +22,9 @@ module.exports = {
   getHashes: hash.getHashes,
   createHash,
   Hash,
+  CircuitBreaker,
+  breakers: { get: breakers.get, getAll: breakers.getAll },
+  express: { shed: express.shed },
   /** Internal helpers for tests; not part of the public API. */
   _internal: { spin: executor.spin },
 };

@@ -7,4 +7,5 @@ export default offload;
 export const {
   configure, stats, errors,
   hash, hashSync, hashMany, hashFile, getHashes, createHash, Hash,
+  CircuitBreaker, breakers, express,
 } = offload;

@@ -3,11 +3,13 @@
 // handles AbortSignal, timeouts and native status codes the same way.
 const binding = require('./binding');
 const { codes, fromStatus } = require('./errors');
+const { shedGate } = require('./shed');
 
 /**
  * Runs a native job. `start(callback, timeoutMs)` submits it and returns
  * its id, or a negative status if it could not be queued. Resolves with the native
- * result; never throws.
+ * result; never throws. With load shedding configured, an open shed
+ * breaker rejects here with CIRCUIT_OPEN before anything is queued.
  */
 function run(start, { signal, timeout = 0 } = {}, ctx = {}) {
   return new Promise((resolve, reject) => {
@@ -15,9 +17,19 @@ function run(start, { signal, timeout = 0 } = {}, ctx = {}) {
       reject(codes.ABORT_ERR(signal.reason));
       return;
     }
+    const gate = shedGate();
+    let token = null;
+    if (gate !== null) {
+      token = gate.admit();
+      if (token instanceof Error) {
+        reject(token);
+        return;
+      }
+    }
     let onAbort = null;
     let timer = null;
     const callback = (status, result, detail) => {
+      if (token !== null) gate.done(token, status);
       if (onAbort !== null) signal.removeEventListener('abort', onAbort);
       if (timer !== null) clearTimeout(timer);
       if (status === 0) resolve(result);
@@ -28,10 +40,12 @@ function run(start, { signal, timeout = 0 } = {}, ctx = {}) {
     try {
       id = start(callback, timeout);
     } catch (err) {
+      if (token !== null) gate.done(token, -9); // never ran: not counted
       reject(err);
       return;
     }
     if (id < 0) {
+      if (token !== null) gate.done(token, id);
       reject(fromStatus(id, undefined, { timeout, ...ctx }));
       return;
     }

@@ -36,3 +36,23 @@ async function hashing(): Promise<void> {
   void wrong;
 }
 void hashing;
+// CircuitBreaker
+import { CircuitBreaker, breakers, express, BreakerStatus } from 'offload';
+const cb = new CircuitBreaker(async (id: number, signal?: AbortSignal) => ({ id, aborted: signal?.aborted }),
+  { timeout: 2000, errorThresholdPercentage: 25, resetTimeout: 5000 });
+cb.fallback(() => null).on('stateChange', ({ from, to }) => void `${from}${to}`);
+const fired: Promise<{ id: number; aborted: boolean | undefined }> = cb.fire(1);
+void fired;
+const st: BreakerStatus = cb.status;
+void st;
+const all: CircuitBreaker[] = breakers.getAll();
+void all;
+const shared = CircuitBreaker.shared('db', { failureThreshold: 5 });
+void shared.execute((a: string) => a.length, 'x');
+void express.shed(shared);
+offload.configure({ shed: { maxQueueWait: 100 } });
+// @ts-expect-error unknown state name
+const badState: BreakerStatus = { state: 'ajar', failureCount: 0, successCount: 0, lastFailureTime: null };
+void badState;
+// @ts-expect-error timeout must be a number or false
+void new CircuitBreaker(undefined, { timeout: '5' });

@@ -26,7 +26,7 @@ enum {
   OFL__C_SEMLOCKED,
   OFL__C_FALLBACK,
   OFL__C_HIST, /* first of OFL__HIST_BINS latency bins */
-  OFL__HIST_BINS = 24,
+  OFL__HIST_BINS = OFL_BREAKER_LATENCY_BINS,
   OFL__NCTR = OFL__C_HIST + OFL__HIST_BINS
 };
 #define OFL__MAX_BUCKETS 1024u
@@ -123,7 +123,8 @@ static uint32_t ofl__tag(uint64_t idx, uint32_t n) {
   return (uint32_t)((idx / n) % UINT32_MAX) + 1u;
 }
 
-static void ofl__win_add(ofl_breaker_t *b, uint64_t now_ms, unsigned ctr) {
+static void ofl__win_add_n(ofl_breaker_t *b, uint64_t now_ms, unsigned ctr,
+                           uint32_t add) {
   const uint32_t n = b->nbuckets;
   const uint64_t idx = now_ms / b->bucket_ms;
   const uint32_t tag = ofl__tag(idx, n);
@@ -134,9 +135,10 @@ static void ofl__win_add(ofl_breaker_t *b, uint64_t now_ms, unsigned ctr) {
     uint64_t nv;
     if (vt == tag) {
       if ((uint32_t)v == UINT32_MAX) return; /* saturate */
-      nv = v + 1;
+      const uint32_t room = UINT32_MAX - (uint32_t)v;
+      nv = v + (add < room ? add : room);
     } else if (vt == 0 || (int32_t)(tag - vt) > 0) {
-      nv = ((uint64_t)tag << 32) | 1u; /* stale bucket: rotate it */
+      nv = ((uint64_t)tag << 32) | add; /* stale bucket: rotate it */
     } else {
       /* The slot already holds a later lap: this event is a full window
        * older than an event already recorded, so no snapshot at or after
@@ -147,6 +149,10 @@ static void ofl__win_add(ofl_breaker_t *b, uint64_t now_ms, unsigned ctr) {
                                               memory_order_relaxed))
       return;
   }
+}
+
+static void ofl__win_add(ofl_breaker_t *b, uint64_t now_ms, unsigned ctr) {
+  ofl__win_add_n(b, now_ms, ctr, 1);
 }
 
 /* sums[c - c0] = count of counter c over the window ending at now_ms. */
@@ -364,6 +370,20 @@ int ofl_breaker_registry_acquire(const char *name,
   return 0;
 }
 
+int ofl_breaker_registry_find(const char *name, ofl_breaker_t **out) {
+  if (name == NULL || name[0] == '\0' || out == NULL) return OFL_EINVAL;
+  uv_once(&ofl__reg_once, ofl__reg_init);
+  uv_mutex_lock(&ofl__reg_lock);
+  ofl_breaker_t *b = ofl__reg_head;
+  while (b != NULL && strcmp(b->name, name) != 0) b = b->next;
+  if (b != NULL) {
+    b->refs++;
+    *out = b;
+  }
+  uv_mutex_unlock(&ofl__reg_lock);
+  return b != NULL ? 0 : OFL_EINVAL;
+}
+
 void ofl_breaker_registry_release(ofl_breaker_t *b) {
   if (b == NULL) return;
   uv_once(&ofl__reg_once, ofl__reg_init);
@@ -567,6 +587,46 @@ int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
         uv_mutex_unlock(&b->lock);
       }
     }
+  }
+  return OFL_BREAKER_WORD_STATE(
+      atomic_load_explicit(WORD(b), memory_order_acquire));
+}
+
+int ofl_breaker_settle(ofl_breaker_t *b, int word, int outcome,
+                       uint64_t start_ms, uint64_t now_ms,
+                       uint32_t latency_ms) {
+  if (b == NULL || word < 0 || b->opts.capacity != 0 ||
+      OFL_BREAKER_WORD_STATE(word) != OFL_BREAKER_CLOSED)
+    return OFL_EINVAL;
+  if (outcome < OFL_BREAKER_SUCCESS || outcome > OFL_BREAKER_IGNORED)
+    return OFL_EINVAL;
+  /* What acquire() does in CLOSED with capacity 0; release() undoes the
+   * in-flight increment. */
+  ofl__win_add(b, start_ms, OFL__C_FIRE);
+  atomic_fetch_add_explicit(S32(b, OFL_BREAKER_SLOT_IN_FLIGHT), 1,
+                            memory_order_relaxed);
+  return ofl_breaker_release(b, word, outcome, now_ms, latency_ms);
+}
+
+int ofl_breaker_settle_successes(ofl_breaker_t *b, int word,
+                                 const uint32_t *bins, uint64_t now_ms) {
+  if (b == NULL || bins == NULL || word < 0 || b->opts.capacity != 0 ||
+      OFL_BREAKER_WORD_STATE(word) != OFL_BREAKER_CLOSED)
+    return OFL_EINVAL;
+  uint64_t total = 0;
+  for (unsigned k = 0; k < OFL__HIST_BINS; k++) {
+    if (bins[k] == 0) continue;
+    total += bins[k];
+    ofl__win_add_n(b, now_ms, OFL__C_HIST + k, bins[k]);
+  }
+  const uint32_t n = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+  if (n != 0) {
+    ofl__win_add_n(b, now_ms, OFL__C_FIRE, n);
+    ofl__win_add_n(b, now_ms, OFL__C_SUCCESS, n);
+    /* As release(SUCCESS) of a current-episode closed permit. */
+    if (atomic_load_explicit(WORD(b), memory_order_acquire) == word)
+      atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES), 0,
+                            memory_order_relaxed);
   }
   return OFL_BREAKER_WORD_STATE(
       atomic_load_explicit(WORD(b), memory_order_acquire));

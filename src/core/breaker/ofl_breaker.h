@@ -178,6 +178,12 @@ int ofl_breaker_registry_acquire(const char *name,
                                  const ofl_breaker_opts_t *opts,
                                  uint64_t now_ms, ofl_breaker_t **out);
 
+/* Take a reference to the existing breaker called `name`, whatever its
+ * options (observers such as a /health listing use it). Creates nothing.
+ * @return 0 and *out set; OFL_EINVAL (NULL/empty name, NULL out, or no
+ *         breaker of that name). */
+int ofl_breaker_registry_find(const char *name, ofl_breaker_t **out);
+
 /* Drop one reference; the last one removes the name and frees the breaker.
  * NULL is fine. */
 void ofl_breaker_registry_release(ofl_breaker_t *b);
@@ -232,6 +238,33 @@ int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms);
  *         a NULL b, a negative/invalid permit or an unknown outcome. */
 int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
                         uint64_t now_ms, uint32_t latency_ms);
+
+/* Settle a call that was granted WITHOUT ofl_breaker_acquire: for a caller
+ * that read the state word itself (e.g. from the shared block), saw
+ * CLOSED, and knows capacity is 0 (unlimited). In that case acquire would
+ * only have counted a fire and returned the word, so this counts the fire
+ * at start_ms and then does exactly what ofl_breaker_release(word, ...)
+ * does. The call is not visible in the in-flight count while it runs.
+ * @return as ofl_breaker_release; OFL_EINVAL also when word is not a
+ *         CLOSED word or the breaker has a capacity. */
+int ofl_breaker_settle(ofl_breaker_t *b, int word, int outcome,
+                       uint64_t start_ms, uint64_t now_ms,
+                       uint32_t latency_ms);
+
+/* Number of latency bins: bin 0 holds 0 ms, bin k >= 1 holds
+ * [2^(k-1), 2^k - 1] ms, the last bin is open-ended. */
+#define OFL_BREAKER_LATENCY_BINS 24
+
+/* Settle a batch of successful calls granted as for ofl_breaker_settle
+ * (CLOSED word, no capacity), all counted at now_ms: bins[k] (k <
+ * OFL_BREAKER_LATENCY_BINS) successes whose latency fell in bin k. Same
+ * effect as that many ofl_breaker_settle(word, SUCCESS, now_ms, now_ms,
+ * latency in bin k) calls, in a few atomic adds: a success in CLOSED never
+ * causes a transition, so the JS fast path counts them in batches.
+ * @return the stored state; OFL_EINVAL as ofl_breaker_settle, or NULL
+ *         bins. */
+int ofl_breaker_settle_successes(ofl_breaker_t *b, int word,
+                                 const uint32_t *bins, uint64_t now_ms);
 
 /* Count a stat-only event (OFL_BREAKER_EV_*) at now_ms. A JS fast path
  * that fails fast from the shared block without calling acquire should
