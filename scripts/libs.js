@@ -14,7 +14,7 @@ const fs = require('fs');
 const path = require('path');
 
 const STATIC = {
-  hash: [['libxxhash', 'xxhash']],
+  hash: [['libxxhash', 'xxhash'], ['libdeflate', 'deflate']],
   codec: [['libzstd', 'zstd'], ['liblz4', 'lz4'], ['libdeflate', 'deflate']],
 };
 const HEADERS_ONLY = { codec: ['libbrotlienc', 'libbrotlidec'] };
@@ -39,7 +39,9 @@ function pkgConfig(args) {
 }
 
 function staticPkgs() {
-  return Object.entries(STATIC).filter(([m]) => present(m)).flatMap(([, p]) => p);
+  const seen = new Set();
+  return Object.entries(STATIC).filter(([m]) => present(m)).flatMap(([, p]) => p)
+    .filter(([pkg]) => !seen.has(pkg) && seen.add(pkg));
 }
 
 function cflags() {

@@ -91,7 +91,7 @@ size_t ofl_hash_digest_size(ofl_hash_algo_t algo, const ofl_hash_opts_t *opts) {
 
 static uint32_t crc_update(ofl_hash_algo_t algo, uint32_t crc, const void *data,
                            size_t len) {
-  return algo == OFL_HASH_CRC32 ? ofl__crc32_zlib(crc, data, len)
+  return algo == OFL_HASH_CRC32 ? ofl__crc32(crc, data, len)
                                 : ofl_crc32c(crc, data, len);
 }
 

@@ -232,7 +232,7 @@ void ofl__xxh_final(int algo, void *state, uint8_t *out);
 void ofl__xxh_reset(int algo, void *state, uint64_t seed);
 void ofl__xxh_free(int algo, void *state);
 
-uint32_t ofl__crc32_zlib(uint32_t crc, const void *data, size_t len);
+uint32_t ofl__crc32(uint32_t crc, const void *data, size_t len);
 
 #ifdef __cplusplus
 }

@@ -1,9 +1,12 @@
-/* xxh32/xxh64/xxh3/xxh3-128 via libxxhash's state API, and zlib's crc32.
+/* xxh32/xxh64/xxh3/xxh3-128 via libxxhash's state API, and libdeflate's crc32.
  * Digests are written in xxHash's canonical (big-endian) form, which is
  * what xxhsum prints. */
 #include <limits.h>
+/* Compiled into this file (not called through the shared library) so it
+ * is optimised with our flags: XXH3 measured ~2x faster this way. */
+#define XXH_INLINE_ALL
+#include <libdeflate.h>
 #include <xxhash.h>
-#include <zlib.h>
 
 #include "hash_impl.h"
 #include "ofl_errors.h"
@@ -139,15 +142,8 @@ void ofl__xxh_free(int algo, void *state) {
   }
 }
 
-/* zlib's length is a uInt: feed > 4 GiB inputs in UINT_MAX pieces. */
-uint32_t ofl__crc32_zlib(uint32_t crc, const void *data, size_t len) {
-  const Bytef *p = (const Bytef *)data;
-  uLong c = crc;
-  while (len > 0) {
-    uInt n = len > UINT_MAX ? UINT_MAX : (uInt)len;
-    c = crc32(c, p, n);
-    p += n;
-    len -= n;
-  }
-  return (uint32_t)c;
+/* libdeflate's crc32 (PCLMUL/ARMv8 folding) computes the same CRC as
+ * zlib's, several times faster, and takes a size_t length. */
+uint32_t ofl__crc32(uint32_t crc, const void *data, size_t len) {
+  return libdeflate_crc32(crc, data, len);
 }
