@@ -8,5 +8,6 @@ NAPI_MODULE_INIT() {
     return NULL;
   }
   if (ofl_napi_init_executor(env, exports) != napi_ok) return NULL;
+  if (ofl_napi_init_codec(env, exports) != napi_ok) return NULL;
   return exports;
 }

@@ -5,5 +5,6 @@
 #include "napi_util.h"
 
 napi_status ofl_napi_init_executor(napi_env env, napi_value exports);
+napi_status ofl_napi_init_codec(napi_env env, napi_value exports);
 
 #endif

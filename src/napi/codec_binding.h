@@ -1,0 +1,27 @@
+/* Helpers shared by the one-shot and stream codec bindings. */
+#ifndef OFL_CODEC_BINDING_H
+#define OFL_CODEC_BINDING_H
+
+#include "napi_util.h"
+#include "ofl_codec.h"
+
+/* Reads the option block every codec entry point starts with:
+ * argv[0] codec id, argv[1] level (int32; INT_MIN = default),
+ * argv[2] checksum (0/1), argv[3] dictionary (bytes or undefined),
+ * argv[4] maxOutputLength (double; < 0 = none). opts->dict points into
+ * dict->backing, which the caller pins when the work outlives the call.
+ * @return 0, or a negative OFL_E* after throwing a coded error. */
+int ofl_codec_read_opts(napi_env env, const napi_value *argv,
+                        ofl_codec_id_t *codec, ofl_codec_opts_t *opts,
+                        ofl_bytes_t *dict);
+
+/* Hands a codec-allocated output to JS as a Buffer: zero-copy through an
+ * external buffer (native memory reported to V8), or a copy where
+ * external buffers are not allowed. *out is consumed (zeroed) either way. */
+napi_status ofl_codec_output_to_buffer(napi_env env, ofl_codec_output_t *out,
+                                       napi_value *result);
+
+napi_status ofl_napi_init_codec_stream(napi_env env, napi_value exports);
+napi_status ofl_napi_init_codec_parallel(napi_env env, napi_value exports);
+
+#endif
