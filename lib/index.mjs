@@ -4,4 +4,8 @@ import { createRequire } from 'node:module';
 const offload = createRequire(import.meta.url)('./index.js');
 
 export default offload;
-export const { configure, stats, errors } = offload;
+export const {
+  configure, stats, errors, compress, decompress, compressSync,
+  decompressSync, createCompressStream, createDecompressStream,
+  CompressStream, DecompressStream, compression,
+} = offload;

@@ -14,7 +14,7 @@
 int ofl_codec_read_opts(napi_env env, const napi_value *argv,
                         ofl_codec_id_t *codec, ofl_codec_opts_t *opts,
                         ofl_bytes_t *dict) {
-  uint32_t id = 0, checksum = 0;
+  uint32_t id = 0, flags = 0;
   int32_t level = 0;
   double max_out = -1;
   ofl_codec_opts_init(opts);
@@ -24,7 +24,7 @@ int ofl_codec_read_opts(napi_env env, const napi_value *argv,
     ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "level must be an int32");
     return OFL_EINVAL;
   }
-  if (ofl_napi_get_u32(env, argv[2], "checksum", &checksum) != 0 ||
+  if (ofl_napi_get_u32(env, argv[2], "flags", &flags) != 0 ||
       ofl_napi_get_double(env, argv[4], "maxOutputLength", &max_out) != 0)
     return OFL_EINVAL;
   if (ofl_codec_name((ofl_codec_id_t)id) == NULL) {
@@ -41,7 +41,8 @@ int ofl_codec_read_opts(napi_env env, const napi_value *argv,
   }
   *codec = (ofl_codec_id_t)id;
   opts->level = level;
-  opts->checksum = checksum != 0;
+  opts->checksum = (flags & 0xff) != 0;
+  opts->workers = (int)(flags >> 8);
   /* 2^53 and above means "no limit" as far as a size_t can tell. */
   if (max_out >= 0 && max_out < 9007199254740992.0)
     opts->max_output = (size_t)max_out;
@@ -93,7 +94,7 @@ static int run_codec(int mode, ofl_codec_id_t codec,
              : ofl_codec_decompress(codec, opts, in, len, out);
 }
 
-/* codecSync(mode, codec, level, checksum, dict, maxOut, input)
+/* codecSync(mode, codec, level, flags, dict, maxOut, input)
  *   → Buffer | negative OFL_E* (lib/ builds the coded error). */
 static napi_value codec_sync(napi_env env, napi_callback_info info) {
   size_t argc = 7;
@@ -158,7 +159,7 @@ static void codec_destroy(ofl_job_t *job) {
 static const ofl_job_vtable_t codec_vt = {codec_work, codec_result,
                                           codec_destroy, NULL, "codec"};
 
-/* codecAsync(mode, codec, level, checksum, dict, maxOut, input, stoppable,
+/* codecAsync(mode, codec, level, flags, dict, maxOut, input, stoppable,
  *            lane, deadlineMs, callback) → id | negative OFL_E* */
 static napi_value codec_async(napi_env env, napi_callback_info info) {
   size_t argc = 11;

@@ -7,7 +7,7 @@
 
 /* Reads the option block every codec entry point starts with:
  * argv[0] codec id, argv[1] level (int32; INT_MIN = default),
- * argv[2] checksum (0/1), argv[3] dictionary (bytes or undefined),
+ * argv[2] flags (bit 0 checksum, bits 8+ zstd workers), argv[3] dictionary (bytes or undefined),
  * argv[4] maxOutputLength (double; < 0 = none). opts->dict points into
  * dict->backing, which the caller pins when the work outlives the call.
  * @return 0, or a negative OFL_E* after throwing a coded error. */
