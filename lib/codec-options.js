@@ -22,8 +22,8 @@ const DECOMPRESS = 1;
  * returns the plain values the binding takes. `oneShot` widens the
  * gzip-family level range to libdeflate's 10..12. Throws coded errors.
  */
-function codecOptions(options, mode, { oneShot = false } = {}) {
-  validateObject(options, 'options');
+function codecOptions(opts, mode, { oneShot = false } = {}) {
+  const options = validateObject(opts, 'options');
   const name = options.codec === undefined
     ? (mode === COMPRESS ? 'gzip' : 'auto')
     : validateOneOf(options.codec, 'options.codec',
