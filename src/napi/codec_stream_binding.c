@@ -114,6 +114,7 @@ typedef struct {
   ofl_codec_out_t out;
   ofl_codec_directive_t directive;
   int ret;
+  int settled; /* settle ran: busy already cleared, maybe re-set by a new write */
 } stream_job_t;
 
 static int process(cstream_t *s, ofl_codec_in_t *in, ofl_codec_out_t *out,
@@ -140,6 +141,7 @@ static int sjob_settle(napi_env env, ofl_job_t *job, int *status) {
   (void)env;
   stream_job_t *j = (stream_job_t *)job;
   j->s->busy = 0;
+  j->settled = 1;
   publish(j->s, *status != 0 ? *status : j->ret, &j->in, &j->out);
   return 1;
 }
@@ -148,8 +150,8 @@ static void sjob_destroy(ofl_job_t *job) {
   stream_job_t *j = (stream_job_t *)job;
   cstream_t *s = j->s;
   if (s == NULL) return; /* discarded before it was attached */
-  s->busy = 0;
-  if (s->close_pending) {
+  if (!j->settled) s->busy = 0; /* dropped unsettled (teardown, submit error) */
+  if (s->close_pending && !s->busy) {
     ofl_codec_stream_free(s->ctx);
     s->ctx = NULL;
   }
