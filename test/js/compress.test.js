@@ -277,3 +277,31 @@ test('compress_256mib_roundtrip', async () => {
   assert.strictEqual(back.length, buf.length);
   assert.strictEqual(sha(back), want);
 });
+
+test('compress_bomb_1gib_rejected_with_bounded_rss', async () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const { execFileSync: run } = require('node:child_process');
+  const zeros = Buffer.alloc(1 << 20);
+  for (const codec of ['gzip', 'zstd', 'lz4', 'brotli']) {
+    // 1 GiB of zeros, compressed in a stream so this process stays small.
+    const c = offload.createCompressStream({ codec, level: codec === 'brotli' ? 1 : 1 });
+    const parts = [];
+    c.on('data', (x) => parts.push(x));
+    for (let i = 0; i < 1024; i++) {
+      if (!c.write(zeros)) await new Promise((r) => c.once('drain', r));
+    }
+    await new Promise((r) => c.end(r));
+    const file = path.join(os.tmpdir(), `offload-bomb-${process.pid}.${codec}`);
+    fs.writeFileSync(file, Buffer.concat(parts));
+    try {
+      const out = JSON.parse(run(process.execPath, ['--expose-gc',
+        path.join(__dirname, 'fixtures', 'bomb-child.js'), file, codec]));
+      assert.deepStrictEqual(out.codes, Array(4).fill('ERR_BUFFER_TOO_LARGE'), codec);
+      assert.ok(out.growth < 32 << 20, `${codec}: peak RSS grew ${out.growth} bytes`);
+    } finally {
+      fs.unlinkSync(file);
+    }
+  }
+});
