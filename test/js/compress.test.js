@@ -305,3 +305,35 @@ test('compress_bomb_1gib_rejected_with_bounded_rss', async () => {
     }
   }
 });
+
+test('compress_parallel_gzip_one_standard_stream', async () => {
+  const buf = Buffer.concat([logLines(5 << 20, 14), randomBytes(300_000, 15)]);
+  for (const codec of ['gzip', 'deflate', 'deflate-raw']) {
+    const par = await compress(buf, { codec, parallel: true });
+    // The issue's bound: at most 2% larger than node:zlib at the same level.
+    const deflate = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, 'deflate-raw': zlib.deflateRawSync }[codec];
+    const single = deflate(buf, { level: 6 });
+    assert.ok(par.length <= single.length * 1.02, `${codec}: ${par.length} vs ${single.length}`);
+    assert.ok(decompressSync(par, { codec }).equals(buf), codec);
+    const inflate = { gzip: zlib.gunzipSync, deflate: zlib.inflateSync, 'deflate-raw': zlib.inflateRawSync }[codec];
+    assert.ok(inflate(par).equals(buf), `node:zlib decodes parallel ${codec}`);
+  }
+  const gz = await compress(buf, { codec: 'gzip' }); // 'auto' splits 4 MiB+
+  assert.ok(execFileSync('gzip', ['-d', '-c'], { input: gz, maxBuffer: 1 << 26 }).equals(buf));
+  await assert.rejects(compress(buf, { codec: 'gzip', level: 12, parallel: true })
+    .then((z) => assert.ok(decompressSync(z).equals(buf)) || Promise.reject(new Error('ok'))),
+  { message: 'ok' }); // level 10..12 falls back to one libdeflate call
+});
+
+test('compress_parallel_abort_cancels_the_group', async () => {
+  const buf = randomBytes(32 << 20, 16);
+  const before = offload.stats();
+  const ac = new AbortController();
+  const p = compress(buf, { codec: 'gzip', level: 9, parallel: true, signal: ac.signal });
+  setTimeout(() => ac.abort(), 5);
+  await assert.rejects(p, { name: 'AbortError', code: 'ABORT_ERR' });
+  const after = offload.stats();
+  assert.ok(after.cancelled > before.cancelled, 'queued pieces were dropped');
+  // Still usable afterwards.
+  assert.ok(decompressSync(await compress(buf.subarray(0, 2 << 20), { codec: 'gzip', parallel: true })).equals(buf.subarray(0, 2 << 20)));
+});
