@@ -49,6 +49,23 @@ int ofl_codec_read_opts(napi_env env, const napi_value *argv,
   return 0;
 }
 
+int ofl_codec_read_call(napi_env env, napi_callback_info info, size_t want,
+                        napi_value *argv, const char *data_name,
+                        ofl_codec_call_t *call) {
+  size_t argc = want;
+  if (!ofl_napi_check(env, napi_get_cb_info(env, info, &argc, argv, NULL,
+                                            NULL), "napi_get_cb_info"))
+    return OFL_EINTERNAL;
+  if (argc < want) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "missing arguments");
+    return OFL_EINVAL;
+  }
+  if (ofl_napi_get_u32(env, argv[0], "mode", &call->mode) != 0) return OFL_EINVAL;
+  int err = ofl_codec_read_opts(env, argv + 1, &call->codec, &call->opts,
+                                &call->dict);
+  return err != 0 ? err : ofl_napi_get_bytes(env, argv[6], data_name, &call->data);
+}
+
 static void free_external(napi_env env, void *data, void *hint) {
   int64_t ignored;
   free(data);
@@ -97,19 +114,12 @@ static int run_codec(int mode, ofl_codec_id_t codec,
 /* codecSync(mode, codec, level, flags, dict, maxOut, input)
  *   → Buffer | negative OFL_E* (lib/ builds the coded error). */
 static napi_value codec_sync(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
   napi_value argv[7];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  uint32_t mode = 0;
-  ofl_codec_id_t codec;
-  ofl_codec_opts_t opts;
-  ofl_bytes_t dict, in;
-  if (argc < 7 || ofl_napi_get_u32(env, argv[0], "mode", &mode) != 0 ||
-      ofl_codec_read_opts(env, argv + 1, &codec, &opts, &dict) != 0 ||
-      ofl_napi_get_bytes(env, argv[6], "data", &in) != 0)
-    return NULL;
+  ofl_codec_call_t c;
+  if (ofl_codec_read_call(env, info, 7, argv, "data", &c) != 0) return NULL;
   ofl_codec_output_t out = {0};
-  int err = run_codec((int)mode, codec, &opts, in.data, in.len, &out);
+  int err = run_codec((int)c.mode, c.codec, &c.opts, c.data.data,
+                      c.data.len, &out);
   napi_value result;
   if (err != 0) {
     OFL_NAPI_CALL(env, napi_create_int32(env, err, &result));
@@ -162,17 +172,11 @@ static const ofl_job_vtable_t codec_vt = {codec_work, codec_result,
 /* codecAsync(mode, codec, level, flags, dict, maxOut, input, stoppable,
  *            lane, deadlineMs, callback) → id | negative OFL_E* */
 static napi_value codec_async(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
   napi_value argv[11];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  uint32_t mode = 0, stoppable = 0, lane = 0;
+  uint32_t stoppable = 0, lane = 0;
   double deadline = 0;
-  ofl_codec_id_t codec;
-  ofl_codec_opts_t opts;
-  ofl_bytes_t dict, in;
-  if (argc < 11 || ofl_napi_get_u32(env, argv[0], "mode", &mode) != 0 ||
-      ofl_codec_read_opts(env, argv + 1, &codec, &opts, &dict) != 0 ||
-      ofl_napi_get_bytes(env, argv[6], "data", &in) != 0 ||
+  ofl_codec_call_t call;
+  if (ofl_codec_read_call(env, info, 11, argv, "data", &call) != 0 ||
       ofl_napi_get_u32(env, argv[7], "stoppable", &stoppable) != 0 ||
       ofl_napi_get_u32(env, argv[8], "lane", &lane) != 0 ||
       ofl_napi_get_double(env, argv[9], "deadline", &deadline) != 0)
@@ -186,15 +190,15 @@ static napi_value codec_async(napi_env env, napi_callback_info info) {
     ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "out of memory");
     return NULL;
   }
-  c->mode = (int)mode;
+  c->mode = (int)call.mode;
   c->stoppable = stoppable != 0;
-  c->codec = codec;
-  c->opts = opts;
-  c->in = in.data;
-  c->len = in.len;
-  if (ofl_job_pin(env, &c->job, in.backing) != napi_ok ||
-      (dict.backing != NULL &&
-       ofl_job_pin(env, &c->job, dict.backing) != napi_ok)) {
+  c->codec = call.codec;
+  c->opts = call.opts;
+  c->in = call.data.data;
+  c->len = call.data.len;
+  if (ofl_job_pin(env, &c->job, call.data.backing) != napi_ok ||
+      (call.dict.backing != NULL &&
+       ofl_job_pin(env, &c->job, call.dict.backing) != napi_ok)) {
     ofl_job_discard(env, &c->job);
     ofl_napi_check(env, napi_generic_failure, "pin");
     return NULL;

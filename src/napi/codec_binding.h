@@ -15,6 +15,22 @@ int ofl_codec_read_opts(napi_env env, const napi_value *argv,
                         ofl_codec_id_t *codec, ofl_codec_opts_t *opts,
                         ofl_bytes_t *dict);
 
+/* The arguments every mode-taking entry point starts with:
+ * (mode, <the option block above>, bytes, ...more). */
+typedef struct {
+  uint32_t mode;
+  ofl_codec_id_t codec;
+  ofl_codec_opts_t opts;
+  ofl_bytes_t dict;
+  ofl_bytes_t data; /* argv[6] */
+} ofl_codec_call_t;
+
+/* Reads `want` (>= 7) arguments into argv and the leading ones into *call.
+ * @return 0, or a negative OFL_E* after throwing a coded error. */
+int ofl_codec_read_call(napi_env env, napi_callback_info info, size_t want,
+                        napi_value *argv, const char *data_name,
+                        ofl_codec_call_t *call);
+
 /* Hands a codec-allocated output to JS as a Buffer: zero-copy through an
  * external buffer (native memory reported to V8), or a copy where
  * external buffers are not allowed. *out is consumed (zeroed) either way. */

@@ -34,27 +34,21 @@ static void cstream_finalize(napi_env env, void *data, void *hint) {
   cstream_unref(env, data);
 }
 
-/* streamCreate(mode, codec, level, checksum, dict, maxOut, state)
+/* streamCreate(mode, codec, level, flags, dict, maxOut, state)
  *   → handle | negative OFL_E* */
 static napi_value stream_create(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
   napi_value argv[7];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  uint32_t mode = 0;
-  ofl_codec_id_t codec;
-  ofl_codec_opts_t opts;
-  ofl_bytes_t dict, state;
-  if (argc < 7 || ofl_napi_get_u32(env, argv[0], "mode", &mode) != 0 ||
-      ofl_codec_read_opts(env, argv + 1, &codec, &opts, &dict) != 0 ||
-      ofl_napi_get_bytes(env, argv[6], "state", &state) != 0)
-    return NULL;
+  ofl_codec_call_t c;
+  if (ofl_codec_read_call(env, info, 7, argv, "state", &c) != 0) return NULL;
+  const ofl_bytes_t state = c.data;
   if (state.len < 3 * sizeof(int32_t) || ((uintptr_t)state.data & 3) != 0) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "state must be Int32Array(3)");
     return NULL;
   }
   napi_value result;
   ofl_codec_stream_t *ctx = NULL;
-  int err = ofl_codec_stream_create((ofl_codec_mode_t)mode, codec, &opts, &ctx);
+  int err = ofl_codec_stream_create((ofl_codec_mode_t)c.mode, c.codec, &c.opts,
+                                    &ctx);
   if (err != 0) {
     OFL_NAPI_CALL(env, napi_create_int32(env, err, &result));
     return result;
