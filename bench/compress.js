@@ -23,8 +23,13 @@ function optional(name) {
     return null;
   }
 }
+// zstd-napi is not a devDependency: it has no prebuilt binary here and
+// its node-gyp build would download Node headers, breaking offline
+// `npm install`. Install it by hand to get its rows:
+//   npm_config_nodedir="$(node -p "require('path').resolve(process.execPath, '../..')")" npm install --no-save zstd-napi
 const zstdNapi = optional('zstd-napi');
 const lz4Napi = optional('lz4-napi');
+if (!zstdNapi) console.log('zstd-napi not installed: its rows are skipped (see the comment in bench/compress.js)');
 
 /** Runs fn RUNS times; median MB/s of `bytes` per run, plus loop delay. */
 async function measure(bytes, fn, { async = false } = {}) {

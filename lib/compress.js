@@ -19,6 +19,7 @@ const INLINE_BYTES = [16 * 1024, 64 * 1024];
 // explicit `parallel: true` lowers it to two blocks.
 const PARALLEL_AUTO_MIN = 4 * 1024 * 1024;
 const PARALLEL_BLOCK = 512 * 1024;
+const PARALLEL_AUTO_THREADS = 3;
 
 function threads() {
   const n = binding.stats().threads;
@@ -31,7 +32,12 @@ function parallelism(o, len) {
   if (o.parallel === false) return 1;
   const min = o.parallel === true ? 2 * PARALLEL_BLOCK : PARALLEL_AUTO_MIN;
   if (len < min) return 1;
-  return Math.min(threads(), Math.ceil(len / PARALLEL_BLOCK));
+  const n = threads();
+  // 'auto' needs 3+ threads: the split gzip blocks go through zlib, about
+  // half libdeflate's speed per core, and zstd workers cost a thread
+  // start-up per call, so on 2 threads one piece wins (docs/benchmarks.md).
+  if (o.parallel === 'auto' && n < PARALLEL_AUTO_THREADS) return 1;
+  return Math.min(n, Math.ceil(len / PARALLEL_BLOCK));
 }
 
 function sync(mode, data, options) {
