@@ -4,6 +4,7 @@
 
 import { Transform } from 'node:stream';
 import { EventEmitter } from 'events';
+import { IncomingMessage, ServerResponse } from 'node:http';
 
 export type Priority = 'high' | 'normal' | 'low';
 
@@ -250,6 +251,89 @@ export const express: {
   /** 503 + Retry-After while the breaker (default: offload's shed breaker) is open. */
   shed(breaker?: CircuitBreaker): (req: import('http').IncomingMessage, res: import('http').ServerResponse, next: (err?: any) => void) => void;
 };
+// ---- Compression ---------------------------------------------------------
+
+export type Codec = 'gzip' | 'deflate' | 'deflate-raw' | 'brotli' | 'zstd' | 'lz4';
+export type BinaryInput = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+
+export interface CodecOptions {
+  /** Default 'gzip' (compression) or 'auto' (decompression). */
+  codec?: Codec;
+  /** Per codec: gzip/deflate/deflate-raw 0..9 (one-shot 0..12, default 6), brotli 0..11 (11), zstd -131072..22 (3), lz4 0..12 (0). */
+  level?: number;
+  /** zstd, deflate, deflate-raw. */
+  dictionary?: BinaryInput;
+  /** zstd, lz4: write a content checksum. */
+  checksum?: boolean;
+  /** Decompression: inclusive cap on the output; above it rejects with ERR_BUFFER_TOO_LARGE. */
+  maxOutputLength?: number;
+}
+
+export interface CompressOptions extends CodecOptions, TaskOptions {
+  /** Split one large input across the executor. Default 'auto'. */
+  parallel?: 'auto' | boolean;
+}
+
+export interface DecompressOptions extends Omit<CodecOptions, 'codec' | 'level'>, TaskOptions {
+  /** 'auto' (default) detects gzip, zlib, zstd and lz4 by header. */
+  codec?: Codec | 'auto';
+}
+
+export interface CompressStreamOptions extends CodecOptions {
+  /** Output buffer size, bytes (64..2^30). Default 65536. */
+  chunkSize?: number;
+  highWaterMark?: number;
+  readableHighWaterMark?: number;
+  writableHighWaterMark?: number;
+}
+
+export interface DecompressStreamOptions extends Omit<CompressStreamOptions, 'codec' | 'level'> {
+  codec?: Codec | 'auto';
+}
+
+/** A compressing or decompressing Transform, in node:zlib's model. */
+export class CodecStream extends Transform {
+  /** Makes all data written so far decodable, then calls callback. */
+  flush(callback?: () => void): void;
+  /** Input bytes consumed so far. */
+  readonly bytesWritten: number;
+  /** Output bytes produced so far. */
+  readonly bytesProduced: number;
+}
+export class CompressStream extends CodecStream {
+  constructor(options?: CompressStreamOptions);
+}
+export class DecompressStream extends CodecStream {
+  constructor(options?: DecompressStreamOptions);
+}
+
+export function compress(data: BinaryInput, options?: CompressOptions): Promise<Buffer>;
+export function decompress(data: BinaryInput, options?: DecompressOptions): Promise<Buffer>;
+export function compressSync(data: BinaryInput, options?: Omit<CompressOptions, keyof TaskOptions>): Buffer;
+export function decompressSync(data: BinaryInput, options?: Omit<DecompressOptions, keyof TaskOptions>): Buffer;
+export function createCompressStream(options?: CompressStreamOptions): CompressStream;
+export function createDecompressStream(options?: DecompressStreamOptions): DecompressStream;
+
+export type ContentCoding = 'zstd' | 'br' | 'gzip' | 'deflate';
+
+export interface CompressionMiddlewareOptions {
+  /** Decides per response; default: compressible Content-Type. */
+  filter?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Bytes or a size string ('1kb'); smaller responses stay identity. Default 1024. */
+  threshold?: number | string;
+  /** Server preference among equal q-values. Default ['zstd', 'br', 'gzip', 'deflate']. */
+  encodings?: ContentCoding[];
+  /** gzip/deflate level, as in the compression package. Default 6. */
+  level?: number;
+  /** Level per coding. Defaults { zstd: 3, br: 4, gzip: 6, deflate: 6 }. */
+  levels?: Partial<Record<ContentCoding, number>>;
+  chunkSize?: number;
+}
+
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/** Express/Connect response compression; adds res.flush(). */
+export function compression(options?: CompressionMiddlewareOptions): Middleware;
 
 declare const offload: {
   configure: typeof configure;
@@ -265,5 +349,14 @@ declare const offload: {
   CircuitBreaker: typeof CircuitBreaker;
   breakers: typeof breakers;
   express: typeof express;
+  compress: typeof compress;
+  decompress: typeof decompress;
+  compressSync: typeof compressSync;
+  decompressSync: typeof decompressSync;
+  createCompressStream: typeof createCompressStream;
+  createDecompressStream: typeof createDecompressStream;
+  CompressStream: typeof CompressStream;
+  DecompressStream: typeof DecompressStream;
+  compression: typeof compression;
 };
 export default offload;

@@ -6,6 +6,9 @@
 const executor = require('./executor');
 const hash = require('./hash');
 const { createHash, Hash } = require('./hash-stream');
+const compress = require('./compress');
+const compressStream = require('./compress-stream');
+const { compression } = require('./middleware');
 const { codes } = require('./errors');
 const { CircuitBreaker } = require('./breaker');
 const breakers = require('./breakers');
@@ -25,6 +28,15 @@ module.exports = {
   CircuitBreaker,
   breakers: { get: breakers.get, getAll: breakers.getAll },
   express: { shed: express.shed },
+  compress: compress.compress,
+  decompress: compress.decompress,
+  compressSync: compress.compressSync,
+  decompressSync: compress.decompressSync,
+  createCompressStream: compressStream.createCompressStream,
+  createDecompressStream: compressStream.createDecompressStream,
+  CompressStream: compressStream.CompressStream,
+  DecompressStream: compressStream.DecompressStream,
+  compression,
   /** Internal helpers for tests; not part of the public API. */
   _internal: { spin: executor.spin },
 };

@@ -8,4 +8,7 @@ export const {
   configure, stats, errors,
   hash, hashSync, hashMany, hashFile, getHashes, createHash, Hash,
   CircuitBreaker, breakers, express,
+  compress, decompress, compressSync,
+  decompressSync, createCompressStream, createDecompressStream,
+  CompressStream, DecompressStream, compression,
 } = offload;

@@ -1,0 +1,140 @@
+'use strict';
+// Compression throughput, side by side in one run: offload vs node:zlib
+// (sync, async, streams), zstd-napi and lz4-napi, on 16 MiB of generated
+// JSON log lines and 16 MiB of random bytes. Async rows also report the
+// event-loop delay (monitorEventLoopDelay) while they run.
+// Usage: node bench/compress.js [--quick]
+const zlib = require('zlib');
+const { pipeline, Readable, Writable } = require('stream');
+const { monitorEventLoopDelay, performance } = require('perf_hooks');
+const offload = require('..');
+const { logLines, randomBytes } = require('../test/js/fixtures/compress-data');
+
+const QUICK = process.argv.includes('--quick');
+const MIB = 1024 * 1024;
+const SIZE = QUICK ? 4 * MIB : 16 * MIB;
+const RUNS = QUICK ? 3 : 5;
+const CHUNK = 64 * 1024;
+
+function optional(name) {
+  try {
+    return require(name);
+  } catch {
+    return null;
+  }
+}
+// zstd-napi is not a devDependency: it has no prebuilt binary here and
+// its node-gyp build would download Node headers, breaking offline
+// `npm install`. Install it by hand to get its rows:
+//   npm_config_nodedir="$(node -p "require('path').resolve(process.execPath, '../..')")" npm install --no-save zstd-napi
+const zstdNapi = optional('zstd-napi');
+const lz4Napi = optional('lz4-napi');
+if (!zstdNapi) console.log('zstd-napi not installed: its rows are skipped (see the comment in bench/compress.js)');
+
+/** Runs fn RUNS times; median MB/s of `bytes` per run, plus loop delay. */
+async function measure(bytes, fn, { async = false } = {}) {
+  await fn(); // warm-up
+  const times = [];
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  // A ticking timer, so the histogram sees delay even between awaits.
+  const tick = setInterval(() => {}, 1);
+  h.enable();
+  let out;
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    out = await fn();
+    times.push(performance.now() - t0);
+  }
+  h.disable();
+  clearInterval(tick);
+  times.sort((a, b) => a - b);
+  const ms = times[Math.floor(times.length / 2)];
+  return {
+    mbps: bytes / MIB / (ms / 1000),
+    size: out && out.length,
+    eld: async ? { p50: h.percentile(50) / 1e6, max: h.max / 1e6 } : null,
+  };
+}
+
+function chunks(buf) {
+  const list = [];
+  for (let off = 0; off < buf.length; off += CHUNK) list.push(buf.subarray(off, off + CHUNK));
+  return list;
+}
+
+function streamThrough(buf, transform) {
+  return new Promise((resolve, reject) => {
+    let n = 0;
+    pipeline(Readable.from(chunks(buf)), transform, new Writable({
+      write(c, e, cb) { n += c.length; cb(); },
+    }), (err) => (err ? reject(err) : resolve({ length: n })));
+  });
+}
+
+const rows = [];
+async function row(group, input, name, fn, opts) {
+  const r = await measure(input.data.length, fn, opts);
+  rows.push({ group, input: input.name, name, ...r });
+  const eld = r.eld ? ` | ${r.eld.p50.toFixed(1)} / ${r.eld.max.toFixed(1)}` : ' | (sync: blocks)';
+  console.log(`| ${group} | ${input.name} | ${name} | ${r.mbps.toFixed(0)} | ${r.size ?? ''}${eld} |`);
+}
+
+async function main() {
+  const inputs = [
+    { name: 'json', data: logLines(SIZE) },
+    { name: 'random', data: randomBytes(SIZE) },
+  ];
+  console.log(`node ${process.version}, ${SIZE / MIB} MiB per input, median of ${RUNS}, ` +
+    `offload threads ${offload.stats().threads || 'lazy'}`);
+  console.log('| operation | input | implementation | MB/s | output bytes | loop delay p50 / max (ms) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const input of inputs) {
+    const d = input.data;
+    const gz = zlib.gzipSync(d);
+    const zs = offload.compressSync(d, { codec: 'zstd', level: 3 });
+    const l4 = offload.compressSync(d, { codec: 'lz4' });
+    const cb = (f) => new Promise((res, rej) => f((e, r) => (e ? rej(e) : res(r))));
+    const g = 'gzip-6 compress';
+    await row(g, input, 'zlib.gzipSync', () => zlib.gzipSync(d, { level: 6 }));
+    await row(g, input, 'zlib.gzip (async)', () => cb((k) => zlib.gzip(d, { level: 6 }, k)), { async: true });
+    await row(g, input, 'offload.compressSync', () => offload.compressSync(d, { codec: 'gzip', level: 6 }));
+    await row(g, input, 'offload.compress parallel:false', () => offload.compress(d, { codec: 'gzip', level: 6, parallel: false }), { async: true });
+    await row(g, input, 'offload.compress', () => offload.compress(d, { codec: 'gzip', level: 6 }), { async: true });
+    const u = 'gunzip';
+    await row(u, input, 'zlib.gunzipSync', () => zlib.gunzipSync(gz));
+    await row(u, input, 'zlib.gunzip (async)', () => cb((k) => zlib.gunzip(gz, k)), { async: true });
+    await row(u, input, 'offload.decompressSync', () => offload.decompressSync(gz, { codec: 'gzip' }));
+    await row(u, input, 'offload.decompress', () => offload.decompress(gz, { codec: 'gzip' }), { async: true });
+    const z = 'zstd-3 compress';
+    if (zstdNapi) await row(z, input, 'zstd-napi compress (sync)', () => zstdNapi.compress(d, { compressionLevel: 3 }));
+    await row(z, input, 'offload.compress', () => offload.compress(d, { codec: 'zstd', level: 3 }), { async: true });
+    await row(z, input, 'offload.compress parallel:false', () => offload.compress(d, { codec: 'zstd', level: 3, parallel: false }), { async: true });
+    const zd = 'zstd decompress';
+    if (zstdNapi) await row(zd, input, 'zstd-napi decompress (sync)', () => zstdNapi.decompress(zs));
+    await row(zd, input, 'offload.decompress', () => offload.decompress(zs, { codec: 'zstd' }), { async: true });
+    const l = 'lz4 compress';
+    if (lz4Napi) await row(l, input, 'lz4-napi compressFrame (async)', () => lz4Napi.compressFrame(d), { async: true });
+    if (lz4Napi) await row(l, input, 'lz4-napi compress (block, async)', () => lz4Napi.compress(d), { async: true });
+    await row(l, input, 'offload.compress', () => offload.compress(d, { codec: 'lz4' }), { async: true });
+    const ld = 'lz4 decompress';
+    if (lz4Napi) {
+      const lf = await lz4Napi.compressFrame(d);
+      const lb = await lz4Napi.compress(d);
+      await row(ld, input, 'lz4-napi decompressFrame (async)', () => lz4Napi.decompressFrame(lf), { async: true });
+      await row(ld, input, 'lz4-napi uncompress (block, async)', () => lz4Napi.uncompress(lb), { async: true });
+    }
+    await row(ld, input, 'offload.decompress', () => offload.decompress(l4, { codec: 'lz4' }), { async: true });
+    const s = 'gzip-6 stream, 64 KiB chunks';
+    await row(s, input, 'zlib.createGzip', () => streamThrough(d, zlib.createGzip({ level: 6 })), { async: true });
+    await row(s, input, 'offload.createCompressStream', () => streamThrough(d, offload.createCompressStream({ codec: 'gzip', level: 6 })), { async: true });
+    const zsr = 'zstd-3 stream, 64 KiB chunks';
+    if (zstdNapi) await row(zsr, input, 'zstd-napi CompressStream', () => streamThrough(d, new zstdNapi.CompressStream({ compressionLevel: 3 })), { async: true });
+    await row(zsr, input, 'offload.createCompressStream', () => streamThrough(d, offload.createCompressStream({ codec: 'zstd', level: 3 })), { async: true });
+  }
+  if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

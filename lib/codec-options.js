@@ -1,0 +1,90 @@
+'use strict';
+// Validation of codec options, shared by the one-shot APIs and the
+// streams: one block per option, each with one error format.
+const { kMaxLength } = require('buffer');
+const binding = require('./binding');
+const { codes } = require('./errors');
+const {
+  validateObject, validateInteger, validateOneOf, toBytes,
+} = require('./validate');
+
+const CODECS = ['gzip', 'deflate', 'deflate-raw', 'brotli', 'zstd', 'lz4'];
+const DECODERS = [...CODECS, 'auto'];
+const DICTIONARY_CODECS = ['zstd', 'deflate', 'deflate-raw'];
+const CHECKSUM_CODECS = ['zstd', 'lz4'];
+const GZIP_FAMILY = ['gzip', 'deflate', 'deflate-raw'];
+const LEVEL_DEFAULT = -(2 ** 31); // native OFL_CODEC_LEVEL_DEFAULT
+const COMPRESS = 0;
+const DECOMPRESS = 1;
+
+/**
+ * Checks `options` for compression (mode COMPRESS) or decompression and
+ * returns the plain values the binding takes. `oneShot` widens the
+ * gzip-family level range to libdeflate's 10..12. Throws coded errors.
+ */
+function codecOptions(opts, mode, { oneShot = false } = {}) {
+  const options = validateObject(opts, 'options');
+  const name = options.codec === undefined
+    ? (mode === COMPRESS ? 'gzip' : 'auto')
+    : validateOneOf(options.codec, 'options.codec',
+      mode === COMPRESS ? CODECS : DECODERS);
+  const [id, min, max, def] = binding.codecs[name];
+
+  let dictionary;
+  if (options.dictionary !== undefined) {
+    if (name === 'brotli') {
+      throw codes.ERR_INVALID_ARG_VALUE('options.dictionary', '<dictionary>',
+        'is not supported for brotli: the linked libbrotli (1.0.9) has no ' +
+        'custom dictionary API');
+    }
+    if (!DICTIONARY_CODECS.includes(name)) {
+      throw codes.ERR_INVALID_ARG_VALUE('options.dictionary', '<dictionary>',
+        `is supported for ${DICTIONARY_CODECS.join(', ')}, not '${name}'`);
+    }
+    dictionary = toBytes(options.dictionary, 'options.dictionary');
+  }
+
+  let level = LEVEL_DEFAULT;
+  if (mode === COMPRESS && options.level !== undefined) {
+    const top = oneShot && GZIP_FAMILY.includes(name) &&
+      dictionary === undefined ? 12 : max;
+    level = validateInteger(options.level, 'options.level', min, top);
+  }
+
+  let flags = 0;
+  if (options.checksum !== undefined) {
+    if (typeof options.checksum !== 'boolean') {
+      throw codes.ERR_INVALID_ARG_TYPE('options.checksum', 'of type boolean',
+        options.checksum);
+    }
+    if (options.checksum && !CHECKSUM_CODECS.includes(name)) {
+      throw codes.ERR_INVALID_ARG_VALUE('options.checksum', true,
+        `is supported for zstd and lz4, not '${name}' (whose format ` +
+        'carries its own checksum)');
+    }
+    flags = options.checksum ? 1 : 0;
+  }
+
+  let maxOutputLength = kMaxLength;
+  if (options.maxOutputLength !== undefined) {
+    maxOutputLength = validateInteger(options.maxOutputLength,
+      'options.maxOutputLength', 1, kMaxLength);
+  }
+
+  let parallel = 'auto';
+  if (options.parallel !== undefined) {
+    if (options.parallel !== 'auto' && typeof options.parallel !== 'boolean') {
+      throw codes.ERR_INVALID_ARG_TYPE('options.parallel',
+        "'auto' or of type boolean", options.parallel);
+    }
+    parallel = options.parallel;
+  }
+  return {
+    name, id, level, flags, dictionary, maxOutputLength, parallel,
+    defaultLevel: def,
+  };
+}
+
+module.exports = {
+  codecOptions, CODECS, DECODERS, GZIP_FAMILY, COMPRESS, DECOMPRESS,
+};

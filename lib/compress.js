@@ -1,0 +1,117 @@
+'use strict';
+// One-shot compression: promise APIs on the executor (inline below a
+// measured size, where handing off costs more than the work) and *Sync
+// twins on the calling thread.
+const os = require('os');
+const binding = require('./binding');
+const { fromStatus } = require('./errors');
+const { toBytes, taskOptions, validateObject } = require('./validate');
+const { run } = require('./task');
+const {
+  codecOptions, GZIP_FAMILY, COMPRESS, DECOMPRESS,
+} = require('./codec-options');
+
+// Below these input sizes a promise call runs inline: a round trip through
+// the executor costs ~30-50 µs, which is what compressing 16 KiB at level
+// 6 or decompressing 64 KiB takes (bench/compress.js, "inline threshold").
+const INLINE_BYTES = [16 * 1024, 64 * 1024];
+// Parallel compression splits inputs of at least this size ('auto'); an
+// explicit `parallel: true` lowers it to two blocks.
+const PARALLEL_AUTO_MIN = 4 * 1024 * 1024;
+const PARALLEL_BLOCK = 512 * 1024;
+const PARALLEL_AUTO_THREADS = 3;
+
+function threads() {
+  const n = binding.stats().threads;
+  return n > 0 ? n : (os.availableParallelism ? os.availableParallelism()
+    : os.cpus().length);
+}
+
+/** How many ways to split a compression, or 1 for none. */
+function parallelism(o, len) {
+  if (o.parallel === false) return 1;
+  const min = o.parallel === true ? 2 * PARALLEL_BLOCK : PARALLEL_AUTO_MIN;
+  if (len < min) return 1;
+  const n = threads();
+  // 'auto' needs 3+ threads: the split gzip blocks go through zlib, about
+  // half libdeflate's speed per core, and zstd workers cost a thread
+  // start-up per call, so on 2 threads one piece wins (docs/benchmarks.md).
+  if (o.parallel === 'auto' && n < PARALLEL_AUTO_THREADS) return 1;
+  return Math.min(n, Math.ceil(len / PARALLEL_BLOCK));
+}
+
+function sync(mode, data, options) {
+  const input = toBytes(data, 'data');
+  const o = codecOptions(options, mode, { oneShot: true });
+  const out = binding.codecSync(mode, o.id, o.level, o.flags, o.dictionary,
+    o.maxOutputLength, input);
+  if (typeof out === 'number') {
+    throw fromStatus(out, undefined, { maxOutputLength: o.maxOutputLength });
+  }
+  return out;
+}
+
+function async(mode, data, options) {
+  try {
+    const input = toBytes(data, 'data');
+    const opts = validateObject(options, 'options');
+    const o = codecOptions(opts, mode, { oneShot: true });
+    const task = taskOptions(opts);
+    const ctx = { maxOutputLength: o.maxOutputLength };
+    const len = input.byteLength;
+    const stoppable = task.signal !== undefined || task.timeout > 0;
+    if (!stoppable && len < INLINE_BYTES[mode]) {
+      const out = binding.codecSync(mode, o.id, o.level, o.flags,
+        o.dictionary, o.maxOutputLength, input);
+      return typeof out === 'number'
+        ? Promise.reject(fromStatus(out, undefined, ctx))
+        : Promise.resolve(out);
+    }
+    let flags = o.flags;
+    if (mode === COMPRESS) {
+      const ways = parallelism(o, len);
+      if (ways > 1 && GZIP_FAMILY.includes(o.name) && o.level <= 9 &&
+          o.dictionary === undefined && binding.codecParallel) {
+        return run((cb, timeout) => binding.codecParallel(o.id, o.level,
+          input, PARALLEL_BLOCK, task.lane, timeout, cb), task, ctx);
+      }
+      if (ways > 1 && o.name === 'zstd') flags |= ways << 8;
+    }
+    return run((cb, timeout) => binding.codecAsync(mode, o.id, o.level,
+      flags, o.dictionary, o.maxOutputLength, input, stoppable ? 1 : 0,
+      task.lane, timeout, cb), task, ctx);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/**
+ * Compresses `data` on offload's executor.
+ * @example const gz = await offload.compress(buf, { codec: 'gzip', level: 6 })
+ */
+function compress(data, options) {
+  return async(COMPRESS, data, options);
+}
+
+/**
+ * Decompresses `data` on offload's executor; `codec: 'auto'` (the
+ * default) detects gzip, zlib, zstd and lz4.
+ * @example const raw = await offload.decompress(gz, { maxOutputLength: 1 << 20 })
+ */
+function decompress(data, options) {
+  return async(DECOMPRESS, data, options);
+}
+
+/** compress() on the calling thread; throws. */
+function compressSync(data, options) {
+  return sync(COMPRESS, data, options);
+}
+
+/** decompress() on the calling thread; throws. */
+function decompressSync(data, options) {
+  return sync(DECOMPRESS, data, options);
+}
+
+module.exports = {
+  compress, decompress, compressSync, decompressSync, INLINE_BYTES,
+};

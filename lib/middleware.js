@@ -1,0 +1,196 @@
+'use strict';
+// Express/Connect response compression on offload's executor, a drop-in
+// for the `compression` package: same options where they overlap
+// (filter, threshold, level, chunkSize), res.flush() for server-sent
+// events, plus zstd and a configurable encoding order. Header parsing is
+// left to negotiator, compressible, on-headers and vary.
+const compressible = require('compressible');
+const Negotiator = require('negotiator');
+const onHeaders = require('on-headers');
+const vary = require('vary');
+const { codes } = require('./errors');
+const {
+  validateObject, validateInteger, validateFunction, validateOneOf,
+} = require('./validate');
+const { compress } = require('./compress');
+const { createCompressStream } = require('./compress-stream');
+
+// HTTP content-coding token → offload codec.
+const CODINGS = { zstd: 'zstd', br: 'brotli', gzip: 'gzip', deflate: 'deflate' };
+const DEFAULT_ORDER = Object.freeze(['zstd', 'br', 'gzip', 'deflate']);
+// brotli 11 (the codec default) is far too slow per request; 4 is the
+// usual on-the-fly choice.
+const DEFAULT_LEVELS = Object.freeze({ zstd: 3, br: 4, gzip: 6, deflate: 6 });
+const UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i;
+
+/** The default filter: compress types the mime database calls compressible. */
+function shouldCompress(req, res) {
+  const type = res.getHeader('Content-Type');
+  if (type === undefined || !compressible(String(type))) return false;
+  return true;
+}
+
+function parseThreshold(value) {
+  if (typeof value === 'number') {
+    return validateInteger(value, 'options.threshold', 0, Number.MAX_SAFE_INTEGER);
+  }
+  const m = typeof value === 'string' &&
+    /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
+  if (!m) {
+    throw codes.ERR_INVALID_ARG_TYPE('options.threshold',
+      "a number of bytes or a size string like '1kb'", value);
+  }
+  return Math.floor(Number(m[1]) * UNITS[(m[2] || 'b').toLowerCase()]);
+}
+
+function readOptions(options) {
+  const opts = validateObject(options, 'options');
+  const filter = opts.filter === undefined ? shouldCompress
+    : validateFunction(opts.filter, 'options.filter');
+  const threshold = opts.threshold === undefined ? 1024
+    : parseThreshold(opts.threshold);
+  let order = DEFAULT_ORDER;
+  if (opts.encodings !== undefined) {
+    if (!Array.isArray(opts.encodings) || opts.encodings.length === 0) {
+      throw codes.ERR_INVALID_ARG_TYPE('options.encodings',
+        'a non-empty array', opts.encodings);
+    }
+    order = opts.encodings.map((e, i) =>
+      validateOneOf(e, `options.encodings[${i}]`, DEFAULT_ORDER));
+  }
+  const levels = { ...DEFAULT_LEVELS };
+  if (opts.level !== undefined) {
+    levels.gzip = levels.deflate = validateInteger(opts.level,
+      'options.level', 0, 9);
+  }
+  if (opts.levels !== undefined) {
+    validateObject(opts.levels, 'options.levels');
+    for (const [k, v] of Object.entries(opts.levels)) {
+      validateOneOf(k, 'options.levels key', DEFAULT_ORDER);
+      levels[k] = v; // range-checked by the codec when the stream is made
+    }
+  }
+  const chunkSize = opts.chunkSize === undefined ? undefined
+    : validateInteger(opts.chunkSize, 'options.chunkSize', 64, 2 ** 30);
+  // Fail now, not on the first request, on a level the codec rejects.
+  for (const coding of order) {
+    createCompressStream({ codec: CODINGS[coding], level: levels[coding] }).destroy();
+  }
+  return { filter, threshold, order, levels, chunkSize };
+}
+
+function byteLength(chunk, encoding) {
+  if (chunk == null) return 0;
+  return Buffer.isBuffer(chunk) || ArrayBuffer.isView(chunk)
+    ? chunk.byteLength : Buffer.byteLength(chunk, encoding);
+}
+
+function toBuffer(chunk, encoding) {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (ArrayBuffer.isView(chunk)) {
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+  return Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8');
+}
+
+/**
+ * Compression middleware for Express/Connect.
+ * @example app.use(offload.compression({ threshold: '1kb' }))
+ */
+function compression(options) {
+  const cfg = readOptions(options);
+  const preferred = { preferred: cfg.order };
+  const available = [...cfg.order, 'identity'];
+
+  return function offloadCompression(req, res, next) {
+    const rawWrite = res.write;
+    const rawEnd = res.end;
+    const rawOn = res.on;
+    let coding = null; // chosen content-coding, once headers are decided
+    let stream = null;
+    let ended = false;
+    let endLength; // body length known from res.end() before the headers
+    const drainListeners = [];
+
+    const startStream = () => {
+      stream = createCompressStream({
+        codec: CODINGS[coding], level: cfg.levels[coding], chunkSize: cfg.chunkSize,
+      });
+      for (const l of drainListeners) stream.on('drain', l);
+      stream.on('data', (chunk) => {
+        if (rawWrite.call(res, chunk) === false) stream.pause();
+      });
+      stream.on('end', () => rawEnd.call(res));
+      stream.on('error', (err) => res.destroy(err));
+      rawOn.call(res, 'drain', () => stream.resume());
+    };
+
+    res.flush = function flush() {
+      if (stream !== null) stream.flush();
+    };
+
+    res.write = function write(chunk, encoding, cb) {
+      if (ended) return false;
+      if (!res.headersSent) res.writeHead(res.statusCode);
+      if (coding === null) return rawWrite.call(res, chunk, encoding, cb);
+      if (stream === null) startStream();
+      if (typeof encoding === 'function') cb = encoding;
+      return stream.write(toBuffer(chunk, encoding), cb);
+    };
+
+    res.end = function end(chunk, encoding, cb) {
+      if (ended) return res;
+      if (typeof chunk === 'function') [cb, chunk] = [chunk, undefined];
+      else if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined];
+      if (!res.headersSent) {
+        if (!res.getHeader('Content-Length')) endLength = byteLength(chunk, encoding);
+        res.writeHead(res.statusCode);
+      }
+      if (coding === null) return rawEnd.call(res, chunk, encoding, cb);
+      ended = true;
+      if (stream === null) {
+        // The whole body in one call (res.send/res.json): one one-shot
+        // compression on the executor, which is faster than a stream.
+        const body = chunk == null ? Buffer.alloc(0) : toBuffer(chunk, encoding);
+        compress(body, { codec: CODINGS[coding], level: cfg.levels[coding] })
+          .then((out) => rawEnd.call(res, out, cb), (err) => res.destroy(err));
+        return res;
+      }
+      if (chunk != null) stream.end(toBuffer(chunk, encoding), cb);
+      else stream.end(cb);
+      return res;
+    };
+
+    res.on = function on(type, listener) {
+      if (type !== 'drain') return rawOn.call(this, type, listener);
+      if (stream !== null) stream.on(type, listener);
+      else drainListeners.push(listener);
+      return this;
+    };
+
+    onHeaders(res, function decide() {
+      if (!cfg.filter(req, res)) return;
+      const cacheControl = res.getHeader('Cache-Control');
+      if (cacheControl && NO_TRANSFORM.test(String(cacheControl))) return;
+      vary(res, 'Accept-Encoding');
+      const declared = res.getHeader('Content-Length');
+      const length = declared !== undefined ? Number(declared) : endLength;
+      if (length !== undefined && length < cfg.threshold) return;
+      const current = res.getHeader('Content-Encoding') || 'identity';
+      if (current !== 'identity') return;
+      if (req.method === 'HEAD') return;
+      const status = res.statusCode;
+      if (status === 204 || status === 304) return;
+      const chosen = new Negotiator(req).encoding(available, preferred);
+      if (!chosen || chosen === 'identity') return;
+      coding = chosen;
+      res.setHeader('Content-Encoding', chosen);
+      res.removeHeader('Content-Length');
+    });
+
+    next();
+  };
+}
+
+module.exports = { compression, shouldCompress };

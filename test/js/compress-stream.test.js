@@ -1,0 +1,188 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const zlib = require('node:zlib');
+const { pipeline, Readable, Writable } = require('node:stream');
+const { promisify } = require('node:util');
+const offload = require('../..');
+const {
+  CODECS, prng, logLines, randomBytes, samples,
+} = require('./fixtures/compress-data');
+
+const pipe = promisify(pipeline);
+const CORRUPT = { code: 'ERR_OFFLOAD_CORRUPT_DATA' };
+
+function collect(stream) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    stream.on('data', (c) => chunks.push(c));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+/** Writes buf in random-sized chunks, flushing at random, then ends. */
+async function feed(stream, buf, rnd, { maxChunk = 70_000, flushEvery = 0.2 } = {}) {
+  let off = 0;
+  while (off < buf.length) {
+    const n = Math.max(1, Math.floor(rnd() * maxChunk));
+    stream.write(buf.subarray(off, off + n));
+    off += n;
+    if (rnd() < flushEvery) await new Promise((r) => stream.flush(r));
+    if (stream.writableNeedDrain) await new Promise((r) => stream.once('drain', r));
+  }
+  stream.end();
+}
+
+test('compress_stream_roundtrip_any_chunking_with_flush', async () => {
+  const rnd = prng(99);
+  for (const codec of CODECS) {
+    for (const [name, buf] of Object.entries(samples())) {
+      const c = offload.createCompressStream({ codec, level: codec === 'brotli' ? 5 : undefined });
+      const d = offload.createDecompressStream({ codec });
+      const out = collect(d);
+      c.pipe(d);
+      await feed(c, buf, rnd);
+      const back = await out;
+      assert.ok(back.equals(buf), `${codec} ${name}`);
+    }
+  }
+});
+
+test('compress_stream_output_matches_oneshot_decoders', async () => {
+  const buf = logLines(500_000);
+  const rnd = prng(5);
+  for (const codec of CODECS) {
+    const c = offload.createCompressStream({ codec, chunkSize: 4096 });
+    const out = collect(c);
+    await feed(c, buf, rnd, { maxChunk: 30_000 });
+    const z = await out;
+    assert.ok(offload.decompressSync(z, { codec }).equals(buf), codec);
+    if (codec === 'gzip') assert.ok(zlib.gunzipSync(z).equals(buf));
+    if (codec === 'brotli') assert.ok(zlib.brotliDecompressSync(z).equals(buf));
+  }
+});
+
+test('compress_stream_decompress_byte_by_byte', async () => {
+  const buf = logLines(4000);
+  for (const codec of CODECS) {
+    const z = offload.compressSync(buf, { codec });
+    const d = offload.createDecompressStream({ codec });
+    const out = collect(d);
+    for (let i = 0; i < z.length; i++) d.write(z.subarray(i, i + 1));
+    d.end();
+    assert.ok((await out).equals(buf), codec);
+  }
+});
+
+test('compress_stream_flush_makes_written_data_decodable', async () => {
+  const rnd = prng(3);
+  for (const codec of CODECS) {
+    const c = offload.createCompressStream({ codec });
+    const d = offload.createDecompressStream({ codec });
+    const got = [];
+    d.on('data', (x) => got.push(x));
+    c.on('data', (x) => d.write(x));
+    let sent = Buffer.alloc(0);
+    for (let i = 0; i < 5; i++) {
+      const part = logLines(1000 + Math.floor(rnd() * 20_000), i);
+      sent = Buffer.concat([sent, part]);
+      c.write(part);
+      await new Promise((r) => c.flush(r));
+      // Let the compressed bytes reach the decompressor and come out.
+      for (let k = 0; k < 50 && Buffer.concat(got).length < sent.length; k++) {
+        await new Promise((r) => d.flush(r));
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.ok(Buffer.concat(got).equals(sent), `${codec} after flush ${i}`);
+    }
+    c.destroy();
+    d.destroy();
+  }
+});
+
+test('compress_stream_concatenated_members', async () => {
+  const a = logLines(30_000, 1);
+  const b = randomBytes(30_000, 2);
+  for (const codec of ['gzip', 'zstd', 'lz4']) {
+    const cat = Buffer.concat([offload.compressSync(a, { codec }), offload.compressSync(b, { codec })]);
+    const d = offload.createDecompressStream({ codec: 'auto' });
+    const out = collect(d);
+    // Split right inside the second member's header.
+    const cut = offload.compressSync(a, { codec }).length + 2;
+    d.write(cat.subarray(0, cut));
+    d.end(cat.subarray(cut));
+    assert.ok((await out).equals(Buffer.concat([a, b])), codec);
+  }
+});
+
+test('compress_stream_truncation_and_garbage_error', async () => {
+  const buf = logLines(20_000);
+  const rnd = prng(11);
+  for (const codec of CODECS) {
+    const z = offload.compressSync(buf, { codec });
+    const cuts = [0, 1, z.length - 1, ...Array.from({ length: 20 }, () => Math.floor(rnd() * z.length))];
+    for (const cut of cuts) {
+      const d = offload.createDecompressStream({ codec });
+      await assert.rejects(pipe(Readable.from([z.subarray(0, cut)]), d, new Writable({
+        write(c, e, cb) { cb(); },
+      })), CORRUPT, `${codec} cut ${cut}`);
+    }
+    const d = offload.createDecompressStream({ codec });
+    await assert.rejects(collect(Readable.from([z, Buffer.from('xx')]).pipe(d)), CORRUPT);
+  }
+});
+
+test('compress_stream_max_output_length_running_total', async () => {
+  const buf = logLines(1 << 20);
+  for (const codec of CODECS) {
+    const z = offload.compressSync(buf, { codec, level: codec === 'brotli' ? 4 : undefined });
+    const d = offload.createDecompressStream({ codec, maxOutputLength: 100_000 });
+    await assert.rejects(pipe(Readable.from([z]), d, new Writable({ write(c, e, cb) { cb(); } })),
+      { name: 'RangeError', code: 'ERR_BUFFER_TOO_LARGE' });
+    assert.ok(d.bytesProduced <= 100_001, `${codec} produced ${d.bytesProduced}`);
+    const ok = offload.createDecompressStream({ codec, maxOutputLength: buf.length });
+    assert.ok((await collect(Readable.from([z]).pipe(ok))).equals(buf));
+  }
+});
+
+test('compress_stream_backpressure_one_write_in_flight', async () => {
+  // A slow consumer: the compressor must not run ahead without bound.
+  const buf = randomBytes(4 << 20, 21);
+  const c = offload.createCompressStream({ codec: 'lz4' });
+  let maxBuffered = 0;
+  const sink = new Writable({
+    highWaterMark: 1024,
+    write(chunk, e, cb) {
+      maxBuffered = Math.max(maxBuffered, c.readableLength);
+      setImmediate(cb);
+    },
+  });
+  const chunks = [];
+  for (let off = 0; off < buf.length; off += 65536) chunks.push(buf.subarray(off, off + 65536));
+  await pipe(Readable.from(chunks), c, sink);
+  assert.ok(maxBuffered < 1 << 20, `readable side held ${maxBuffered} bytes`);
+});
+
+test('compress_stream_destroy_mid_write_is_safe', async () => {
+  for (let i = 0; i < 50; i++) {
+    const c = offload.createCompressStream({ codec: i % 2 ? 'zstd' : 'gzip' });
+    c.on('error', () => {});
+    c.write(randomBytes(200_000, i));
+    c.destroy();
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  const c = offload.createCompressStream();
+  c.destroy();
+  c.flush(() => {}); // after destroy: no crash
+});
+
+test('compress_stream_validation_throws', () => {
+  assert.throws(() => offload.createCompressStream({ codec: 'auto' }), { code: 'ERR_INVALID_ARG_VALUE' });
+  assert.throws(() => offload.createCompressStream({ codec: 'gzip', level: 10 }),
+    { code: 'ERR_OUT_OF_RANGE' }); // 10..12 are one-shot only
+  assert.throws(() => offload.createCompressStream({ chunkSize: 1 }), { code: 'ERR_OUT_OF_RANGE' });
+  assert.throws(() => offload.createDecompressStream('gzip'), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => offload.createCompressStream().flush(42), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.ok(offload.createDecompressStream() instanceof offload.DecompressStream);
+});
