@@ -254,7 +254,6 @@ export const express: {
 // ---- Compression ---------------------------------------------------------
 
 export type Codec = 'gzip' | 'deflate' | 'deflate-raw' | 'brotli' | 'zstd' | 'lz4';
-export type BinaryInput = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 
 export interface CodecOptions {
   /** Default 'gzip' (compression) or 'auto' (decompression). */
