@@ -232,11 +232,19 @@ int ofl_codec_decompress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
     ofl_codec_opts_init(&def);
     opts = &def;
   }
+  limit = opts->max_output == SIZE_MAX ? SIZE_MAX : opts->max_output + 1;
+  if (opts->should_stop == NULL && opts->dict_len == 0) {
+    ofl_codec_id_t c = codec;
+    if (c == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &c) < 0) c = codec;
+    r = OFL__FAST_DECLINE;
+    if (c == OFL_CODEC_GZIP) r = ofl__gzip_fast_decompress(src, len, limit, out);
+    if (c == OFL_CODEC_ZSTD) r = ofl__zstd_fast_decompress(src, len, limit, out);
+    if (r != OFL__FAST_DECLINE) return r;
+  }
   r = ofl__stream_create(OFL_CODEC_DECOMPRESS, codec, opts, 0, 0, &s);
   if (r < 0) return r;
   /* Never size from headers: start near the input size and double, never
    * beyond max_output + 1 (the byte that proves the cap is exceeded). */
-  limit = opts->max_output == SIZE_MAX ? SIZE_MAX : opts->max_output + 1;
   if (!ofl_mul_size(len, 4, &first) || first > ((size_t)64 << 20))
     first = (size_t)64 << 20;
   if (first < ((size_t)64 << 10)) first = (size_t)64 << 10;

@@ -68,6 +68,14 @@ int ofl__brotli_bound(size_t len, size_t *out);
 /* Validate zstd workers against the linked libzstd. */
 int ofl__zstd_check_workers(int workers);
 
+/* One-shot decompression fast paths (codec_fastdec.c). @return 0, a
+ * negative OFL_E* code, or OFL__FAST_DECLINE: use the streaming engine. */
+#define OFL__FAST_DECLINE 1
+int ofl__gzip_fast_decompress(const uint8_t *src, size_t len, size_t limit,
+                              ofl_codec_output_t *out);
+int ofl__zstd_fast_decompress(const uint8_t *src, size_t len, size_t limit,
+                              ofl_codec_output_t *out);
+
 /* Run the stop callback: 0 to continue, else the negative code to return. */
 static inline int ofl__stop(ofl_codec_stop_fn fn, void *arg) {
   int r;
