@@ -118,7 +118,7 @@ function fastSync(algorithm, data, options) {
   const enc = options === undefined ? 0 : ENC_IDS.get(options);
   if (id === undefined || enc === undefined) return undefined;
   if (typeof data !== 'string' && !ArrayBuffer.isView(data)) return undefined;
-  return binding.hashSync(data, id, undefined, 0n, 0, enc);
+  return binding.hashQuick(data, id, enc);
 }
 
 // Strings go to native code as they are (hashed as UTF-8 there).

@@ -68,8 +68,49 @@ static napi_status encode_digest(napi_env env, const uint8_t *d, size_t n,
   return st;
 }
 
-/* hashSync(data, algo, key, seed, outLen, encoding): data may be a string
- * (hashed as UTF-8 without a Buffer in between). */
+/* Hashes a string (as UTF-8, without a Buffer in between) or byte view on
+ * the calling thread and returns the digest in the requested encoding. */
+static napi_value hash_now(napi_env env, napi_value data, ofl_hash_algo_t algo,
+                           const ofl_hash_opts_t *opts, size_t digest_size,
+                           uint32_t enc) {
+  ofl_bytes_t in;
+  char stack[1024];
+  char *heap = NULL;
+  napi_valuetype t;
+  OFL_NAPI_CALL(env, napi_typeof(env, data, &t));
+  if (t == napi_string) {
+    size_t len = 0;
+    OFL_NAPI_CALL(env, napi_get_value_string_utf8(env, data, NULL, 0, &len));
+    char *buf = stack;
+    if (len + 1 > sizeof(stack) && (buf = heap = malloc(len + 1)) == NULL) {
+      ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "out of memory");
+      return NULL;
+    }
+    if (napi_get_value_string_utf8(env, data, buf, len + 1, &len) != napi_ok) {
+      free(heap);
+      return NULL;
+    }
+    in.data = (uint8_t *)buf;
+    in.len = len;
+  } else if (ofl_napi_get_bytes(env, data, "data", &in) != 0) {
+    return NULL;
+  }
+  uint8_t small[64];
+  uint8_t *digest = digest_size <= sizeof(small) ? small : malloc(digest_size);
+  int err = digest == NULL ? OFL_ENOMEM
+                           : ofl_hash_oneshot(algo, opts, in.data, in.len,
+                                              digest, digest_size);
+  free(heap);
+  napi_value out = NULL;
+  if (err < 0)
+    napi_throw(env, ofl_napi_error(env, err, "hash"));
+  else if (encode_digest(env, digest, digest_size, enc, &out) != napi_ok)
+    ofl_napi_check(env, napi_generic_failure, "encode_digest");
+  if (digest != small) free(digest);
+  return out;
+}
+
+/* hashSync(data, algo, key, seed, outLen, encoding) */
 static napi_value hash_sync(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
@@ -79,41 +120,24 @@ static napi_value hash_sync(napi_env env, napi_callback_info info) {
   if (ofl_hash_args_parse(env, argv + 1, &a) != 0 ||
       (argc > 5 && ofl_napi_get_u32(env, argv[5], "encoding", &enc) != 0))
     return NULL;
-  ofl_bytes_t in;
-  char stack[1024];
-  char *heap = NULL;
-  napi_valuetype t;
-  OFL_NAPI_CALL(env, napi_typeof(env, argv[0], &t));
-  if (t == napi_string) {
-    size_t len = 0;
-    OFL_NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], NULL, 0, &len));
-    char *buf = stack;
-    if (len + 1 > sizeof(stack) && (buf = heap = malloc(len + 1)) == NULL) {
-      ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "out of memory");
-      return NULL;
-    }
-    if (napi_get_value_string_utf8(env, argv[0], buf, len + 1, &len) != napi_ok) {
-      free(heap);
-      return NULL;
-    }
-    in.data = (uint8_t *)buf;
-    in.len = len;
-  } else if (ofl_napi_get_bytes(env, argv[0], "data", &in) != 0) {
+  return hash_now(env, argv[0], a.algo, &a.opts, a.digest_size, enc);
+}
+
+/* hashQuick(data, algo, encoding): default options only, for the common
+ * tiny call where argument parsing is most of the cost. */
+static napi_value hash_quick(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t algo, enc;
+  if (napi_get_value_uint32(env, argv[1], &algo) != napi_ok ||
+      napi_get_value_uint32(env, argv[2], &enc) != napi_ok ||
+      algo >= OFL_HASH_ALGO_COUNT || enc > ENC_BASE64URL) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "hashQuick: bad algorithm or encoding");
     return NULL;
   }
-  uint8_t small[64];
-  uint8_t *digest = a.digest_size <= sizeof(small) ? small : malloc(a.digest_size);
-  int err = digest == NULL ? OFL_ENOMEM
-                           : ofl_hash_oneshot(a.algo, &a.opts, in.data, in.len,
-                                              digest, a.digest_size);
-  free(heap);
-  napi_value out = NULL;
-  if (err < 0)
-    napi_throw(env, ofl_napi_error(env, err, "hash"));
-  else if (encode_digest(env, digest, a.digest_size, enc, &out) != napi_ok)
-    ofl_napi_check(env, napi_generic_failure, "encode_digest");
-  if (digest != small) free(digest);
-  return out;
+  return hash_now(env, argv[0], (ofl_hash_algo_t)algo, NULL,
+                  ofl_hash_digest_size((ofl_hash_algo_t)algo, NULL), enc);
 }
 
 /* ---- async: one job, or a BLAKE3 group ------------------------------- */
@@ -356,10 +380,11 @@ napi_status ofl_napi_init_hash(napi_env env, napi_value exports) {
   if (names == NULL) return napi_pending_exception;
   napi_property_descriptor props[] = {
       {"hashSync", NULL, hash_sync, NULL, NULL, NULL, napi_default, NULL},
+      {"hashQuick", NULL, hash_quick, NULL, NULL, NULL, napi_default, NULL},
       {"hash", NULL, hash_async, NULL, NULL, NULL, napi_default, NULL},
       {"hashAlgorithms", NULL, NULL, NULL, NULL, names, napi_enumerable, NULL},
   };
-  OFL_NAPI_TRY(env, napi_define_properties(env, exports, 3, props));
+  OFL_NAPI_TRY(env, napi_define_properties(env, exports, 4, props));
   OFL_NAPI_TRY(env, ofl_napi_init_hash_stream(env, exports));
   return ofl_napi_init_hash_file(env, exports);
 }
