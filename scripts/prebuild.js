@@ -11,6 +11,14 @@ const env = { ...process.env };
 const nodedir = env.npm_config_nodedir || localNodeDir();
 if (nodedir) env.npm_config_nodedir = nodedir;
 
+// Shipped binaries are built with clang where it is installed: gcc 12
+// compiles xxHash's XXH64 loop ~30% slower (docs/benchmarks.md).
+if (!env.CC && spawnSync('clang', ['--version']).status === 0) {
+  env.CC = 'clang';
+  env.CXX = 'clang++';
+  env.LINK = 'clang'; // a C link: no libstdc++ dependency
+}
+
 const args = ['--napi', '--strip'];
 if (process.platform === 'linux') args.push('--tag-libc');
 const bin = require.resolve('prebuildify/bin.js');
