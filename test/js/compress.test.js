@@ -337,3 +337,28 @@ test('compress_parallel_abort_cancels_the_group', async () => {
   // Still usable afterwards.
   assert.ok(decompressSync(await compress(buf.subarray(0, 2 << 20), { codec: 'gzip', parallel: true })).equals(buf.subarray(0, 2 << 20)));
 });
+
+test('compress_works_in_worker_threads', async () => {
+  const { Worker } = require('node:worker_threads');
+  const path = require('node:path');
+  const src = `
+    const { parentPort } = require('node:worker_threads');
+    const o = require(${JSON.stringify(path.join(__dirname, '../..'))});
+    (async () => {
+      const data = Buffer.alloc(3 << 20, 'offload ');
+      const out = [];
+      for (const codec of ['gzip', 'deflate', 'brotli', 'zstd', 'lz4']) {
+        const z = await o.compress(data, { codec, level: codec === 'brotli' ? 4 : undefined });
+        out.push((await o.decompress(z, { codec })).equals(data));
+        out.push(o.decompressSync(o.compressSync(data, { codec: 'zstd' }), { codec: 'auto' }).equals(data));
+      }
+      parentPort.postMessage(out.every(Boolean));
+    })().catch((e) => parentPort.postMessage(e.stack));`;
+  const results = await Promise.all(Array.from({ length: 4 }, () =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(src, { eval: true });
+      w.once('message', resolve);
+      w.once('error', reject);
+    })));
+  assert.deepStrictEqual(results, [true, true, true, true]);
+});
