@@ -23,11 +23,33 @@ let armedAt = Infinity;
 // as a per-call timer would.
 let inFlight = 0;
 
+// ref()/unref() are native calls: toggling them on every call would cost
+// more than the rest of the timed path. The timer is unref'd lazily, once
+// the calls of this macrotask have settled (a sequential await loop keeps
+// it ref'd throughout).
+let refed = false;
+let unrefQueued = false;
+
+function lazyUnref() {
+  unrefQueued = false;
+  if (inFlight === 0 && refed && timer !== null) {
+    timer.unref();
+    refed = false;
+  }
+}
+
 function track(delta) {
   inFlight += delta;
   if (timer === null) return;
-  if (inFlight === 0) timer.unref();
-  else if (inFlight === 1 && delta > 0) timer.ref();
+  if (inFlight > 0) {
+    if (!refed) {
+      timer.ref();
+      refed = true;
+    }
+  } else if (refed && !unrefQueued) {
+    unrefQueued = true;
+    setImmediate(lazyUnref); // ref'd: it must run before the loop can idle
+  }
 }
 
 function grainFor(timeout) {
@@ -39,7 +61,8 @@ function arm(due) {
   if (timer !== null) clearTimeout(timer);
   armedAt = due;
   timer = setTimeout(onTimer, Math.max(0, due - performance.now()));
-  if (inFlight === 0) timer.unref();
+  refed = inFlight > 0;
+  if (!refed) timer.unref();
 }
 
 function onTimer() {

@@ -236,3 +236,18 @@ test('breaker_shared_conflicting_options_throw', () => {
   assert.strictEqual(offload.breakers.get(name, { resetTimeout: 1000 }), b);
   b.shutdown();
 });
+
+test('breaker_timeout_timer_does_not_hold_the_process', () => {
+  const { spawnSync } = require('node:child_process');
+  const path = require('node:path');
+  const src = `
+    const o = require(${JSON.stringify(path.join(__dirname, '../..'))});
+    const b = new o.CircuitBreaker(async (x) => x); // default 10 s timeout
+    (async () => { for (let i = 0; i < 1000; i++) await b.fire(i); console.log('done'); })();`;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['-e', src], { encoding: 'utf8', timeout: 20000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.match(r.stdout, /done/);
+  // Not held until the 10 s deadline timer would fire.
+  assert.ok(Date.now() - t0 < 8000, `exit took ${Date.now() - t0} ms`);
+});
