@@ -1,7 +1,8 @@
 'use strict';
 // Fails if a built offload .node exports anything beyond the Node-API
 // module registration, or depends on a shared library other than libc,
-// libm, libpthread, libdl and the loader. Linux (nm, readelf); on macOS it
+// libm, libpthread, libdl, the loader and the host Node (Debian links
+// addons against its shared libnode). Linux (nm, readelf); on macOS it
 // uses nm and otool -L.
 // Usage: node scripts/check-binary.js [file.node ...]  (default: prebuilds/ and build/Release)
 const { execFileSync } = require('child_process');
@@ -11,7 +12,7 @@ const path = require('path');
 const root = path.join(__dirname, '..');
 const ALLOWED_EXPORTS = new Set(['napi_register_module_v1',
   'node_api_module_get_api_version_v1']);
-const ALLOWED_LIBS = /^(libc\.so|libm\.so|libpthread\.so|libdl\.so|ld-linux|ld-musl|libc\.musl|libSystem\.B\.dylib)/;
+const ALLOWED_LIBS = /^(libnode\.so|libc\.so|libm\.so|libpthread\.so|libdl\.so|ld-linux|ld-musl|libc\.musl|libSystem\.B\.dylib)/;
 
 function findBinaries() {
   const out = [];
