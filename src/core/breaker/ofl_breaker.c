@@ -1,74 +1,4 @@
-#include "ofl_breaker.h"
-
-#include <limits.h>
-#include <stdatomic.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <uv.h>
-
-/* JS maps the shared block as Int32Array/BigInt64Array and reads it with
- * Atomics.load, which is only sound if these atomics are plain lock-free
- * integers with the same representation as the non-atomic types. */
-_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "int32 atomics must be lock-free");
-_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "int64 atomics must be lock-free");
-_Static_assert(sizeof(_Atomic int32_t) == 4, "atomic int32 layout");
-_Static_assert(sizeof(_Atomic int64_t) == 8, "atomic int64 layout");
-
-/* Per-bucket counters: the stat counters, then the latency histogram. */
-enum {
-  OFL__C_FIRE,
-  OFL__C_SUCCESS,
-  OFL__C_FAILURE, /* FAILURE + TIMEOUT */
-  OFL__C_TIMEOUT,
-  OFL__C_IGNORED,
-  OFL__C_REJECT,
-  OFL__C_SEMLOCKED,
-  OFL__C_FALLBACK,
-  OFL__C_HIST, /* first of OFL__HIST_BINS latency bins */
-  OFL__HIST_BINS = OFL_BREAKER_LATENCY_BINS,
-  OFL__NCTR = OFL__C_HIST + OFL__HIST_BINS
-};
-#define OFL__MAX_BUCKETS 1024u
-
-typedef struct {
-  _Atomic int32_t s32[OFL_BREAKER_SLOTS32];
-  _Atomic int64_t s64[(OFL_BREAKER_SHARED_BYTES - 4 * OFL_BREAKER_SLOTS32) / 8];
-} ofl__shared_t;
-_Static_assert(sizeof(ofl__shared_t) == OFL_BREAKER_SHARED_BYTES,
-               "shared block size");
-
-struct ofl_breaker_s {
-  ofl__shared_t sh; /* first: the block JS maps */
-  /* `lock` serialises every write of the state word and, with it, the
-   * episode fields opened_at/reset_at/probes/half_open_successes and the
-   * window reset on close. Invariants:
-   *  - the state word changes only under `lock`, with a release store made
-   *    after the episode fields it publishes; lock-free readers load it
-   *    with acquire and then read those fields;
-   *  - a transition is applied only if the word still equals the value
-   *    the deciding thread saw (so a decision made for an old episode is
-   *    dropped, never applied to a new one);
-   *  - nothing is called out of this file while holding it; the registry
-   *    lock is never taken while holding it (order: registry -> breaker,
-   *    and the registry never needs a breaker lock). */
-  uv_mutex_t lock;
-  ofl_breaker_opts_t opts;
-  uint64_t bucket_ms;
-  uint32_t nbuckets;
-  /* registry fields, guarded by the registry lock */
-  char *name;
-  size_t refs;
-  struct ofl_breaker_s *next;
-  /* rolling window: nbuckets * OFL__NCTR counters. Each counter is
-   * (tag << 32) | count, tag = lap of its bucket + 1 (0 = empty), so a
-   * counter rotates itself by CAS and needs no lock. */
-  _Atomic uint64_t win[];
-};
-
-#define S32(b, i) (&(b)->sh.s32[(i)])
-#define S64(b, i) (&(b)->sh.s64[(i)-8])
-#define WORD(b) S32(b, OFL_BREAKER_SLOT_STATE)
+#include "breaker_impl.h"
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -103,8 +33,8 @@ int ofl_breaker_opts_validate(const ofl_breaker_opts_t *o) {
   return 0;
 }
 
-static int ofl__opts_equal(const ofl_breaker_opts_t *a,
-                           const ofl_breaker_opts_t *b) {
+int ofl__breaker_opts_equal(const ofl_breaker_opts_t *a,
+                            const ofl_breaker_opts_t *b) {
   return a->error_threshold_percentage == b->error_threshold_percentage &&
          a->rolling_count_timeout_ms == b->rolling_count_timeout_ms &&
          a->rolling_count_buckets == b->rolling_count_buckets &&
@@ -291,154 +221,10 @@ int ofl_breaker_create(const ofl_breaker_opts_t *opts, uint64_t now_ms,
   return 0;
 }
 
-static void ofl__destroy(ofl_breaker_t *b) {
+void ofl__breaker_destroy(ofl_breaker_t *b) {
   uv_mutex_destroy(&b->lock);
   free(b->name);
   free(b);
-}
-
-/* ---- registry ----------------------------------------------------------- */
-
-/* Guards ofl__reg_head and every breaker's name/refs/next. */
-static uv_once_t ofl__reg_once = UV_ONCE_INIT;
-static uv_mutex_t ofl__reg_lock;
-static ofl_breaker_t *ofl__reg_head;
-
-static void ofl__reg_init(void) {
-  if (uv_mutex_init(&ofl__reg_lock) != 0) abort();
-}
-
-static char *ofl__strdup(const char *s) {
-  const size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if (d != NULL) memcpy(d, s, n);
-  return d;
-}
-
-void ofl_breaker_free(ofl_breaker_t *b) {
-  if (b == NULL) return;
-  if (b->name != NULL) {
-    ofl_breaker_registry_release(b);
-    return;
-  }
-  ofl__destroy(b);
-}
-
-int ofl_breaker_registry_acquire(const char *name,
-                                 const ofl_breaker_opts_t *opts,
-                                 uint64_t now_ms, ofl_breaker_t **out) {
-  ofl_breaker_opts_t o;
-  if (name == NULL || name[0] == '\0' || out == NULL) return OFL_EINVAL;
-  if (opts == NULL)
-    ofl_breaker_opts_init(&o);
-  else
-    o = *opts;
-  int rc = ofl_breaker_opts_validate(&o);
-  if (rc != 0) return rc;
-
-  uv_once(&ofl__reg_once, ofl__reg_init);
-  uv_mutex_lock(&ofl__reg_lock);
-  ofl_breaker_t *b = ofl__reg_head;
-  while (b != NULL && strcmp(b->name, name) != 0) b = b->next;
-  if (b != NULL) {
-    if (!ofl__opts_equal(&b->opts, &o)) {
-      rc = OFL_EINVAL;
-    } else {
-      b->refs++;
-      *out = b;
-    }
-    uv_mutex_unlock(&ofl__reg_lock);
-    return rc;
-  }
-  char *copy = ofl__strdup(name);
-  if (copy == NULL) {
-    uv_mutex_unlock(&ofl__reg_lock);
-    return OFL_ENOMEM;
-  }
-  rc = ofl_breaker_create(&o, now_ms, &b);
-  if (rc != 0) {
-    free(copy);
-    uv_mutex_unlock(&ofl__reg_lock);
-    return rc;
-  }
-  b->name = copy;
-  b->refs = 1;
-  b->next = ofl__reg_head;
-  ofl__reg_head = b;
-  *out = b;
-  uv_mutex_unlock(&ofl__reg_lock);
-  return 0;
-}
-
-int ofl_breaker_registry_find(const char *name, ofl_breaker_t **out) {
-  if (name == NULL || name[0] == '\0' || out == NULL) return OFL_EINVAL;
-  uv_once(&ofl__reg_once, ofl__reg_init);
-  uv_mutex_lock(&ofl__reg_lock);
-  ofl_breaker_t *b = ofl__reg_head;
-  while (b != NULL && strcmp(b->name, name) != 0) b = b->next;
-  if (b != NULL) {
-    b->refs++;
-    *out = b;
-  }
-  uv_mutex_unlock(&ofl__reg_lock);
-  return b != NULL ? 0 : OFL_EINVAL;
-}
-
-void ofl_breaker_registry_release(ofl_breaker_t *b) {
-  if (b == NULL) return;
-  uv_once(&ofl__reg_once, ofl__reg_init);
-  uv_mutex_lock(&ofl__reg_lock);
-  if (--b->refs > 0) {
-    uv_mutex_unlock(&ofl__reg_lock);
-    return;
-  }
-  ofl_breaker_t **pp = &ofl__reg_head;
-  while (*pp != NULL && *pp != b) pp = &(*pp)->next;
-  if (*pp == b) *pp = b->next;
-  uv_mutex_unlock(&ofl__reg_lock);
-  ofl__destroy(b);
-}
-
-void ofl_breaker_registry_names_free(char **names, size_t count) {
-  if (names == NULL) return;
-  for (size_t i = 0; i < count; i++) free(names[i]);
-  free(names);
-}
-
-int ofl_breaker_registry_names(char ***names, size_t *count) {
-  if (names == NULL || count == NULL) return OFL_EINVAL;
-  *names = NULL;
-  *count = 0;
-  uv_once(&ofl__reg_once, ofl__reg_init);
-  uv_mutex_lock(&ofl__reg_lock);
-  size_t n = 0;
-  for (ofl_breaker_t *b = ofl__reg_head; b != NULL; b = b->next) n++;
-  if (n == 0) {
-    uv_mutex_unlock(&ofl__reg_lock);
-    return 0;
-  }
-  char **v = calloc(n, sizeof(*v));
-  if (v == NULL) {
-    uv_mutex_unlock(&ofl__reg_lock);
-    return OFL_ENOMEM;
-  }
-  size_t i = 0;
-  for (ofl_breaker_t *b = ofl__reg_head; b != NULL; b = b->next, i++) {
-    v[i] = ofl__strdup(b->name);
-    if (v[i] == NULL) {
-      uv_mutex_unlock(&ofl__reg_lock);
-      ofl_breaker_registry_names_free(v, i);
-      return OFL_ENOMEM;
-    }
-  }
-  uv_mutex_unlock(&ofl__reg_lock);
-  *names = v;
-  *count = n;
-  return 0;
-}
-
-const char *ofl_breaker_name(const ofl_breaker_t *b) {
-  return b == NULL ? NULL : b->name;
 }
 
 /* ---- calls -------------------------------------------------------------- */
