@@ -63,6 +63,11 @@ if (files.length === 0) {
 }
 let failed = 0;
 for (const f of files) {
+  if (!fs.existsSync(f)) {
+    console.log(`check-binary: ${f}: FAIL (no such file)`);
+    failed++;
+    continue;
+  }
   const problems = check(f);
   console.log(`check-binary: ${path.relative(root, f)}: ${problems.length ? 'FAIL' : 'ok'}`);
   for (const p of problems) console.log(`  ${p}`);

@@ -22,7 +22,9 @@ test('install_missing_codec_libraries_gives_one_clear_message', () => {
 });
 
 test('install_binary_exports_only_module_registration', () => {
+  // The binary the loader actually uses: build/Release, or a prebuild.
+  const loaded = require('node-gyp-build').path(root);
   const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-binary.js'),
-    path.join(root, 'build', 'Release', 'offload.node')], { encoding: 'utf8' });
+    loaded], { encoding: 'utf8' });
   assert.strictEqual(r.status, 0, r.stdout + r.stderr);
 });
