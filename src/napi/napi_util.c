@@ -113,11 +113,16 @@ int ofl_napi_get_bytes(napi_env env, napi_value v, const char *name,
   return 0;
 }
 
-int ofl_napi_get_u32(napi_env env, napi_value v, const char *name,
-                     uint32_t *out) {
+static int expect_number(napi_env env, napi_value v, const char *name) {
   napi_valuetype t;
   if (napi_typeof(env, v, &t) != napi_ok || t != napi_number)
     return type_error(env, name, "of type number");
+  return 0;
+}
+
+int ofl_napi_get_u32(napi_env env, napi_value v, const char *name,
+                     uint32_t *out) {
+  if (expect_number(env, v, name) != 0) return OFL_EINVAL;
   if (napi_get_value_uint32(env, v, out) != napi_ok)
     return type_error(env, name, "an integer");
   return 0;
@@ -125,9 +130,7 @@ int ofl_napi_get_u32(napi_env env, napi_value v, const char *name,
 
 int ofl_napi_get_double(napi_env env, napi_value v, const char *name,
                         double *out) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number)
-    return type_error(env, name, "of type number");
+  if (expect_number(env, v, name) != 0) return OFL_EINVAL;
   if (napi_get_value_double(env, v, out) != napi_ok)
     return type_error(env, name, "of type number");
   return 0;

@@ -73,6 +73,10 @@ struct ofl_breaker_s {
 #define S64(b, i) (&(b)->sh.s64[(i)-8])
 #define WORD(b) S32(b, OFL_BREAKER_SLOT_STATE)
 
+/* Copies opts (NULL: the defaults) into *out and validates them.
+ * @return 0, OFL_EINVAL or OFL_ERANGE. */
+int ofl__breaker_opts_resolve(const ofl_breaker_opts_t *opts,
+                              ofl_breaker_opts_t *out);
 /* Frees a breaker outright (registry bookkeeping already done). */
 void ofl__breaker_destroy(ofl_breaker_t *b);
 /* @return nonzero when every option is equal. */

@@ -34,11 +34,7 @@ int ofl_breaker_registry_acquire(const char *name,
                                  uint64_t now_ms, ofl_breaker_t **out) {
   ofl_breaker_opts_t o;
   if (name == NULL || name[0] == '\0' || out == NULL) return OFL_EINVAL;
-  if (opts == NULL)
-    ofl_breaker_opts_init(&o);
-  else
-    o = *opts;
-  int rc = ofl_breaker_opts_validate(&o);
+  int rc = ofl__breaker_opts_resolve(opts, &o);
   if (rc != 0) return rc;
 
   uv_once(&ofl__reg_once, ofl__reg_init);

@@ -33,6 +33,15 @@ int ofl_breaker_opts_validate(const ofl_breaker_opts_t *o) {
   return 0;
 }
 
+int ofl__breaker_opts_resolve(const ofl_breaker_opts_t *opts,
+                              ofl_breaker_opts_t *out) {
+  if (opts == NULL)
+    ofl_breaker_opts_init(out);
+  else
+    *out = *opts;
+  return ofl_breaker_opts_validate(out);
+}
+
 int ofl__breaker_opts_equal(const ofl_breaker_opts_t *a,
                             const ofl_breaker_opts_t *b) {
   return a->error_threshold_percentage == b->error_threshold_percentage &&
@@ -188,11 +197,7 @@ int ofl_breaker_create(const ofl_breaker_opts_t *opts, uint64_t now_ms,
   ofl_breaker_opts_t o;
   (void)now_ms; /* buckets are absolute (now_ms / bucket_ms) */
   if (out == NULL) return OFL_EINVAL;
-  if (opts == NULL)
-    ofl_breaker_opts_init(&o);
-  else
-    o = *opts;
-  int rc = ofl_breaker_opts_validate(&o);
+  int rc = ofl__breaker_opts_resolve(opts, &o);
   if (rc != 0) return rc;
 
   const size_t nctr = (size_t)o.rolling_count_buckets * OFL__NCTR;

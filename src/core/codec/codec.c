@@ -161,10 +161,21 @@ static int drive(ofl_codec_stream_t *s, const uint8_t *src, size_t len,
   return r;
 }
 
-static int check_args(const uint8_t *src, size_t len, ofl_codec_output_t *out) {
+/* Shared one-shot prologue: checks the buffers, clears *out, and fills in
+ * an empty source and the default options. */
+static const uint8_t empty[1] = {0}; /* a valid pointer for len 0 */
+
+static int begin(const uint8_t **src, size_t len, ofl_codec_output_t *out,
+                 const ofl_codec_opts_t **opts, ofl_codec_opts_t *def) {
   if (out == NULL) return OFL_EINVAL;
   memset(out, 0, sizeof *out);
-  return (src == NULL && len > 0) ? OFL_EINVAL : 0;
+  if (*src == NULL && len > 0) return OFL_EINVAL;
+  if (*src == NULL) *src = empty;
+  if (*opts == NULL) {
+    ofl_codec_opts_init(def);
+    *opts = def;
+  }
+  return 0;
 }
 
 int ofl_codec_compress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
@@ -175,13 +186,7 @@ int ofl_codec_compress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
   int r, level, deflate_family = codec >= OFL_CODEC_GZIP &&
                                  codec <= OFL_CODEC_DEFLATE_RAW;
   size_t bound;
-  static const uint8_t empty[1] = {0};
-  if ((r = check_args(src, len, out)) < 0) return r;
-  if (src == NULL) src = empty;
-  if (opts == NULL) {
-    ofl_codec_opts_init(&def);
-    opts = &def;
-  }
+  if ((r = begin(&src, len, out, &opts, &def)) < 0) return r;
   if (codec < OFL_CODEC_GZIP || codec > OFL_CODEC_LZ4) return OFL_EUNSUPPORTED;
   if (opts->dict_len > 0 && opts->dict == NULL) return OFL_EINVAL;
   if ((r = ofl__level_resolve(codec, opts->level, 1, &level)) < 0) return r;
@@ -225,13 +230,7 @@ int ofl_codec_decompress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
   ofl_codec_stream_t *s;
   size_t limit, first;
   int r;
-  static const uint8_t empty[1] = {0};
-  if ((r = check_args(src, len, out)) < 0) return r;
-  if (src == NULL) src = empty;
-  if (opts == NULL) {
-    ofl_codec_opts_init(&def);
-    opts = &def;
-  }
+  if ((r = begin(&src, len, out, &opts, &def)) < 0) return r;
   limit = opts->max_output == SIZE_MAX ? SIZE_MAX : opts->max_output + 1;
   if (opts->should_stop == NULL && opts->dict_len == 0) {
     ofl_codec_id_t c = codec;
@@ -263,7 +262,6 @@ int ofl_codec_decompress_into(ofl_codec_id_t codec,
   ofl_codec_in_t in = {src, len, 0};
   ofl_codec_out_t ob = {dst, cap, 0};
   int r;
-  static const uint8_t empty[1] = {0};
   if (written == NULL || (src == NULL && len > 0) || (dst == NULL && cap > 0))
     return OFL_EINVAL;
   *written = 0;
