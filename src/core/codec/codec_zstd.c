@@ -10,7 +10,17 @@ typedef struct {
   ZSTD_DCtx *d;
   int at_boundary; /* decompress: last frame complete and flushed */
   int fed;         /* decompress: any input consumed since start */
+  /* decompress: the current frame's first bytes, fed to zstd at most 4 at
+   * a time until the magic is known, so legacy (v0.x) frames, which libzstd
+   * would otherwise decode, are rejected before any output. */
+  unsigned char magic[4];
+  size_t magic_len;
 } zsimpl;
+
+static int is_legacy_magic(const unsigned char m[4]) {
+  return m[0] >= 0x22 && m[0] <= 0x27 && m[1] == 0xb5 && m[2] == 0x2f &&
+         m[3] == 0xfd;
+}
 
 /* Decoder window limit: what a frame header may ask us to allocate. */
 #define OFL__ZSTD_WINDOWLOG_MAX 27
@@ -100,6 +110,7 @@ static int zs_configure(ofl_codec_stream_t *s, zsimpl *st) {
   int r;
   st->at_boundary = 0;
   st->fed = 0;
+  st->magic_len = 0;
   if (s->mode == OFL_CODEC_COMPRESS) {
     r = cctx_setup(st->c, s->level, s->checksum, s->workers, s->dict,
                    s->dict_len);
@@ -176,12 +187,21 @@ static int zs_decompress(zsimpl *st, ofl_codec_in_t *in, ofl_codec_out_t *out,
     size_t r;
     if (out->pos == out->size) return 1;
     if (in->pos == in->size && st->at_boundary) return 0;
+    if (st->magic_len < 4 && zi.size - zi.pos > 4 - st->magic_len)
+      zi.size = zi.pos + (4 - st->magic_len);
     r = ZSTD_decompressStream(st->d, &zo, &zi);
     if (ZSTD_isError(r)) return map_zstd(r);
     if (zi.pos > in->pos) st->fed = 1;
-    if (r == 0)
+    if (st->magic_len < 4) {
+      size_t n = zi.pos - in->pos;
+      for (size_t i = 0; i < n && st->magic_len < 4; i++)
+        st->magic[st->magic_len++] = in->ptr[in->pos + i];
+      if (st->magic_len == 4 && is_legacy_magic(st->magic)) return OFL_ECORRUPT;
+    }
+    if (r == 0) {
       st->at_boundary = 1;
-    else if (zi.pos > in->pos || zo.pos > out->pos)
+      st->magic_len = 0; /* the next frame starts */
+    } else if (zi.pos > in->pos || zo.pos > out->pos)
       st->at_boundary = 0;
     in->pos = zi.pos;
     out->pos = zo.pos;
