@@ -1,5 +1,7 @@
 /* zstd: one-shot ZSTD_compress2, streaming both ways. */
 #include <stdlib.h>
+#include <string.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_getFrameHeader */
 #include <zstd.h>
 #include <zstd_errors.h>
 
@@ -8,19 +10,13 @@
 typedef struct {
   ZSTD_CCtx *c;
   ZSTD_DCtx *d;
-  int at_boundary; /* decompress: last frame complete and flushed */
-  int fed;         /* decompress: any input consumed since start */
-  /* decompress: the current frame's first bytes, fed to zstd at most 4 at
-   * a time until the magic is known, so legacy (v0.x) frames, which libzstd
-   * would otherwise decode, are rejected before any output. */
-  unsigned char magic[4];
-  size_t magic_len;
+  int in_frame; /* decompress: zstd has the current frame's header */
+  int fed;      /* decompress: any input consumed since start */
+  /* decompress: the next frame's header, staged here and handed to zstd
+   * whole (see zs_stage_header) */
+  unsigned char hdr[ZSTD_FRAMEHEADERSIZE_MAX];
+  size_t hdr_len;
 } zsimpl;
-
-static int is_legacy_magic(const unsigned char m[4]) {
-  return m[0] >= 0x22 && m[0] <= 0x27 && m[1] == 0xb5 && m[2] == 0x2f &&
-         m[3] == 0xfd;
-}
 
 /* Decoder window limit: what a frame header may ask us to allocate. */
 #define OFL__ZSTD_WINDOWLOG_MAX 27
@@ -108,9 +104,9 @@ static void zs_destroy(ofl_codec_stream_t *s) {
 
 static int zs_configure(ofl_codec_stream_t *s, zsimpl *st) {
   int r;
-  st->at_boundary = 0;
+  st->in_frame = 0;
   st->fed = 0;
-  st->magic_len = 0;
+  st->hdr_len = 0;
   if (s->mode == OFL_CODEC_COMPRESS) {
     r = cctx_setup(st->c, s->level, s->checksum, s->workers, s->dict,
                    s->dict_len);
@@ -179,6 +175,29 @@ static int zs_compress(zsimpl *st, ofl_codec_in_t *in, ofl_codec_out_t *out,
   }
 }
 
+/* Collects the next frame's header. libzstd 1.5.4's single-pass shortcut
+ * in ZSTD_decompressStream reads the frame from the start of the current
+ * call's input even when earlier calls supplied part of its header, so a
+ * header split across calls can make it decode the wrong bytes; zstd is
+ * therefore only ever given whole headers. ZSTD_getFrameHeader also rejects
+ * legacy (v0.x) magics, which libzstd would otherwise decode.
+ * @return 1 when the header is complete, 0 when input ran out, <0 on error. */
+static int zs_stage_header(zsimpl *st, ofl_codec_in_t *in) {
+  for (;;) {
+    ZSTD_frameHeader fh;
+    size_t need = ZSTD_getFrameHeader(&fh, st->hdr, st->hdr_len), n;
+    if (ZSTD_isError(need) || need > sizeof st->hdr) return OFL_ECORRUPT;
+    if (need == 0) return 1;
+    if (in->pos == in->size) return 0;
+    n = need - st->hdr_len;
+    if (n > in->size - in->pos) n = in->size - in->pos;
+    memcpy(st->hdr + st->hdr_len, in->ptr + in->pos, n);
+    st->hdr_len += n;
+    in->pos += n;
+    st->fed = 1;
+  }
+}
+
 static int zs_decompress(zsimpl *st, ofl_codec_in_t *in, ofl_codec_out_t *out,
                          ofl_codec_directive_t d) {
   for (;;) {
@@ -186,30 +205,34 @@ static int zs_decompress(zsimpl *st, ofl_codec_in_t *in, ofl_codec_out_t *out,
     ZSTD_outBuffer zo = {out->ptr, out->size, out->pos};
     size_t r;
     if (out->pos == out->size) return 1;
-    if (in->pos == in->size && st->at_boundary) return 0;
-    if (st->magic_len < 4 && zi.size - zi.pos > 4 - st->magic_len)
-      zi.size = zi.pos + (4 - st->magic_len);
+    if (!st->in_frame) {
+      int h = zs_stage_header(st, in);
+      if (h < 0) return h;
+      if (h == 0) {
+        if (st->hdr_len == 0 && st->fed) return 0; /* between frames */
+        return d == OFL_CODEC_END ? OFL_ECORRUPT : 0;
+      }
+      zi.src = st->hdr;
+      zi.size = st->hdr_len;
+      zi.pos = 0;
+      r = ZSTD_decompressStream(st->d, &zo, &zi);
+      if (ZSTD_isError(r)) return map_zstd(r);
+      if (zi.pos != zi.size) return OFL_EINTERNAL;
+      st->hdr_len = 0;
+      st->in_frame = r != 0;
+      out->pos = zo.pos;
+      continue;
+    }
     r = ZSTD_decompressStream(st->d, &zo, &zi);
     if (ZSTD_isError(r)) return map_zstd(r);
-    if (zi.pos > in->pos) st->fed = 1;
-    if (st->magic_len < 4) {
-      size_t n = zi.pos - in->pos;
-      for (size_t i = 0; i < n && st->magic_len < 4; i++)
-        st->magic[st->magic_len++] = in->ptr[in->pos + i];
-      if (st->magic_len == 4 && is_legacy_magic(st->magic)) return OFL_ECORRUPT;
-    }
-    if (r == 0) {
-      st->at_boundary = 1;
-      st->magic_len = 0; /* the next frame starts */
-    } else if (zi.pos > in->pos || zo.pos > out->pos)
-      st->at_boundary = 0;
     in->pos = zi.pos;
     out->pos = zo.pos;
-    if (out->pos == out->size) return 1;
-    if (in->pos == in->size) {
-      if (st->at_boundary && st->fed) return 0;
-      return d == OFL_CODEC_END ? OFL_ECORRUPT : 0;
+    if (r == 0) {
+      st->in_frame = 0; /* the next frame, if any, starts here */
+      continue;
     }
+    if (out->pos == out->size) return 1;
+    if (in->pos == in->size) return d == OFL_CODEC_END ? OFL_ECORRUPT : 0;
   }
 }
 
