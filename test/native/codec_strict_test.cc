@@ -313,3 +313,13 @@ TEST(CodecStrict, ZstdHeaderSplitAtEveryByte) {
     EXPECT_EQ(got, text) << "cut " << cut;
   }
 }
+
+TEST(CodecStrict, ZstdBlockLargerThanWindow) {
+  // Fuzz find: a single-segment frame with content size 0 (window 0) and
+  // an RLE block of 0 bytes, whose 1-byte payload exceeds the window.
+  // libzstd's single-pass decoder accepts it, its streaming decoder does
+  // not; one-shot and stream must agree.
+  const Bytes f = {0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x00, 0x03, 0x00, 0x00, 0xff};
+  ExpectBoth(OFL_CODEC_ZSTD, f, OFL_ECORRUPT, nullptr, "rle over window");
+  ExpectBoth(OFL_CODEC_AUTO, f, OFL_ECORRUPT, nullptr, "rle over window auto");
+}

@@ -93,9 +93,15 @@ int ofl__zstd_fast_decompress(const uint8_t *src, size_t len, size_t limit,
   if (len < 4 || src[0] != 0x28 || src[1] != 0xb5 || src[2] != 0x2f ||
       src[3] != 0xfd)
     return OFL__FAST_DECLINE;
-  unsigned long long fcs = ZSTD_getFrameContentSize(src, len);
-  if (fcs == ZSTD_CONTENTSIZE_UNKNOWN || fcs == ZSTD_CONTENTSIZE_ERROR)
+  ZSTD_frameHeader fh;
+  if (ZSTD_getFrameHeader(&fh, src, len) != 0 || fh.frameType != ZSTD_frame)
     return OFL__FAST_DECLINE;
+  /* libzstd 1.5.4's streaming decoder rejects blocks larger than the
+   * window, its single-pass decoder does not: only frames whose blocks can
+   * reach the format's maximum decode the same both ways. */
+  if (fh.blockSizeMax != ZSTD_BLOCKSIZE_MAX) return OFL__FAST_DECLINE;
+  unsigned long long fcs = fh.frameContentSize;
+  if (fcs == ZSTD_CONTENTSIZE_UNKNOWN) return OFL__FAST_DECLINE;
   size_t frame = ZSTD_findFrameCompressedSize(src, len);
   /* Several frames, skippable frames, garbage or oversized claims: the
    * streaming engine handles (and reports) those. */
