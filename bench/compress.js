@@ -3,7 +3,7 @@
 // (sync, async, streams), zstd-napi and lz4-napi, on 16 MiB of generated
 // JSON log lines and 16 MiB of random bytes. Async rows also report the
 // event-loop delay (monitorEventLoopDelay) while they run.
-// Usage: node bench/compress.js [--quick]
+// Usage: node bench/compress.js [--quick] [--only <text in the operation>]
 const zlib = require('zlib');
 const { pipeline, Readable, Writable } = require('stream');
 const { monitorEventLoopDelay, performance } = require('perf_hooks');
@@ -11,6 +11,8 @@ const offload = require('..');
 const { logLines, randomBytes } = require('../test/js/fixtures/compress-data');
 
 const QUICK = process.argv.includes('--quick');
+const ONLY = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const MIB = 1024 * 1024;
 const SIZE = QUICK ? 4 * MIB : 16 * MIB;
 const RUNS = QUICK ? 3 : 5;
@@ -73,6 +75,7 @@ function streamThrough(buf, transform) {
 
 const rows = [];
 async function row(group, input, name, fn, opts) {
+  if (ONLY !== null && !group.includes(ONLY)) return;
   const r = await measure(input.data.length, fn, opts);
   rows.push({ group, input: input.name, name, ...r });
   const eld = r.eld ? ` | ${r.eld.p50.toFixed(1)} / ${r.eld.max.toFixed(1)}` : ' | (sync: blocks)';

@@ -10,6 +10,7 @@ const { codes, fromStatus } = require('./errors');
 const { validateObject, validateInteger, validateFunction } =
   require('./validate');
 const { codecOptions, COMPRESS, DECOMPRESS } = require('./codec-options');
+const { Segments, segmentsFor } = require('./compress-segments');
 
 const CONTINUE = 0;
 const FLUSH = 1;
@@ -22,6 +23,10 @@ const DEFAULT_CHUNK = 64 * 1024;
 // (≤ this much input, ≤ chunkSize output) costs less than an executor
 // round trip.
 const INLINE_INPUT = 8 * 1024;
+// A compression stream's staging buffer: sent to native code when it
+// holds this much (or on flush/end); it starts small and doubles.
+const STAGE = 1024 * 1024;
+const MIN_STAGE = 16 * 1024;
 // Start a new output buffer rather than hand native code a sliver.
 const MIN_OUT_SPACE = 512;
 const EMPTY = Buffer.alloc(0);
@@ -44,15 +49,26 @@ class CodecStream extends Transform {
       writableHighWaterMark: opts.writableHighWaterMark,
     });
     this._mode = mode;
+    this._codec = o;
     this._state = new Int32Array(3);
-    const handle = binding.streamCreate(mode, o.id, o.level, o.flags,
-      o.dictionary, o.maxOutputLength, this._state);
-    if (typeof handle === 'number') throw fromStatus(handle);
-    this._handle = handle;
+    // gzip-family compression runs as parallel segments, without a
+    // native stream context.
+    this._segments = mode === COMPRESS && segmentsFor(o) ? new Segments(o)
+      : null;
+    this._handle = null;
+    if (this._segments === null) {
+      const handle = binding.streamCreate(mode, o.id, o.level, o.flags,
+        o.dictionary, o.maxOutputLength, this._state);
+      if (typeof handle === 'number') throw fromStatus(handle);
+      this._handle = handle;
+    }
     this._maxOutputLength = o.maxOutputLength;
     this._chunkSize = chunkSize;
     this._out = Buffer.allocUnsafe(chunkSize);
     this._outOff = 0;
+    // Output room a call should start with: a staged segment's output
+    // fits in one call, so it costs one thread hop.
+    this._minOut = 0;
     this._closed = false;
     this.bytesWritten = 0;
     this.bytesProduced = 0;
@@ -94,7 +110,14 @@ class CodecStream extends Transform {
   _close() {
     if (this._closed) return;
     this._closed = true;
-    binding.streamClose(this._handle); // deferred natively while busy
+    // Deferred natively while a call runs.
+    if (this._handle !== null) binding.streamClose(this._handle);
+  }
+
+  /** Pushes output produced outside _run (segment mode). */
+  _emit(buf) {
+    this.bytesProduced += buf.length;
+    this.push(buf);
   }
 
   /** Feeds `input` with `directive` until it is consumed and drained. */
@@ -103,8 +126,9 @@ class CodecStream extends Transform {
     const state = this._state;
     // One native call; returns true when the directive needs another.
     const step = (sync) => {
-      if (this._out.length - this._outOff < MIN_OUT_SPACE) {
-        this._out = Buffer.allocUnsafe(this._chunkSize);
+      const want = Math.max(MIN_OUT_SPACE, this._minOut);
+      if (this._out.length - this._outOff < want) {
+        this._out = Buffer.allocUnsafe(Math.max(this._chunkSize, want));
         this._outOff = 0;
       }
       const out = this._out;
@@ -133,7 +157,8 @@ class CodecStream extends Transform {
       }
       const produced = state[PRODUCED];
       inOff += state[CONSUMED];
-      this.bytesWritten += state[CONSUMED];
+      // Compression counts its input when staging it.
+      if (this._mode === DECOMPRESS) this.bytesWritten += state[CONSUMED];
       if (produced > 0) {
         this.bytesProduced += produced;
         if (this._mode === DECOMPRESS &&
@@ -177,10 +202,120 @@ class CodecStream extends Transform {
   }
 }
 
-/** A gzip/deflate/brotli/zstd/lz4 compressor as a stream.Transform. */
+/**
+ * A gzip/deflate/brotli/zstd/lz4 compressor as a stream.Transform. Writes
+ * are copied into a staging buffer that goes to native code as one
+ * segment once it holds STAGE bytes (or on flush/end), so the thread hop
+ * is paid per segment rather than per chunk, and the next segment fills
+ * while the last one compresses. gzip/deflate segments are compressed
+ * pigz-style on all executor threads (see compress-segments.js).
+ */
 class CompressStream extends CodecStream {
   constructor(options) {
     super(COMPRESS, options);
+    this._stage = null;
+    this._stageLen = 0;
+    this._stageStart = 0; // history bytes at the front (segment mode)
+    this._busy = false;
+    this._waiter = null; // { go, cb }: a send waiting for the running one
+  }
+
+  _transform(chunk, encoding, callback) {
+    if (chunk === FLUSH_MARK) {
+      this._send(FLUSH, callback);
+      return;
+    }
+    let off = 0;
+    const fill = (err) => {
+      if (err) {
+        callback(err);
+        return;
+      }
+      while (off < chunk.length) {
+        const n = Math.min(chunk.length - off, this._room(chunk.length - off));
+        chunk.copy(this._stage, this._stageLen, off, off + n);
+        this._stageLen += n;
+        off += n;
+        this.bytesWritten += n;
+        if (this._stageLen - this._stageStart >= STAGE) {
+          this._send(CONTINUE, fill);
+          return;
+        }
+      }
+      callback();
+    };
+    fill();
+  }
+
+  _flush(callback) {
+    this._send(END, (err) => {
+      if (!err) this._close();
+      callback(err);
+    });
+  }
+
+  /** Room for `want` more bytes, growing the stage geometrically. */
+  _room(want) {
+    const used = this._stageLen - this._stageStart;
+    const need = Math.min(STAGE - used, want);
+    const stage = this._stage;
+    if (stage !== null && stage.length - this._stageLen >= need) return need;
+    let size = stage === null ? MIN_STAGE : stage.length * 2;
+    while (size < this._stageLen + need) size *= 2;
+    const grown = Buffer.allocUnsafe(Math.min(size,
+      this._stageStart + STAGE));
+    if (stage !== null) stage.copy(grown, 0, 0, this._stageLen);
+    this._stage = grown;
+    return need;
+  }
+
+  /**
+   * Sends the staged bytes with `directive`. CONTINUE calls back once the
+   * segment is handed over (the next one may fill meanwhile); FLUSH and END
+   * call back when their output has been pushed. A send waits while
+   * another runs: at most one native operation is in flight.
+   */
+  _send(directive, callback) {
+    const go = () => {
+      this._waiter = null;
+      if (this._closed) return;
+      const stage = this._stage || EMPTY;
+      const start = this._stageStart;
+      const end = this._stageLen;
+      this._stage = null;
+      this._stageLen = this._stageStart = 0;
+      this._busy = true;
+      const done = (err) => {
+        this._busy = false;
+        if (err) {
+          const waiting = this._waiter;
+          this._waiter = null;
+          if (directive !== CONTINUE) callback(err);
+          else if (waiting) waiting.cb(err);
+          else this.destroy(err);
+          return;
+        }
+        if (directive !== CONTINUE) callback();
+        if (this._waiter) this._waiter.go();
+      };
+      if (this._segments) {
+        const history = this._segments.history(stage, end);
+        if (history.length > 0) {
+          this._stage = Buffer.allocUnsafe(history.length + MIN_STAGE);
+          history.copy(this._stage);
+          this._stageLen = this._stageStart = history.length;
+        }
+        this._segments.run(this, stage.subarray(0, end), start,
+          directive === END, done);
+      } else {
+        const len = end - start;
+        this._minOut = len < INLINE_INPUT ? 0 : len + (len >>> 6) + 4096;
+        this._run(stage.subarray(start, end), directive, done);
+      }
+      if (directive === CONTINUE) callback();
+    };
+    if (this._busy) this._waiter = { go, cb: callback };
+    else go();
   }
 }
 

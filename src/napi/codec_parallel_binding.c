@@ -1,8 +1,10 @@
 /* Parallel gzip/deflate/deflate-raw (pigz-style) as a job group: one job
  * per block, each compressing its block against the 32 KiB before it and
  * checksumming it on any executor thread; the settle hook of whichever
- * piece finishes last assembles header + blocks in order + trailer into
- * ONE standard stream, and only that piece calls back into JS. */
+ * piece finishes last joins the blocks in order, and only that piece calls
+ * back into JS. A one-shot call frames them (header + trailer) into ONE
+ * standard stream; a stream segment returns them unframed with the
+ * segment's checksum, and the stream frames the whole. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,8 +26,11 @@ typedef struct {
   ofl_env_t *env;
   ofl_codec_id_t codec;
   int level;
-  const uint8_t *in;
-  size_t len, block;
+  int framed; /* one-shot: header + blocks + trailer */
+  int last;   /* the final block finishes the deflate stream */
+  const uint8_t *in; /* dict_len bytes of history, then len bytes */
+  size_t dict_len, len, block, pieces;
+  uint32_t check;
   ofl_codec_output_t *blocks;
   uint32_t *checks;
   ofl_codec_output_t result;
@@ -42,31 +47,38 @@ static size_t piece_len(const par_state_t *st, size_t i) {
   return st->len - start < st->block ? st->len - start : st->block;
 }
 
+static const uint8_t *data_of(const par_state_t *st) {
+  return st->in + st->dict_len;
+}
+
 static int par_work(ofl_job_t *job) {
   par_job_t *p = (par_job_t *)job;
   par_state_t *st = p->st;
   int stop = ofl_task_should_stop(&job->task);
   if (stop != 0) return stop;
   size_t start = p->index * st->block, len = piece_len(st, p->index);
-  size_t dict_len = start < PAR_WINDOW ? start : PAR_WINDOW;
-  int last = start + len == st->len;
-  int err = ofl_codec_par_block_compress(st->level, st->in + start - dict_len,
-                                         dict_len, st->in + start, len, last,
+  size_t history = st->dict_len + start;
+  size_t dict_len = history < PAR_WINDOW ? history : PAR_WINDOW;
+  const uint8_t *at = data_of(st) + start;
+  int last = st->last && p->index + 1 == st->pieces;
+  int err = ofl_codec_par_block_compress(st->level, at - dict_len, dict_len,
+                                         at, len, last,
                                          &st->blocks[p->index]);
   if (err != 0) return err;
-  st->checks[p->index] = ofl_codec_par_checksum(st->codec, st->in + start, len);
+  st->checks[p->index] = ofl_codec_par_checksum(st->codec, at, len);
   return 0;
 }
 
 static int assemble(par_state_t *st) {
   size_t total = 0;
   for (int i = 0; i < st->n; i++) total += st->blocks[i].len;
-  const size_t frame = 10 + 8; /* largest header + trailer (gzip) */
-  if (total > SIZE_MAX - frame) return OFL_ERANGE;
-  uint8_t *dst = malloc(total + frame);
+  const size_t frame = st->framed ? 10 + 8 : 0; /* gzip's are the largest */
+  if (total > SIZE_MAX - frame - 1) return OFL_ERANGE;
+  uint8_t *dst = malloc(total + frame + 1);
   if (dst == NULL) return OFL_ENOMEM;
   size_t pos = 0, w = 0;
-  int err = ofl_codec_par_header(st->codec, st->level, dst, frame, &w);
+  int err = 0;
+  if (st->framed) err = ofl_codec_par_header(st->codec, st->level, dst, frame, &w);
   pos += w;
   uint32_t check = st->checks[0];
   for (int i = 0; err == 0 && i < st->n; i++) {
@@ -77,16 +89,18 @@ static int assemble(par_state_t *st) {
                                              piece_len(st, (size_t)i));
     ofl_codec_free_output(&st->blocks[i]);
   }
-  if (err == 0)
+  w = 0;
+  if (err == 0 && st->framed)
     err = ofl_codec_par_trailer(st->codec, check, st->len, dst + pos,
                                 total + frame - pos, &w);
   if (err != 0) {
     free(dst);
     return err;
   }
+  st->check = check;
   st->result.ptr = dst;
   st->result.len = pos + w;
-  st->result.cap = total + frame;
+  st->result.cap = total + frame + 1;
   return 0;
 }
 
@@ -104,7 +118,15 @@ static int par_settle(napi_env env, ofl_job_t *job, int *status) {
 }
 
 static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
-  return ofl_codec_output_to_buffer(env, &((par_job_t *)job)->st->result, out);
+  par_state_t *st = ((par_job_t *)job)->st;
+  if (st->framed) return ofl_codec_output_to_buffer(env, &st->result, out);
+  napi_value buf, check;
+  napi_status s = ofl_codec_output_to_buffer(env, &st->result, &buf);
+  if (s == napi_ok) s = napi_create_uint32(env, st->check, &check);
+  if (s == napi_ok) s = napi_create_array_with_length(env, 2, out);
+  if (s == napi_ok) s = napi_set_element(env, *out, 0, buf);
+  if (s == napi_ok) s = napi_set_element(env, *out, 1, check);
+  return s;
 }
 
 static void par_destroy(ofl_job_t *job) {
@@ -120,8 +142,73 @@ static void par_destroy(ofl_job_t *job) {
 static const ofl_job_vtable_t par_vt = {par_work, par_result, par_destroy,
                                         par_settle, "codec-parallel"};
 
+static int is_par_codec(uint32_t codec) {
+  return codec == OFL_CODEC_GZIP || codec == OFL_CODEC_DEFLATE ||
+         codec == OFL_CODEC_DEFLATE_RAW;
+}
+
+/* Submits one job per block of `in` (whose first dict_len bytes are
+ * history). @return the group id or a negative OFL_E*. */
+static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
+                          napi_value callback, int lane, double deadline) {
+  size_t bs = st->block;
+  if (st->len / bs >= PAR_MAX_PIECES) bs = st->len / (PAR_MAX_PIECES - 1);
+  st->block = bs;
+  st->pieces = st->len == 0 ? 1 : (st->len + bs - 1) / bs;
+  st->blocks = calloc(st->pieces, sizeof(*st->blocks));
+  st->checks = calloc(st->pieces, sizeof(*st->checks));
+  if (st->blocks == NULL || st->checks == NULL) {
+    free(st->blocks), free(st->checks), free(st);
+    return OFL_ENOMEM;
+  }
+  st->env = ofl_env_get(env);
+  st->in = in->data;
+  st->refs = 1; /* held by this function until the loop ends */
+  int64_t first = 0;
+  for (size_t i = 0; i < st->pieces; i++) {
+    par_job_t *p = (par_job_t *)ofl_job_alloc(sizeof(*p), &par_vt);
+    if (p == NULL) {
+      st->err = OFL_ENOMEM;
+      break;
+    }
+    if (ofl_job_pin(env, &p->job, in->backing) != napi_ok) {
+      ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
+      st->err = OFL_EINTERNAL;
+      break;
+    }
+    p->st = st;
+    p->index = i;
+    p->job.group = (uint32_t)first;
+    st->refs++;
+    int64_t id = ofl_job_submit(env, &p->job, callback, lane, deadline);
+    if (id < 0) { /* the job was freed through par_destroy */
+      st->err = (int)id;
+      break;
+    }
+    if (i == 0) first = id, st->group = (uint32_t)id;
+    st->n++;
+  }
+  int submitted = st->n;
+  if (submitted > 0 && st->err != 0)
+    ofl_env_cancel(st->env, st->group, OFL_ECANCELED);
+  int err = st->err;
+  par_destroy(&(par_job_t){.st = st}.job); /* drop this function's ref */
+  if (submitted == 0) first = err != 0 ? err : OFL_EINTERNAL;
+  return first;
+}
+
+static par_state_t *par_new(uint32_t codec, int32_t level, size_t block) {
+  par_state_t *st = calloc(1, sizeof(*st));
+  if (st == NULL) return NULL;
+  st->codec = (ofl_codec_id_t)codec;
+  st->level = level == INT32_MIN ? 6 : level;
+  st->block = block;
+  return st;
+}
+
 /* codecParallel(codec, level, input, blockSize, lane, deadlineMs, callback)
- *   → id of the group | negative OFL_E* */
+ *   → id of the group | negative OFL_E*; the callback gets one framed
+ *   stream. */
 static napi_value codec_parallel(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7], result;
@@ -137,64 +224,113 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
       ofl_napi_get_double(env, argv[5], "deadline", &deadline) != 0)
     return NULL;
   OFL_NAPI_CALL(env, napi_get_value_int32(env, argv[1], &level));
-  if ((codec != OFL_CODEC_GZIP && codec != OFL_CODEC_DEFLATE &&
-       codec != OFL_CODEC_DEFLATE_RAW) ||
-      lane >= OFL_LANE_COUNT || block < PAR_WINDOW || in.len == 0) {
+  if (!is_par_codec(codec) || lane >= OFL_LANE_COUNT || block < PAR_WINDOW ||
+      in.len == 0) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecParallel arguments");
     return NULL;
   }
-  if (level == INT32_MIN) level = 6;
-  size_t bs = block;
-  if (in.len / bs >= PAR_MAX_PIECES) bs = in.len / (PAR_MAX_PIECES - 1);
-  size_t pieces = (in.len + bs - 1) / bs;
-  par_state_t *st = calloc(1, sizeof(*st));
+  par_state_t *st = par_new(codec, level, block);
+  int64_t id = OFL_ENOMEM;
   if (st != NULL) {
-    st->blocks = calloc(pieces, sizeof(*st->blocks));
-    st->checks = calloc(pieces, sizeof(*st->checks));
+    st->framed = 1;
+    st->last = 1;
+    st->len = in.len;
+    id = par_submit(env, st, &in, argv[6], (int)lane, deadline);
   }
-  if (st == NULL || st->blocks == NULL || st->checks == NULL) {
-    if (st != NULL) free(st->blocks), free(st->checks), free(st);
-    ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "out of memory");
+  OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
+  return result;
+}
+
+/* codecParSegment(codec, level, input, historyLen, blockSize, last, lane,
+ *   callback) → id | negative OFL_E*. input = up to 32 KiB of history, then
+ *   the segment. The callback gets [unframed blocks, segment checksum]. */
+static napi_value codec_par_segment(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8], result;
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t codec = 0, history = 0, block = 0, last = 0, lane = 0;
+  int32_t level = 0;
+  ofl_bytes_t in;
+  if (argc < 8 || ofl_napi_get_u32(env, argv[0], "codec", &codec) != 0 ||
+      ofl_napi_get_bytes(env, argv[2], "data", &in) != 0 ||
+      ofl_napi_get_u32(env, argv[3], "historyLen", &history) != 0 ||
+      ofl_napi_get_u32(env, argv[4], "blockSize", &block) != 0 ||
+      ofl_napi_get_u32(env, argv[5], "last", &last) != 0 ||
+      ofl_napi_get_u32(env, argv[6], "lane", &lane) != 0)
+    return NULL;
+  OFL_NAPI_CALL(env, napi_get_value_int32(env, argv[1], &level));
+  if (!is_par_codec(codec) || lane >= OFL_LANE_COUNT || block < PAR_WINDOW ||
+      history > PAR_WINDOW || history > in.len) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecParSegment arguments");
     return NULL;
   }
-  st->env = ofl_env_get(env);
-  st->codec = (ofl_codec_id_t)codec;
-  st->level = level;
-  st->in = in.data;
-  st->len = in.len;
-  st->block = bs;
-  st->refs = 1; /* held by this function until the loop ends */
-  int64_t first = 0;
-  for (size_t i = 0; i < pieces; i++) {
-    par_job_t *p = (par_job_t *)ofl_job_alloc(sizeof(*p), &par_vt);
-    if (p == NULL) {
-      st->err = OFL_ENOMEM;
-      break;
-    }
-    if (ofl_job_pin(env, &p->job, in.backing) != napi_ok) {
-      ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
-      st->err = OFL_EINTERNAL;
-      break;
-    }
-    p->st = st;
-    p->index = i;
-    p->job.group = (uint32_t)first;
-    st->refs++;
-    int64_t id = ofl_job_submit(env, &p->job, argv[6], (int)lane, deadline);
-    if (id < 0) { /* the job was freed through par_destroy */
-      st->err = (int)id;
-      break;
-    }
-    if (i == 0) first = id, st->group = (uint32_t)id;
-    st->n++;
+  par_state_t *st = par_new(codec, level, block);
+  int64_t id = OFL_ENOMEM;
+  if (st != NULL) {
+    st->last = last != 0;
+    st->dict_len = history;
+    st->len = in.len - history;
+    id = par_submit(env, st, &in, argv[7], (int)lane, 0);
   }
-  int submitted = st->n;
-  if (submitted > 0 && st->err != 0)
-    ofl_env_cancel(st->env, st->group, OFL_ECANCELED);
-  int err = st->err;
-  par_destroy(&(par_job_t){.st = st}.job); /* drop this function's ref */
-  if (submitted == 0) first = err != 0 ? err : OFL_EINTERNAL;
-  OFL_NAPI_CALL(env, napi_create_int64(env, first, &result));
+  OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
+  return result;
+}
+
+/* codecParFrame(codec, level, check, totalLen, trailer) → the stream
+ * header (trailer = false) or trailer (true) as a Buffer. */
+static napi_value codec_par_frame(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5], result;
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t codec = 0, check = 0;
+  int32_t level = 0;
+  double total = 0;
+  bool trailer = false;
+  if (argc < 5 || ofl_napi_get_u32(env, argv[0], "codec", &codec) != 0 ||
+      ofl_napi_get_u32(env, argv[2], "check", &check) != 0 ||
+      ofl_napi_get_double(env, argv[3], "totalLen", &total) != 0)
+    return NULL;
+  OFL_NAPI_CALL(env, napi_get_value_int32(env, argv[1], &level));
+  OFL_NAPI_CALL(env, napi_get_value_bool(env, argv[4], &trailer));
+  if (!is_par_codec(codec) || total < 0 || total > 9007199254740991.0) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecParFrame arguments");
+    return NULL;
+  }
+  uint8_t buf[16];
+  size_t w = 0;
+  int err = trailer ? ofl_codec_par_trailer((ofl_codec_id_t)codec, check,
+                                            (uint64_t)total, buf, sizeof buf, &w)
+                    : ofl_codec_par_header((ofl_codec_id_t)codec,
+                                           level == INT32_MIN ? 6 : level, buf,
+                                           sizeof buf, &w);
+  if (err != 0) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecParFrame arguments");
+    return NULL;
+  }
+  void *data = NULL;
+  OFL_NAPI_CALL(env, napi_create_buffer_copy(env, w, buf, &data, &result));
+  return result;
+}
+
+/* codecParCombine(codec, a, b, lenB) → the checksum of A||B. */
+static napi_value codec_par_combine(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], result;
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t codec = 0, a = 0, b = 0;
+  double len = 0;
+  if (argc < 4 || ofl_napi_get_u32(env, argv[0], "codec", &codec) != 0 ||
+      ofl_napi_get_u32(env, argv[1], "a", &a) != 0 ||
+      ofl_napi_get_u32(env, argv[2], "b", &b) != 0 ||
+      ofl_napi_get_double(env, argv[3], "lenB", &len) != 0)
+    return NULL;
+  if (!is_par_codec(codec) || len < 0 || len > 9007199254740991.0) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecParCombine arguments");
+    return NULL;
+  }
+  uint32_t c = ofl_codec_par_checksum_combine((ofl_codec_id_t)codec, a, b,
+                                              (uint64_t)len);
+  OFL_NAPI_CALL(env, napi_create_uint32(env, c, &result));
   return result;
 }
 
@@ -202,6 +338,12 @@ napi_status ofl_napi_init_codec_parallel(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"codecParallel", NULL, codec_parallel, NULL, NULL, NULL, napi_default,
        NULL},
+      {"codecParSegment", NULL, codec_par_segment, NULL, NULL, NULL,
+       napi_default, NULL},
+      {"codecParFrame", NULL, codec_par_frame, NULL, NULL, NULL, napi_default,
+       NULL},
+      {"codecParCombine", NULL, codec_par_combine, NULL, NULL, NULL,
+       napi_default, NULL},
   };
-  return napi_define_properties(env, exports, 1, props);
+  return napi_define_properties(env, exports, 4, props);
 }

@@ -186,3 +186,79 @@ test('compress_stream_validation_throws', () => {
   assert.throws(() => offload.createCompressStream().flush(42), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.ok(offload.createDecompressStream() instanceof offload.DecompressStream);
 });
+
+test('compress_stream_gzip_segments_form_one_standard_stream', async () => {
+  // gzip-family streams compress staged segments in parallel blocks; the
+  // result must be ONE stream that node:zlib decodes, whatever the
+  // chunking, with flushes between segments and at segment edges.
+  const rnd = prng(77);
+  const big = Buffer.concat([logLines(1_500_000, 4), randomBytes(700_000, 5),
+    logLines(900_000, 6)]);
+  const decoders = {
+    gzip: zlib.gunzipSync, deflate: zlib.inflateSync, 'deflate-raw': zlib.inflateRawSync,
+  };
+  for (const [codec, decode] of Object.entries(decoders)) {
+    for (const parallel of ['auto', true, false]) {
+      const c = offload.createCompressStream({ codec, parallel, level: 1 + Math.floor(rnd() * 9) });
+      const out = collect(c);
+      await feed(c, big, rnd, { maxChunk: 300_000, flushEvery: 0.1 });
+      const z = await out;
+      assert.ok(decode(z).equals(big), `${codec} parallel ${parallel}`);
+      assert.strictEqual(c.bytesWritten, big.length);
+      assert.strictEqual(c.bytesProduced, z.length);
+      if (codec === 'gzip') {
+        // One member: the trailer's ISIZE covers the whole input.
+        assert.strictEqual(z.readUInt32LE(z.length - 4), big.length % 2 ** 32);
+      }
+    }
+    // Empty, and flushes only.
+    for (const writes of [[], [Buffer.alloc(0)], ['flush', 'flush']]) {
+      const c = offload.createCompressStream({ codec, parallel: true });
+      const out = collect(c);
+      for (const w of writes) {
+        if (w === 'flush') await new Promise((r) => c.flush(r));
+        else c.write(w);
+      }
+      c.end();
+      assert.strictEqual(decode(await out).length, 0, `${codec} ${writes.length}`);
+    }
+  }
+});
+
+test('compress_stream_gzip_segments_ratio_matches_zlib', async () => {
+  // Blocks are primed with the 32 KiB before them: the ratio stays that
+  // of one zlib stream.
+  const buf = logLines(4 << 20, 8);
+  const c = offload.createCompressStream({ codec: 'gzip', level: 6, parallel: true });
+  const out = collect(c);
+  await feed(c, buf, prng(8), { maxChunk: 65536, flushEvery: 0 });
+  const z = await out;
+  const ref = zlib.gzipSync(buf, { level: 6 }).length;
+  assert.ok(z.length <= ref * 1.01, `${z.length} vs zlib ${ref}`);
+});
+
+test('compress_stream_gzip_segments_backpressure_and_destroy', async () => {
+  const buf = logLines(6 << 20, 9);
+  const c = offload.createCompressStream({ codec: 'gzip', parallel: true });
+  let maxBuffered = 0;
+  const sink = new Writable({
+    highWaterMark: 1024,
+    write(chunk, e, cb) {
+      maxBuffered = Math.max(maxBuffered, c.readableLength + c.writableLength);
+      setImmediate(cb);
+    },
+  });
+  const chunks = [];
+  for (let off = 0; off < buf.length; off += 65536) chunks.push(buf.subarray(off, off + 65536));
+  await pipe(Readable.from(chunks), c, sink);
+  assert.ok(maxBuffered < 2 << 20, `stream held ${maxBuffered} bytes`);
+  // Destroyed while a segment compresses: no callback into a dead stream.
+  for (let i = 0; i < 20; i++) {
+    const d = offload.createCompressStream({ codec: 'gzip', parallel: true });
+    d.on('error', () => {});
+    d.write(logLines(700_000, i));
+    d.write(logLines(10_000, i));
+    setImmediate(() => d.destroy());
+  }
+  await new Promise((r) => setTimeout(r, 100));
+});
