@@ -1,8 +1,10 @@
 'use strict';
 // Compression throughput, side by side in one run: offload vs node:zlib
 // (sync, async, streams), zstd-napi and lz4-napi, on 16 MiB of generated
-// JSON log lines and 16 MiB of random bytes. Async rows also report the
-// event-loop delay (monitorEventLoopDelay) while they run.
+// JSON log lines and 16 MiB of random bytes. Each operation's rows run in
+// interleaved rounds and are compared with its first row (a peer). Async
+// rows also report the event-loop delay (monitorEventLoopDelay) during
+// their calls.
 // Usage: node bench/compress.js [--quick] [--only <text in the operation>]
 const zlib = require('zlib');
 const { pipeline, Readable, Writable } = require('stream');
@@ -33,29 +35,48 @@ const zstdNapi = optional('zstd-napi');
 const lz4Napi = optional('lz4-napi');
 if (!zstdNapi) console.log('zstd-napi not installed: its rows are skipped (see the comment in bench/compress.js)');
 
-/** Runs fn RUNS times; median MB/s of `bytes` per run, plus loop delay. */
-async function measure(bytes, fn, { async = false } = {}) {
-  await fn(); // warm-up
-  const times = [];
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  // A ticking timer, so the histogram sees delay even between awaits.
-  const tick = setInterval(() => {}, 1);
-  h.enable();
-  let out;
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    out = await fn();
-    times.push(performance.now() - t0);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Measures a group's implementations in interleaved rounds (one call of
+ * each per round, so a slow spell of this noisy machine hits all of them):
+ * median MB/s, median per-round speed ratio against the group's first row
+ * (the peer), and for async rows the event-loop delay during their calls.
+ */
+async function measureGroup(bytes, impls) {
+  for (const im of impls) await im.fn(); // warm-up
+  const tick = setInterval(() => {}, 1); // so the histograms see delay
+  const times = impls.map(() => []);
+  const p50s = impls.map(() => []);
+  const maxes = impls.map(() => 0);
+  const outs = [];
+  for (let r = 0; r < RUNS; r++) {
+    for (let i = 0; i < impls.length; i++) {
+      // A fresh histogram per call: one re-enabled later would count the
+      // other rows' time as delay.
+      const h = monitorEventLoopDelay({ resolution: 1 });
+      const watch = impls[i].opts && impls[i].opts.async;
+      if (watch) h.enable();
+      const t0 = performance.now();
+      outs[i] = await impls[i].fn();
+      times[i].push(performance.now() - t0);
+      if (watch) {
+        h.disable();
+        // No sample at all: the loop was blocked for the whole call.
+        const blocked = h.count === 0 ? times[i][r] : 0;
+        p50s[i].push(h.count > 0 ? h.percentile(50) / 1e6 : blocked);
+        maxes[i] = Math.max(maxes[i], h.count > 0 ? h.max / 1e6 : blocked);
+      }
+    }
   }
-  h.disable();
   clearInterval(tick);
-  times.sort((a, b) => a - b);
-  const ms = times[Math.floor(times.length / 2)];
-  return {
-    mbps: bytes / MIB / (ms / 1000),
-    size: out && out.length,
-    eld: async ? { p50: h.percentile(50) / 1e6, max: h.max / 1e6 } : null,
-  };
+  return impls.map((im, i) => ({
+    mbps: bytes / MIB / (median(times[i]) / 1000),
+    ratio: median(times[i].map((t, r) => times[0][r] / t)),
+    size: outs[i] && outs[i].length,
+    eld: im.opts && im.opts.async
+      ? { p50: p50s[i].length ? median(p50s[i]) : 0, max: maxes[i] } : null,
+  }));
 }
 
 function chunks(buf) {
@@ -74,12 +95,29 @@ function streamThrough(buf, transform) {
 }
 
 const rows = [];
+let pending = [];
+
+/** Queues a row; a group's rows run together when the next group starts. */
 async function row(group, input, name, fn, opts) {
   if (ONLY !== null && !group.includes(ONLY)) return;
-  const r = await measure(input.data.length, fn, opts);
-  rows.push({ group, input: input.name, name, ...r });
-  const eld = r.eld ? ` | ${r.eld.p50.toFixed(1)} / ${r.eld.max.toFixed(1)}` : ' | (sync: blocks)';
-  console.log(`| ${group} | ${input.name} | ${name} | ${r.mbps.toFixed(0)} | ${r.size ?? ''}${eld} |`);
+  if (pending.length > 0 && (pending[0].group !== group || pending[0].input !== input)) {
+    await runPending();
+  }
+  pending.push({ group, input, name, fn, opts });
+}
+
+async function runPending() {
+  const list = pending;
+  pending = [];
+  if (list.length === 0) return;
+  const results = await measureGroup(list[0].input.data.length, list);
+  list.forEach((im, i) => {
+    const r = results[i];
+    rows.push({ group: im.group, input: im.input.name, name: im.name, ...r });
+    const eld = r.eld ? `${r.eld.p50.toFixed(1)} / ${r.eld.max.toFixed(1)}` : '(sync: blocks)';
+    const ratio = i === 0 ? 'peer' : `${r.ratio.toFixed(2)}×`;
+    console.log(`| ${im.group} | ${im.input.name} | ${im.name} | ${r.mbps.toFixed(0)} | ${ratio} | ${r.size ?? ''} | ${eld} |`);
+  });
 }
 
 async function main() {
@@ -89,8 +127,8 @@ async function main() {
   ];
   console.log(`node ${process.version}, ${SIZE / MIB} MiB per input, median of ${RUNS}, ` +
     `offload threads ${offload.stats().threads || 'lazy'}`);
-  console.log('| operation | input | implementation | MB/s | output bytes | loop delay p50 / max (ms) |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| operation | input | implementation | MB/s | vs first row (median of per-round ratios) | output bytes | loop delay p50 / max (ms) |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const input of inputs) {
     const d = input.data;
     const gz = zlib.gzipSync(d);
@@ -134,6 +172,7 @@ async function main() {
     if (zstdNapi) await row(zsr, input, 'zstd-napi CompressStream', () => streamThrough(d, new zstdNapi.CompressStream({ compressionLevel: 3 })), { async: true });
     await row(zsr, input, 'offload.createCompressStream', () => streamThrough(d, offload.createCompressStream({ codec: 'zstd', level: 3 })), { async: true });
   }
+  await runPending();
   if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
 }
 

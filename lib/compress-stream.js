@@ -214,6 +214,7 @@ class CompressStream extends CodecStream {
   constructor(options) {
     super(COMPRESS, options);
     this._stage = null;
+    this._spare = null;
     this._stageLen = 0;
     this._stageStart = 0; // history bytes at the front (segment mode)
     this._busy = false;
@@ -262,8 +263,14 @@ class CompressStream extends CodecStream {
     if (stage !== null && stage.length - this._stageLen >= need) return need;
     let size = stage === null ? MIN_STAGE : stage.length * 2;
     while (size < this._stageLen + need) size *= 2;
-    const grown = Buffer.allocUnsafe(Math.min(size,
-      this._stageStart + STAGE));
+    size = Math.min(size, this._stageStart + STAGE);
+    let grown;
+    if (this._spare !== null && this._spare.length >= size) {
+      grown = this._spare; // a sent segment's buffer, free again
+      this._spare = null;
+    } else {
+      grown = Buffer.allocUnsafe(size);
+    }
     if (stage !== null) stage.copy(grown, 0, 0, this._stageLen);
     this._stage = grown;
     return need;
@@ -287,6 +294,7 @@ class CompressStream extends CodecStream {
       this._busy = true;
       const done = (err) => {
         this._busy = false;
+        if (stage.length >= STAGE) this._spare = stage;
         if (err) {
           const waiting = this._waiter;
           this._waiter = null;
@@ -301,7 +309,9 @@ class CompressStream extends CodecStream {
       if (this._segments) {
         const history = this._segments.history(stage, end);
         if (history.length > 0) {
-          this._stage = Buffer.allocUnsafe(history.length + MIN_STAGE);
+          this._stage = this._spare !== null ? this._spare
+            : Buffer.allocUnsafe(history.length + MIN_STAGE);
+          this._spare = null;
           history.copy(this._stage);
           this._stageLen = this._stageStart = history.length;
         }
