@@ -279,6 +279,9 @@ export interface DecompressOptions extends Omit<CodecOptions, 'codec' | 'level'>
 }
 
 export interface CompressStreamOptions extends CodecOptions {
+  /** gzip/deflate/deflate-raw: compress staged segments in parallel blocks
+   * (one standard stream). Default 'auto' (2+ executor threads). */
+  parallel?: 'auto' | boolean;
   /** Output buffer size, bytes (64..2^30). Default 65536. */
   chunkSize?: number;
   highWaterMark?: number;
@@ -286,7 +289,7 @@ export interface CompressStreamOptions extends CodecOptions {
   writableHighWaterMark?: number;
 }
 
-export interface DecompressStreamOptions extends Omit<CompressStreamOptions, 'codec' | 'level'> {
+export interface DecompressStreamOptions extends Omit<CompressStreamOptions, 'codec' | 'level' | 'parallel'> {
   codec?: Codec | 'auto';
 }
 

@@ -66,6 +66,8 @@ async function useCompression(): Promise<void> {
   void back;
   await offload.decompress(new Uint8Array(4), { codec: 'zstd', dictionary: new ArrayBuffer(8) });
   const s: CompressStream = createCompressStream({ codec: 'zstd', checksum: true, chunkSize: 16384 });
+  const gzs: CompressStream = createCompressStream({ codec: 'gzip', parallel: false });
+  void gzs;
   s.flush(() => {});
   const mw = compression({ threshold: '1kb', encodings: ['br', 'gzip'], levels: { br: 5 } });
   void mw;
