@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "hash_test_util.h"
 
@@ -66,3 +68,42 @@ TEST(HashBench, DISABLED_Throughput1MiB) {
 }
 
 }  // namespace
+
+// How much a second thread adds on this machine, with no executor in the
+// way: the two 32 MiB halves of one 64 MiB BLAKE3 input hashed one after
+// another on one thread, then on two plain threads at once (wall time,
+// 9 rounds, printed per round and as the median speedup).
+TEST(HashBench, DISABLED_Blake3TwoPlainThreads) {
+  const size_t len = (size_t)64 << 20, half = len / 2;
+  std::vector<uint8_t> in = ofltest::Pattern(len);
+  uint32_t key[8];
+  uint8_t flags = 0, cv[2][32];
+  ASSERT_EQ(ofl_blake3_mode(nullptr, key, &flags), 0);
+  auto piece = [&](int i) {
+    ofl_blake3_subtree_cv(in.data() + i * half, half,
+                          (uint64_t)(i * half / OFL_BLAKE3_CHUNK_LEN), key,
+                          flags, cv[i]);
+  };
+  auto wall = [] {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+  };
+  std::vector<double> speedups;
+  for (int round = 0; round < 9; round++) {
+    double t0 = wall();
+    piece(0);
+    piece(1);
+    double t1 = wall();
+    std::thread other([&] { piece(1); });
+    piece(0);
+    other.join();
+    double t2 = wall();
+    speedups.push_back((t1 - t0) / (t2 - t1));
+    printf("blake3 64 MiB: 1 thread %.2f GB/s, 2 threads %.2f GB/s (%.2fx)\n",
+           (double)len / (t1 - t0) / 1e9, (double)len / (t2 - t1) / 1e9,
+           speedups.back());
+  }
+  std::sort(speedups.begin(), speedups.end());
+  printf("median speedup of 2 plain threads: %.2fx\n", speedups[4]);
+}
