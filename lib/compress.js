@@ -2,7 +2,6 @@
 // One-shot compression: promise APIs on the executor (inline below a
 // measured size, where handing off costs more than the work) and *Sync
 // twins on the calling thread.
-const os = require('os');
 const binding = require('./binding');
 const { fromStatus } = require('./errors');
 const { toBytes, taskOptions, validateObject } = require('./validate');
@@ -10,6 +9,7 @@ const { run } = require('./task');
 const {
   codecOptions, GZIP_FAMILY, COMPRESS, DECOMPRESS,
 } = require('./codec-options');
+const { threads } = require('./compress-segments');
 
 // Below these input sizes a promise call runs inline: a round trip through
 // the executor costs ~30-50 µs, which is what compressing 16 KiB at level
@@ -20,12 +20,6 @@ const INLINE_BYTES = [16 * 1024, 64 * 1024];
 const PARALLEL_AUTO_MIN = 4 * 1024 * 1024;
 const PARALLEL_BLOCK = 512 * 1024;
 const PARALLEL_AUTO_THREADS = 3;
-
-function threads() {
-  const n = binding.stats().threads;
-  return n > 0 ? n : (os.availableParallelism ? os.availableParallelism()
-    : os.cpus().length);
-}
 
 /** How many ways to split a compression, or 1 for none. */
 function parallelism(o, len) {
