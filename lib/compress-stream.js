@@ -27,6 +27,8 @@ const INLINE_INPUT = 8 * 1024;
 // holds this much (or on flush/end); it starts small and doubles.
 const STAGE = 1024 * 1024;
 const MIN_STAGE = 16 * 1024;
+const IDLE_MS = 20;
+const noop = () => {};
 // Start a new output buffer rather than hand native code a sliver.
 const MIN_OUT_SPACE = 512;
 const EMPTY = Buffer.alloc(0);
@@ -110,6 +112,7 @@ class CodecStream extends Transform {
   _close() {
     if (this._closed) return;
     this._closed = true;
+    if (this._idle) clearTimeout(this._idle);
     // Deferred natively while a call runs.
     if (this._handle !== null) binding.streamClose(this._handle);
   }
@@ -219,6 +222,7 @@ class CompressStream extends CodecStream {
     this._stageStart = 0; // history bytes at the front (segment mode)
     this._busy = false;
     this._waiter = null; // { go, cb }: a send waiting for the running one
+    this._idle = null; // timer of _armIdle
   }
 
   _transform(chunk, encoding, callback) {
@@ -243,9 +247,27 @@ class CompressStream extends CodecStream {
           return;
         }
       }
+      this._armIdle();
       callback();
     };
     fill();
+  }
+
+  /**
+   * A slow writer must not wait for a full segment: staged bytes that sat
+   * IDLE_MS with nothing in flight go to the codec anyway (as node:zlib
+   * would have consumed them; gzip-family segments end in a sync flush).
+   */
+  _armIdle() {
+    if (this._idle !== null || this._stageLen === this._stageStart) return;
+    this._idle = setTimeout(() => {
+      this._idle = null;
+      if (this._closed || this._busy || this._stageLen === this._stageStart) {
+        return;
+      }
+      this._send(CONTINUE, noop);
+    }, IDLE_MS);
+    if (this._idle.unref) this._idle.unref();
   }
 
   _flush(callback) {
@@ -283,6 +305,10 @@ class CompressStream extends CodecStream {
    * another runs: at most one native operation is in flight.
    */
   _send(directive, callback) {
+    if (this._idle !== null) {
+      clearTimeout(this._idle);
+      this._idle = null;
+    }
     const go = () => {
       this._waiter = null;
       if (this._closed) return;
@@ -305,6 +331,7 @@ class CompressStream extends CodecStream {
         }
         if (directive !== CONTINUE) callback();
         if (this._waiter) this._waiter.go();
+        else if (!this._closed) this._armIdle();
       };
       if (this._segments) {
         const history = this._segments.history(stage, end);

@@ -262,3 +262,20 @@ test('compress_stream_gzip_segments_backpressure_and_destroy', async () => {
   }
   await new Promise((r) => setTimeout(r, 100));
 });
+
+test('compress_stream_slow_writer_output_not_held_for_a_full_segment', async () => {
+  // A trickle of writes (no flush) must not sit in the staging buffer
+  // until 1 MiB accumulates: idle staged bytes go out on their own.
+  const c = offload.createCompressStream({ codec: 'gzip', parallel: true });
+  const got = [];
+  c.on('data', (d) => got.push(d));
+  const part = logLines(5000, 3);
+  c.write(part);
+  for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  const partial = Buffer.concat(got);
+  const seen = zlib.gunzipSync(partial, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  assert.ok(seen.equals(part), `decoded ${seen.length} of ${part.length}`);
+  c.end();
+  const rest = await collect(c);
+  assert.ok(zlib.gunzipSync(Buffer.concat([partial, rest])).equals(part));
+});
