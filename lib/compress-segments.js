@@ -13,10 +13,19 @@ const WINDOW = 32 * 1024;
 const BLOCK = 128 * 1024;
 const LANE_NORMAL = 1;
 
+// Once the executor has started its thread count is fixed (configure()
+// then refuses a different one), so it is read once, not per stream.
+let started = 0;
+
 function threads() {
+  if (started > 0) return started;
   const n = binding.stats().threads;
-  return n > 0 ? n : (os.availableParallelism ? os.availableParallelism()
-    : os.cpus().length);
+  if (n > 0) {
+    started = n;
+    return n;
+  }
+  return os.availableParallelism ? os.availableParallelism()
+    : os.cpus().length;
 }
 
 /** Whether a compression stream with options `o` runs as segments. */
