@@ -20,11 +20,10 @@ const snap = new Float64Array(21);
 
 /** A call with a deadline; settles exactly once. */
 class TimedCall extends Deadline {
-  constructor(breaker, resolve, reject, start, permit, implicit, args) {
+  constructor(breaker, resolve, start, permit, implicit, args) {
     super();
     this.breaker = breaker;
     this.resolve = resolve;
-    this.reject = reject;
     this.start = start;
     this.permit = permit;
     this.implicit = implicit;
@@ -54,6 +53,12 @@ class TimedCall extends Deadline {
     this.resolve(this.breaker._failed(reason, this.start, this.permit,
       this.implicit, this.args, TIMEOUT));
   }
+}
+
+// One executor for every timed call's promise: no closure per call.
+const captured = { resolve: null };
+function capture(resolve) {
+  captured.resolve = resolve;
 }
 
 /**
@@ -214,23 +219,23 @@ class CircuitBreaker extends EventEmitter {
   }
 
   _timed(fn, args, start, permit, implicit) {
-    return new Promise((resolve, reject) => {
-      const call = new TimedCall(this, resolve, reject, start, permit,
-        implicit, args);
-      const signal = this._lane.add(call);
-      let r;
-      try {
-        r = fn(...args, signal);
-      } catch (err) {
-        call.fail(err);
-        return;
-      }
-      if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
-        r.then((v) => call.ok(v), (e) => call.fail(e));
-      } else {
-        call.ok(r);
-      }
-    });
+    const promise = new Promise(capture);
+    const call = new TimedCall(this, captured.resolve, start, permit,
+      implicit, args);
+    const signal = this._lane.add(call);
+    let r;
+    try {
+      r = fn(...args, signal);
+    } catch (err) {
+      call.fail(err);
+      return promise;
+    }
+    if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+      r.then((v) => call.ok(v), (e) => call.fail(e));
+    } else {
+      call.ok(r);
+    }
+    return promise;
   }
 
   _settle(outcome, start, permit, implicit) {
