@@ -20,10 +20,11 @@ const snap = new Float64Array(21);
 
 /** A call with a deadline; settles exactly once. */
 class TimedCall extends Deadline {
-  constructor(breaker, resolve, start, permit, implicit, args) {
+  constructor(breaker, resolve, reject, start, permit, implicit, args) {
     super();
     this.breaker = breaker;
     this.resolve = resolve;
+    this.reject = reject;
     this.start = start;
     this.permit = permit;
     this.implicit = implicit;
@@ -31,34 +32,48 @@ class TimedCall extends Deadline {
     this.done = false;
   }
 
+  // Each settles the call's promise even if an event listener throws
+  // (as the async untimed path does: the call rejects with that error).
   ok(value) {
     if (this.done) return;
     this.done = true;
     this.cancel();
-    this.resolve(this.breaker._succeeded(value, this.start, this.permit,
-      this.implicit));
+    try {
+      this.resolve(this.breaker._succeeded(value, this.start, this.permit,
+        this.implicit));
+    } catch (err) {
+      this.reject(err);
+    }
   }
 
   fail(err) {
     if (this.done) return;
     this.done = true;
     this.cancel();
-    this.resolve(this.breaker._failed(err, this.start, this.permit,
-      this.implicit, this.args, FAILURE));
+    this.end(err, FAILURE);
   }
 
   onExpire(reason) {
     if (this.done) return;
     this.done = true;
-    this.resolve(this.breaker._failed(reason, this.start, this.permit,
-      this.implicit, this.args, TIMEOUT));
+    this.end(reason, TIMEOUT);
+  }
+
+  end(err, outcome) {
+    try {
+      this.resolve(this.breaker._failed(err, this.start, this.permit,
+        this.implicit, this.args, outcome));
+    } catch (listenerErr) {
+      this.reject(listenerErr);
+    }
   }
 }
 
 // One executor for every timed call's promise: no closure per call.
-const captured = { resolve: null };
-function capture(resolve) {
+const captured = { resolve: null, reject: null };
+function capture(resolve, reject) {
   captured.resolve = resolve;
+  captured.reject = reject;
 }
 
 /**
@@ -220,20 +235,20 @@ class CircuitBreaker extends EventEmitter {
 
   _timed(fn, args, start, permit, implicit) {
     const promise = new Promise(capture);
-    const call = new TimedCall(this, captured.resolve, start, permit,
-      implicit, args);
+    const call = new TimedCall(this, captured.resolve, captured.reject,
+      start, permit, implicit, args);
     const signal = this._lane.add(call);
-    let r;
     try {
-      r = fn(...args, signal);
+      const r = fn(...args, signal);
+      // Inside the try: a hostile thenable's `then` may throw, and fire()
+      // never throws.
+      if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+        r.then((v) => call.ok(v), (e) => call.fail(e));
+      } else {
+        call.ok(r);
+      }
     } catch (err) {
       call.fail(err);
-      return promise;
-    }
-    if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
-      r.then((v) => call.ok(v), (e) => call.fail(e));
-    } else {
-      call.ok(r);
     }
     return promise;
   }

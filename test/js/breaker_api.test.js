@@ -210,3 +210,20 @@ test('breaker_registry_get_and_get_all', () => {
     ['state', 'failureCount', 'successCount', 'lastFailureTime']);
   b.shutdown();
 });
+
+test('breaker_call_settles_when_a_listener_or_thenable_throws', async () => {
+  // With and without a deadline: the call rejects with the thrown error,
+  // it never hangs and fire() never throws.
+  for (const timeout of [0, 1000]) {
+    const a = new CircuitBreaker(ok, { timeout });
+    a.on('success', () => { throw new Error('success listener'); });
+    await assert.rejects(a.fire(1), /success listener/);
+    const b = new CircuitBreaker(boom, { timeout });
+    b.on('failure', () => { throw new Error('failure listener'); });
+    await assert.rejects(b.fire(), /failure listener/);
+    const hostile = { get then() { throw new Error('hostile then'); } };
+    const c = new CircuitBreaker(() => hostile, { timeout });
+    await assert.rejects(c.fire(), /hostile then/);
+    assert.strictEqual(c.stats.failures, 1);
+  }
+});
