@@ -2,13 +2,13 @@
 // Image kernels: resize (promise) and resizeSync on raw interleaved pixels.
 // Validation lives here (one block per argument, node-style messages);
 // native code repeats only the checks that keep it memory-safe.
-const os = require('os');
 const binding = require('./binding');
 const { codes } = require('./errors');
 const {
   validateObject, validateOneOf, validateInteger, taskOptions,
 } = require('./validate');
 const { run } = require('./task');
+const { executorThreads } = require('./executor');
 
 const KERNELS = Object.freeze([...binding.imageKernels]);
 const KERNEL_IDS = new Map(KERNELS.map((k, i) => [k, i]));
@@ -178,18 +178,6 @@ function prepare(image, options) {
 
 function finish(p, data) {
   return { data, width: p.width, height: p.height, channels: p.channels };
-}
-
-let threads = 0;
-function executorThreads() {
-  if (threads === 0) {
-    threads = binding.stats().threads;
-    if (threads === 0) {
-      return Math.max(1, Number(process.env.OFFLOAD_THREADS) ||
-        os.availableParallelism());
-    }
-  }
-  return threads;
 }
 
 /**

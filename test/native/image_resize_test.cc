@@ -158,6 +158,22 @@ std::vector<uint8_t> Noise(size_t n, std::mt19937 &rng) {
   return v;
 }
 
+// Resizes with the library into a packed output; asserts success.
+template <typename T>
+std::vector<T> Resized(const std::vector<T> &src, const Geo &g, uint32_t ow,
+                       uint32_t oh, int k) {
+  const ofl_image_format_t f =
+      sizeof(T) == 1 ? OFL_IMAGE_U8 : OFL_IMAGE_F32;
+  Geo og{ow, oh, g.ch, size_t(ow) * g.ch};
+  std::vector<T> dst(Need(og));
+  ofl_image_t s = View(const_cast<T *>(src.data()), src.size(), g, f);
+  ofl_image_t d = View(dst.data(), dst.size(), og, f);
+  ofl_image_resize_opts_t o{};
+  o.kernel = ofl_image_kernel_t(k);
+  EXPECT_EQ(ofl_image_resize(&s, &d, &o), 0);
+  return dst;
+}
+
 // ---- tests ---------------------------------------------------------------
 
 TEST(image_resize, u8_within_one_lsb_of_reference) {
@@ -169,13 +185,7 @@ TEST(image_resize, u8_within_one_lsb_of_reference) {
         Geo g{cs.iw, cs.ih, ch, size_t(cs.iw) * ch + (odd ? 3 : 0)};
         auto src = Noise(Need(g), rng);
         for (int k : kKernels) {
-          Geo og{cs.ow, cs.oh, ch, size_t(cs.ow) * ch};
-          std::vector<uint8_t> dst(Need(og));
-          ofl_image_t s = View(src.data(), src.size(), g, OFL_IMAGE_U8);
-          ofl_image_t d = View(dst.data(), dst.size(), og, OFL_IMAGE_U8);
-          ofl_image_resize_opts_t o{};
-          o.kernel = ofl_image_kernel_t(k);
-          ASSERT_EQ(ofl_image_resize(&s, &d, &o), 0);
+          auto dst = Resized(src, g, cs.ow, cs.oh, k);
           auto ref = RefResize(src.data(), g, cs.ow, cs.oh, k);
           for (size_t i = 0; i < ref.size(); i++) {
             int diff = int(dst[i]) - int(RoundU8(ref[i]));
@@ -203,13 +213,7 @@ TEST(image_resize, f32_within_1e5_relative_of_reference) {
       std::vector<float> src(Need(g));
       for (auto &v : src) v = u(rng);
       for (int k : kKernels) {
-        Geo og{cs.ow, cs.oh, ch, size_t(cs.ow) * ch};
-        std::vector<float> dst(Need(og));
-        ofl_image_t s = View(src.data(), src.size(), g, OFL_IMAGE_F32);
-        ofl_image_t d = View(dst.data(), dst.size(), og, OFL_IMAGE_F32);
-        ofl_image_resize_opts_t o{};
-        o.kernel = ofl_image_kernel_t(k);
-        ASSERT_EQ(ofl_image_resize(&s, &d, &o), 0);
+        auto dst = Resized(src, g, cs.ow, cs.oh, k);
         auto ref = RefResize(src.data(), g, cs.ow, cs.oh, k);
         for (size_t i = 0; i < ref.size(); i++) {
           ASSERT_LE(std::fabs(dst[i] - ref[i]), 1e-5 * std::max(1.0, std::fabs(ref[i])))
@@ -247,7 +251,6 @@ TEST(image_resize, extreme_scales_65535_to_1_and_back) {
 }
 
 TEST(image_resize, flat_image_stays_exactly_flat) {
-  std::mt19937 rng(5);
   const Case sizes[] = {{64, 63, 7, 5},    {7, 5, 64, 63},   {4096, 2, 3, 1},
                         {3, 1, 4096, 2},   {97, 89, 13, 17}, {1, 1, 33, 2},
                         {640, 480, 1, 1},  {100, 100, 99, 101}};
@@ -257,13 +260,7 @@ TEST(image_resize, flat_image_stays_exactly_flat) {
         for (uint8_t v : {0, 1, 127, 128, 254, 255}) {
           Geo g{cs.iw, cs.ih, ch, size_t(cs.iw) * ch};
           std::vector<uint8_t> src(Need(g), v);
-          Geo og{cs.ow, cs.oh, ch, size_t(cs.ow) * ch};
-          std::vector<uint8_t> dst(Need(og), uint8_t(~v));
-          ofl_image_t s = View(src.data(), src.size(), g, OFL_IMAGE_U8);
-          ofl_image_t d = View(dst.data(), dst.size(), og, OFL_IMAGE_U8);
-          ofl_image_resize_opts_t o{};
-          o.kernel = ofl_image_kernel_t(k);
-          ASSERT_EQ(ofl_image_resize(&s, &d, &o), 0);
+          auto dst = Resized(src, g, cs.ow, cs.oh, k);
           for (uint8_t b : dst) ASSERT_EQ(b, v) << "kernel " << k;
         }
 }
@@ -277,12 +274,7 @@ TEST(image_resize, identity_is_exact_for_interpolating_kernels) {
     for (int k : {OFL_IMAGE_NEAREST, OFL_IMAGE_LINEAR, OFL_IMAGE_CUBIC,
                   OFL_IMAGE_LANCZOS2, OFL_IMAGE_LANCZOS3}) {
       Geo og{37, 23, ch, size_t(37) * ch};
-      std::vector<uint8_t> dst(Need(og));
-      ofl_image_t s = View(src.data(), src.size(), g, OFL_IMAGE_U8);
-      ofl_image_t d = View(dst.data(), dst.size(), og, OFL_IMAGE_U8);
-      ofl_image_resize_opts_t o{};
-      o.kernel = ofl_image_kernel_t(k);
-      ASSERT_EQ(ofl_image_resize(&s, &d, &o), 0);
+      auto dst = Resized(src, g, og.w, og.h, k);
       for (uint32_t y = 0; y < 23; y++)
         ASSERT_EQ(0, std::memcmp(&dst[y * og.stride], &src[y * g.stride], og.stride))
             << "kernel " << k << " row " << y;
