@@ -337,6 +337,64 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?
 /** Express/Connect response compression; adds res.flush(). */
 export function compression(options?: CompressionMiddlewareOptions): Middleware;
 
+// ---- Image kernels ----
+
+/** Resampling kernel; 'lanczos3' is the default, as in sharp. */
+export type ResizeKernel =
+  | 'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3';
+
+/** How both width and height apply ('cover' is the default, as in sharp):
+ * 'cover' crops the centre of the resize that covers the box, 'fill'
+ * ignores the aspect ratio, 'inside'/'outside' keep it and fit within /
+ * cover the box (so one side may differ from the one asked for). */
+export type ResizeFit = 'cover' | 'fill' | 'inside' | 'outside';
+
+/** Raw interleaved pixels. 8-bit samples come as a Buffer, Uint8Array,
+ * Uint8ClampedArray, DataView, ArrayBuffer or SharedArrayBuffer; a
+ * Float32Array selects float samples (and a Float32Array result). */
+export interface RawImage<D extends RawImageData = RawImageData> {
+  data: D;
+  /** 1..65535, width * height <= 268402689 (sharp's limitInputPixels). */
+  width: number;
+  height: number;
+  /** 1..4 interleaved channels (grey, grey+alpha, RGB, RGBA). */
+  channels: 1 | 2 | 3 | 4;
+  /** Samples from one row to the next; >= width * channels. Default packed. */
+  stride?: number;
+}
+
+export type RawImageData =
+  | Buffer | Uint8Array | Uint8ClampedArray | Float32Array | DataView
+  | ArrayBuffer | SharedArrayBuffer;
+
+export interface ResizeOptions {
+  /** Output width, 1..65535; alone, the height keeps the aspect ratio. */
+  width?: number;
+  /** Output height, 1..65535; alone, the width keeps the aspect ratio. */
+  height?: number;
+  kernel?: ResizeKernel;
+  fit?: ResizeFit;
+}
+
+export interface ResizeResult<D = Buffer> {
+  /** Packed output rows (stride = width * channels). */
+  data: D;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+}
+
+type ResizeOutput<D> = D extends Float32Array ? Float32Array : Buffer;
+
+/** Resizes on the executor; a large image is split into row bands across
+ * its threads. Bad arguments reject (never throw). */
+export function resize<D extends RawImageData>(image: RawImage<D>,
+  options: ResizeOptions & TaskOptions): Promise<ResizeResult<ResizeOutput<D>>>;
+
+/** Resizes on the calling thread. Throws on bad arguments. */
+export function resizeSync<D extends RawImageData>(image: RawImage<D>,
+  options: ResizeOptions): ResizeResult<ResizeOutput<D>>;
+
 declare const offload: {
   configure: typeof configure;
   stats: typeof stats;
@@ -360,5 +418,7 @@ declare const offload: {
   CompressStream: typeof CompressStream;
   DecompressStream: typeof DecompressStream;
   compression: typeof compression;
+  resize: typeof resize;
+  resizeSync: typeof resizeSync;
 };
 export default offload;

@@ -1,4 +1,5 @@
 'use strict';
+const os = require('os');
 const binding = require('./binding');
 const { codes } = require('./errors');
 const {
@@ -70,4 +71,20 @@ function spin(ms, options) {
   }
 }
 
-module.exports = { configure, stats, spin };
+/**
+ * The executor's thread count: read once it has started (it cannot change
+ * afterwards); before that, what it would start with.
+ */
+let threads = 0;
+function executorThreads() {
+  if (threads === 0) {
+    threads = binding.stats().threads;
+    if (threads === 0) {
+      return Math.max(1, Number(process.env.OFFLOAD_THREADS) ||
+        os.availableParallelism());
+    }
+  }
+  return threads;
+}
+
+module.exports = { configure, stats, spin, executorThreads };

@@ -10,6 +10,7 @@ const {
   taskOptions,
 } = require('./validate');
 const { run } = require('./task');
+const { executorThreads } = require('./executor');
 
 const NAMES = Object.freeze([...binding.hashAlgorithms]);
 const IDS = new Map(NAMES.map((n, i) => [n, i]));
@@ -124,18 +125,6 @@ function fastSync(algorithm, data, options) {
 // Strings go to native code as they are (hashed as UTF-8 there).
 function nativeInput(data) {
   return typeof data === 'string' ? data : toBytes(data, 'data');
-}
-
-let threads = 0;
-function executorThreads() {
-  if (threads === 0) {
-    threads = binding.stats().threads;
-    if (threads === 0) {
-      return Math.max(1, Number(process.env.OFFLOAD_THREADS) ||
-        os.availableParallelism());
-    }
-  }
-  return threads;
 }
 
 /**

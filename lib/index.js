@@ -7,6 +7,7 @@ const executor = require('./executor');
 const hash = require('./hash');
 const { createHash, Hash } = require('./hash-stream');
 const compress = require('./compress');
+const image = require('./image');
 const compressStream = require('./compress-stream');
 const { compression } = require('./middleware');
 const { codes } = require('./errors');
@@ -37,6 +38,8 @@ module.exports = {
   CompressStream: compressStream.CompressStream,
   DecompressStream: compressStream.DecompressStream,
   compression,
+  resize: image.resize,
+  resizeSync: image.resizeSync,
   /** Internal helpers for tests; not part of the public API. */
   _internal: { spin: executor.spin },
 };

@@ -79,3 +79,26 @@ async function useCompression(): Promise<void> {
   await compress('text');
 }
 void useCompression;
+
+// Image kernels
+import { resize, resizeSync, ResizeResult, RawImage } from 'offload';
+async function images(): Promise<void> {
+  const rgba: RawImage<Buffer> = { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 };
+  const r: ResizeResult = await resize(rgba, { width: 1, kernel: 'lanczos3', signal: AbortSignal.timeout(100) });
+  const b: Buffer = r.data;
+  const f: Float32Array = resizeSync({ data: new Float32Array(4), width: 2, height: 2, channels: 1 },
+    { width: 4, height: 4, fit: 'fill', kernel: 'mitchell' }).data;
+  const s = await offload.resize({ data: new SharedArrayBuffer(9), width: 3, height: 3, channels: 1, stride: 3 },
+    { height: 2, fit: 'inside' });
+  const w: number = s.width + s.height + s.channels;
+  void b; void f; void w;
+  // @ts-expect-error unknown kernel
+  resizeSync(rgba, { width: 1, kernel: 'lanczos4' });
+  // @ts-expect-error channels must be 1..4
+  resizeSync({ data: Buffer.alloc(5), width: 1, height: 1, channels: 5 }, { width: 1 });
+  // @ts-expect-error 'contain' is not supported yet
+  resizeSync(rgba, { width: 1, height: 1, fit: 'contain' });
+  // @ts-expect-error wrong typed array
+  resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
+}
+void images;
