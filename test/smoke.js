@@ -34,6 +34,12 @@ async function exercise() {
       assert.ok((await offload.decompress(z, { codec })).equals(data), codec);
     }
   }
+  // Resize: a flat RGBA image stays flat, async (row bands) and sync agree.
+  const img = { data: Buffer.alloc(640 * 480 * 4, 200), width: 640, height: 480, channels: 4 };
+  const small = await offload.resize(img, { width: 160, kernel: 'lanczos3' });
+  assert.deepStrictEqual([small.width, small.height, small.channels], [160, 120, 4]);
+  assert.ok(small.data.every((v) => v === 200));
+  assert.ok(offload.resizeSync(img, { width: 160 }).data.equals(small.data));
   if (typeof offload.CircuitBreaker === 'function') {
     const b = new offload.CircuitBreaker(async () => { throw new Error('down'); },
       { failureThreshold: 2, timeout: 0 });
