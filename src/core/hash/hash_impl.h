@@ -29,6 +29,10 @@ enum {
   OFL__CPU_NEON = 1u << 4
 };
 unsigned ofl__cpu_features(void);
+/* Tests only: make ofl__cpu_features() report `features` from now on, as on
+ * a CPU without (or with) them. Kernels already chosen stay in use until
+ * the next ofl__*_force_impl(AUTO). */
+void ofl__cpu_override(unsigned features);
 
 /* ---- BLAKE3 ---- */
 #define OFL__B3_BLOCK 64
