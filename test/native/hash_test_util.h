@@ -89,20 +89,21 @@ inline void VectorModes(const std::string &key, const std::string &context,
 }
 
 // The kernels this CPU and build accept (ofl__*_force_impl), portable or
-// table first.
-inline std::vector<int> Blake3Impls() {
+// table first; the selection is left at AUTO (0 for both).
+inline std::vector<int> Accepted(int (*force)(int), int first, int last) {
   std::vector<int> v;
-  for (int i = OFL__B3_IMPL_PORTABLE; i <= OFL__B3_IMPL_NEON; i++)
-    if (ofl__blake3_force_impl(i) == 0) v.push_back(i);
-  ofl__blake3_force_impl(OFL__B3_IMPL_AUTO);
+  for (int i = first; i <= last; i++)
+    if (force(i) == 0) v.push_back(i);
+  force(0);
   return v;
 }
+inline std::vector<int> Blake3Impls() {
+  return Accepted(ofl__blake3_force_impl, OFL__B3_IMPL_PORTABLE,
+                  OFL__B3_IMPL_NEON);
+}
 inline std::vector<int> Crc32cImpls() {
-  std::vector<int> v;
-  for (int i = OFL__CRC32C_IMPL_TABLE; i <= OFL__CRC32C_IMPL_ARM; i++)
-    if (ofl__crc32c_force_impl(i) == 0) v.push_back(i);
-  ofl__crc32c_force_impl(OFL__CRC32C_IMPL_AUTO);
-  return v;
+  return Accepted(ofl__crc32c_force_impl, OFL__CRC32C_IMPL_TABLE,
+                  OFL__CRC32C_IMPL_ARM);
 }
 
 // Puts both kernel selections back to AUTO when a test ends.

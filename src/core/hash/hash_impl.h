@@ -148,6 +148,8 @@ void ofl__b3_many_neon(const uint8_t *const *inputs, size_t n, size_t blocks,
 int ofl__blake3_force_impl(int impl);
 /* @return the kernel in use now (never AUTO). */
 int ofl__blake3_impl(void);
+/* The compress-many function of a kernel (not checked against the CPU). */
+ofl__b3_many_fn ofl__b3_kernel(int impl);
 
 typedef struct {
   uint32_t cv[8];
