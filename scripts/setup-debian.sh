@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing offload needs on Debian/Ubuntu.
 # Used by the README Quickstart, .ci/run and the Linux CI jobs.
+# --arm64 adds the arm64 cross compiler and qemu-user for
+# scripts/test-arm64.sh.
 set -euo pipefail
 
 SUDO=""
@@ -13,6 +15,11 @@ PKGS=(
   libbrotli-dev libxxhash-dev libgtest-dev
   gzip zstd lz4 brotli
 )
+
+if [ "${1:-}" = "--arm64" ]; then
+  PKGS+=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
+    qemu-user ninja-build)
+fi
 
 # A Debian 'nodejs' package keeps its headers in libnode-dev; official
 # builds ship them in <prefix>/include/node.

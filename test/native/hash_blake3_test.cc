@@ -2,69 +2,18 @@
 // against the portable one, and the split/merge API against one-shot.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "hash_test_util.h"
 
+using ofltest::Blake3Impls;
 using ofltest::Hex;
+using ofltest::ImplGuard;
+using ofltest::LoadVectors;
 using ofltest::Pattern;
+using ofltest::VectorCase;
 
 namespace {
-
-struct VectorCase {
-  size_t len;
-  std::string hash, keyed, derive;
-};
-
-// Minimal scan of the vector file: each case has "input_len" followed by
-// three hex strings; no general JSON parser needed.
-std::string StringField(const std::string &s, size_t from, const char *name,
-                        size_t *end) {
-  std::string tag = std::string("\"") + name + "\"";
-  size_t p = s.find(tag, from);
-  p = s.find('"', s.find(':', p) + 1);
-  size_t q = s.find('"', p + 1);
-  *end = q;
-  return s.substr(p + 1, q - p - 1);
-}
-
-std::vector<VectorCase> LoadVectors(std::string *key, std::string *context) {
-  std::ifstream f(OFL_VECTORS_DIR "/blake3_test_vectors.json");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  std::string s = ss.str();
-  std::vector<VectorCase> cases;
-  if (s.empty()) return cases;
-  size_t end;
-  *key = StringField(s, 0, "key", &end);
-  *context = StringField(s, 0, "context_string", &end);
-  size_t pos = s.find("\"cases\"");
-  while ((pos = s.find("\"input_len\"", pos)) != std::string::npos) {
-    VectorCase c;
-    c.len = std::stoul(s.substr(s.find(':', pos) + 1));
-    c.hash = StringField(s, pos, "hash", &end);
-    c.keyed = StringField(s, pos, "keyed_hash", &end);
-    c.derive = StringField(s, end, "derive_key", &end);
-    cases.push_back(c);
-    pos = end;
-  }
-  return cases;
-}
-
-std::vector<int> Blake3Impls() {
-  std::vector<int> v;
-  for (int i = OFL__B3_IMPL_PORTABLE; i <= OFL__B3_IMPL_NEON; i++)
-    if (ofl__blake3_force_impl(i) == 0) v.push_back(i);
-  ofl__blake3_force_impl(OFL__B3_IMPL_AUTO);
-  return v;
-}
-
-class ImplGuard {
- public:
-  ~ImplGuard() { ofl__blake3_force_impl(OFL__B3_IMPL_AUTO); }
-};
 
 std::string Stream(const ofl_hash_opts_t &o, const std::vector<uint8_t> &in,
                    size_t step) {
@@ -92,11 +41,8 @@ TEST(Blake3, OfficialVectorsEveryImpl) {
       SCOPED_TRACE("impl " + std::to_string(impl) + " len " +
                    std::to_string(c.len));
       std::vector<uint8_t> in = Pattern(c.len);
-      ofl_hash_opts_t modes[3] = {};
-      modes[1].key = (const uint8_t *)key.data();
-      modes[1].key_len = 32;
-      modes[2].context = context.c_str();
-      modes[2].context_len = context.size();
+      ofl_hash_opts_t modes[3];
+      ofltest::VectorModes(key, context, modes);
       const std::string *want[3] = {&c.hash, &c.keyed, &c.derive};
       for (int m = 0; m < 3; m++) {
         ofl_hash_opts_t o = modes[m];

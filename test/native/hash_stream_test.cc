@@ -1,5 +1,5 @@
 // Streaming == one-shot for every algorithm and option variant, with random
-// update() splits (including empty updates), and CRC32C kernels vs table.
+// update() splits (including empty updates).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -79,49 +79,6 @@ TEST(HashStream, FinalThenResetReuses) {
   ASSERT_EQ(ofl_hash_ctx_final(ctx, b, sizeof(b)), 32);
   EXPECT_EQ(Hex(a, 32), Hex(b, 32));
   ofl_hash_ctx_free(ctx);
-}
-
-std::vector<int> Crc32cImpls() {
-  std::vector<int> v;
-  for (int i = OFL__CRC32C_IMPL_TABLE; i <= OFL__CRC32C_IMPL_ARM; i++)
-    if (ofl__crc32c_force_impl(i) == 0) v.push_back(i);
-  ofl__crc32c_force_impl(OFL__CRC32C_IMPL_AUTO);
-  return v;
-}
-
-TEST(HashStream, Crc32cKernelsMatchTable) {
-  std::mt19937_64 rng(7);
-  std::vector<uint8_t> in((1 << 20) + 64);
-  for (auto &b : in) b = (uint8_t)rng();
-  const size_t lens[] = {0,     1,     7,     8,     9,     63,      64,
-                         65,    255,   256,   767,   768,   769,     1023,
-                         1024,  1025,  2048,  4095,  4096,  4097,    12287,
-                         12288, 12289, 13057, 24576, 65537, 1048576, 1048577};
-  std::vector<int> impls = Crc32cImpls();
-  EXPECT_GE(impls.size(), 1u);
-  for (size_t off = 0; off < 8; off += 3) {
-    for (size_t len : lens) {
-      ASSERT_EQ(ofl__crc32c_force_impl(OFL__CRC32C_IMPL_TABLE), 0);
-      uint32_t want = ofl_crc32c(0x12345678u, in.data() + off, len);
-      for (int impl : impls) {
-        ASSERT_EQ(ofl__crc32c_force_impl(impl), 0);
-        EXPECT_EQ(ofl_crc32c(0x12345678u, in.data() + off, len), want)
-            << "impl " << impl << " len " << len << " off " << off;
-      }
-    }
-  }
-  ofl__crc32c_force_impl(OFL__CRC32C_IMPL_AUTO);
-}
-
-TEST(HashStream, Crc32cKnownValueEveryImpl) {
-  for (int impl : Crc32cImpls()) {
-    ASSERT_EQ(ofl__crc32c_force_impl(impl), 0);
-    EXPECT_EQ(ofl_crc32c(0, "123456789", 9), 0xe3069283u) << impl;
-    // 32 bytes of zeros (RFC 3720 B.4 iSCSI example).
-    uint8_t zeros[32] = {0};
-    EXPECT_EQ(ofl_crc32c(0, zeros, 32), 0x8a9136aau) << impl;
-  }
-  ofl__crc32c_force_impl(OFL__CRC32C_IMPL_AUTO);
 }
 
 // One-shots are reentrant: threads hashing everything at once agree with

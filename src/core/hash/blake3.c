@@ -68,8 +68,8 @@ int ofl__blake3_impl(void) {
   return impl;
 }
 
-static ofl__b3_many_fn many_fn(void) {
-  switch (ofl__blake3_impl()) {
+ofl__b3_many_fn ofl__b3_kernel(int impl) {
+  switch (impl) {
 #ifdef OFL__X86_64
     case OFL__B3_IMPL_AVX2:
       return ofl__b3_many_avx2;
@@ -83,6 +83,10 @@ static ofl__b3_many_fn many_fn(void) {
     default:
       return ofl__b3_many_portable;
   }
+}
+
+static ofl__b3_many_fn many_fn(void) {
+  return ofl__b3_kernel(ofl__blake3_impl());
 }
 
 /* The last compression of a node, kept unrun so it can become the root

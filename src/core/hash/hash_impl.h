@@ -29,6 +29,10 @@ enum {
   OFL__CPU_NEON = 1u << 4
 };
 unsigned ofl__cpu_features(void);
+/* Tests only: make ofl__cpu_features() report `features` from now on, as on
+ * a CPU without (or with) them. Kernels already chosen stay in use until
+ * the next ofl__*_force_impl(AUTO). */
+void ofl__cpu_override(unsigned features);
 
 /* ---- BLAKE3 ---- */
 #define OFL__B3_BLOCK 64
@@ -144,6 +148,8 @@ void ofl__b3_many_neon(const uint8_t *const *inputs, size_t n, size_t blocks,
 int ofl__blake3_force_impl(int impl);
 /* @return the kernel in use now (never AUTO). */
 int ofl__blake3_impl(void);
+/* The compress-many function of a kernel (not checked against the CPU). */
+ofl__b3_many_fn ofl__b3_kernel(int impl);
 
 typedef struct {
   uint32_t cv[8];
