@@ -13,6 +13,7 @@ const { codes } = require('./errors');
 const { CircuitBreaker } = require('./breaker');
 const breakers = require('./breakers');
 const express = require('./express');
+const { WorkerPool } = require('./pool/pool');
 
 module.exports = {
   configure: executor.configure,
@@ -37,6 +38,7 @@ module.exports = {
   CompressStream: compressStream.CompressStream,
   DecompressStream: compressStream.DecompressStream,
   compression,
+  WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
   _internal: { spin: executor.spin },
 };

@@ -10,5 +10,5 @@ export const {
   CircuitBreaker, breakers, express,
   compress, decompress, compressSync,
   decompressSync, createCompressStream, createDecompressStream,
-  CompressStream, DecompressStream, compression,
+  CompressStream, DecompressStream, compression, WorkerPool,
 } = offload;
