@@ -9,6 +9,7 @@
 // a worker that exits with a task rejects that task (poolifier#3211).
 const EventEmitter = require('events');
 const { performance } = require('perf_hooks');
+const { receiveMessageOnPort } = require('worker_threads');
 const { codes } = require('../errors');
 const { validateObject } = require('../validate');
 const { normalize, runOptions } = require('./options');
@@ -355,6 +356,10 @@ class WorkerPool extends EventEmitter {
   _onExit(h, code) {
     if (h.exiting) return; // terminated by the pool
     h.exiting = true;
+    // The exit can overtake messages the worker sent before it died (they
+    // travel on another port): a posted result or READY still counts.
+    for (let m = receiveMessageOnPort(h.port); m !== undefined;
+      m = receiveMessageOnPort(h.port)) this._onMessage(h, m.message);
     h.port.close();
     const err = crashError(h.error, code);
     const t = h.task;
