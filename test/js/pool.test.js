@@ -4,21 +4,14 @@
 // options validation, getters and events.
 const test = require('node:test');
 const assert = require('node:assert');
-const path = require('node:path');
 const { inspect } = require('node:util');
 const { pathToFileURL } = require('node:url');
 const offload = require('../..');
 
-const { WorkerPool } = offload;
-const fixture = (name) => path.join(__dirname, 'fixtures', 'pool', name);
-const ECHO = fixture('echo.js');
+const { fixture, ECHO, poolFor } = require('./fixtures/pool/setup');
 
-function pool(t, options) {
-  const p = new WorkerPool({ filename: ECHO, minThreads: 1, maxThreads: 2,
-    ...options });
-  t.after(() => p.destroy());
-  return p;
-}
+const { WorkerPool } = offload;
+const pool = poolFor({ minThreads: 1, maxThreads: 2 });
 
 test('pool_runs_commonjs_default_and_named_exports', async (t) => {
   const p = pool(t, { workerData: { tag: 'cjs' } });

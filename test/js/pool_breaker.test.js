@@ -6,17 +6,11 @@
 // The breakers run on a test clock.
 const test = require('node:test');
 const assert = require('node:assert');
-const path = require('node:path');
-const { WorkerPool, CircuitBreaker } = require('../..');
+const { CircuitBreaker } = require('../..');
+const { poolFor, counter, runs } = require('./fixtures/pool/setup');
 
-const ECHO = path.join(__dirname, 'fixtures', 'pool', 'echo.js');
-
-function setup(t, breaker, options) {
-  const p = new WorkerPool({ filename: ECHO, minThreads: 1, maxThreads: 1,
-    breaker, ...options });
-  t.after(() => p.destroy());
-  return p;
-}
+const pool = poolFor({ minThreads: 1, maxThreads: 1 });
+const setup = (t, breaker, options) => pool(t, { breaker, ...options });
 
 // Trips on failureThreshold consecutive failures only (the percentage
 // needs volumeThreshold calls first).
@@ -28,8 +22,6 @@ function clocked(options) {
   return { clock, breaker };
 }
 
-const counter = () => new SharedArrayBuffer(8);
-const runs = (sab) => Atomics.load(new Int32Array(sab), 0);
 
 test('pool_breaker_opens_on_task_errors_and_fails_fast', async (t) => {
   const { breaker } = clocked();

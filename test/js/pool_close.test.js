@@ -5,20 +5,11 @@
 // tasks (tinypool#43); the process exits on its own (child process).
 const test = require('node:test');
 const assert = require('node:assert');
-const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { setMaxListeners } = require('node:events');
-const { WorkerPool } = require('../..');
+const { fixture, poolFor, counter, runs } = require('./fixtures/pool/setup');
 
-const FIXTURES = path.join(__dirname, 'fixtures', 'pool');
-const ECHO = path.join(FIXTURES, 'echo.js');
-
-function pool(t, options) {
-  const p = new WorkerPool({ filename: ECHO, minThreads: 1, maxThreads: 1,
-    ...options });
-  t.after(() => p.destroy());
-  return p;
-}
+const pool = poolFor({ minThreads: 1, maxThreads: 1 });
 
 /** Promises tagged with their outcome as soon as they settle. */
 function track(promises) {
@@ -74,7 +65,7 @@ test('pool_graceful_close_drains_the_queue', async (t) => {
 
 test('pool_forced_close_rejects_unstarted_tasks', async (t) => {
   const p = pool(t);
-  const sab = new SharedArrayBuffer(8);
+  const sab = counter();
   const running = p.run({ sab, ms: 30 }, { name: 'count' });
   const queued = [p.run({ sab }, { name: 'count' }),
     p.run({ sab }, { name: 'count' })];
@@ -86,7 +77,7 @@ test('pool_forced_close_rejects_unstarted_tasks', async (t) => {
   assert.strictEqual(await running, 'counted', 'the started task finishes');
   await closing;
   assert.strictEqual(p.threads.length, 0);
-  assert.strictEqual(Atomics.load(new Int32Array(sab), 0), 1);
+  assert.strictEqual(runs(sab), 1);
 });
 
 test('pool_close_timeout_destroys_the_pool', async (t) => {
@@ -113,7 +104,7 @@ test('pool_idle_close_and_async_dispose', async (t) => {
 for (const mode of ['idle', 'destroy']) {
   test(`pool_process_exits_naturally_${mode}`, () => {
     const r = spawnSync(process.execPath,
-      [path.join(FIXTURES, 'natural-exit.js'), mode],
+      [fixture('natural-exit.js'), mode],
       { encoding: 'utf8', timeout: 30000 });
     assert.strictEqual(r.signal, null, 'it exited on its own');
     assert.strictEqual(r.status, 0, r.stderr);

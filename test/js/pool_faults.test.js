@@ -5,18 +5,10 @@
 // is back at minThreads.
 const test = require('node:test');
 const assert = require('node:assert');
-const path = require('node:path');
 const { once } = require('node:events');
-const { WorkerPool } = require('../..');
+const { fixture, poolFor } = require('./fixtures/pool/setup');
 
-const ECHO = path.join(__dirname, 'fixtures', 'pool', 'echo.js');
-
-function pool(t, options) {
-  const p = new WorkerPool({ filename: ECHO, minThreads: 1, maxThreads: 1,
-    ...options });
-  t.after(() => p.destroy());
-  return p;
-}
+const pool = poolFor({ minThreads: 1, maxThreads: 1 });
 
 const ids = (p) => p.threads.map((w) => w.threadId);
 
@@ -90,8 +82,7 @@ test('pool_resource_limits_oom_rejects_crashed', async (t) => {
 });
 
 test('pool_module_that_exits_on_import_is_not_respawned', async (t) => {
-  const p = pool(t, { filename: path.join(__dirname, 'fixtures', 'pool',
-    'exits.mjs'), minThreads: 1 });
+  const p = pool(t, { filename: fixture('exits.mjs') });
   const errors = [];
   p.on('error', (err) => errors.push(err));
   await alive(once(p, 'workerDestroy'));

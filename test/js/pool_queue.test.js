@@ -5,22 +5,11 @@
 // (workerpool#542).
 const test = require('node:test');
 const assert = require('node:assert');
-const path = require('node:path');
 const { inspect } = require('node:util');
 const { getEventListeners, setMaxListeners } = require('node:events');
-const { WorkerPool } = require('../..');
+const { poolFor, counter, runs } = require('./fixtures/pool/setup');
 
-const ECHO = path.join(__dirname, 'fixtures', 'pool', 'echo.js');
-
-function pool(t, options) {
-  const p = new WorkerPool({ filename: ECHO, minThreads: 1, maxThreads: 1,
-    ...options });
-  t.after(() => p.destroy());
-  return p;
-}
-
-const counter = () => new SharedArrayBuffer(8);
-const runs = (sab) => Atomics.load(new Int32Array(sab), 0);
+const pool = poolFor({ minThreads: 1, maxThreads: 1 });
 const isRejected = (promise) => inspect(promise).includes('<rejected>');
 
 test('pool_abort_before_start_rejects_and_never_runs', async (t) => {
