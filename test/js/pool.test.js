@@ -254,3 +254,22 @@ test('pool_getters_and_events_report_state', async (t) => {
   assert.deepStrictEqual([p.threads[0].threadId, destroyed[0]].sort(),
     [first, created[0]].sort());
 });
+
+test('pool_passes_env_argv_and_exec_argv_to_workers', async (t) => {
+  const p = pool(t, { env: { OFFLOAD_POOL_TEST: 'yes' }, argv: ['--flag', 'x'],
+    execArgv: ['--no-warnings'] });
+  assert.deepStrictEqual(await p.run(null, { name: 'environment' }), {
+    env: 'yes', argv: ['--flag', 'x'], execArgv: ['--no-warnings'],
+  });
+  assert.throws(() => new WorkerPool({ filename: ECHO, minThreads: 1,
+    execArgv: ['--not-a-node-flag'] }), { code: 'ERR_WORKER_INVALID_EXEC_ARGV' });
+});
+
+test('pool_uncloneable_queued_task_fails_alone_at_dispatch', async (t) => {
+  const p = pool(t, { maxThreads: 1 });
+  const holder = p.run(20, { name: 'sleep' });
+  const bad = p.run(() => 1);
+  const good = p.run('after');
+  await assert.rejects(bad, { name: 'DataCloneError' });
+  assert.deepStrictEqual(await Promise.all([holder, good]), [20, 'after']);
+});
