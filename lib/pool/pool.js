@@ -316,6 +316,7 @@ class WorkerPool extends EventEmitter {
     this._remove(h);
     h.terminate();
     this._replenish(true);
+    this._maybeClosed(); // it may have been close()'s last running task
   }
 
   /** Workers for queued tasks, then (while open) up to minThreads. */

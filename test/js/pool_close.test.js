@@ -112,3 +112,13 @@ for (const mode of ['idle', 'destroy']) {
     assert.deepStrictEqual(JSON.parse(r.stdout), want);
   });
 }
+
+test('pool_close_completes_when_its_last_task_times_out', { timeout: 20000 },
+  async (t) => {
+    const p = pool(t, { closeTimeout: 60000 });
+    const spinning = p.run(null, { name: 'spin', timeout: 30 });
+    const closing = p.close();
+    await assert.rejects(spinning, { code: 'ERR_OFFLOAD_TASK_TIMEOUT' });
+    await closing; // without waiting for closeTimeout
+    assert.strictEqual(p.threads.length, 0);
+  });
