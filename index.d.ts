@@ -395,6 +395,116 @@ export function resize<D extends RawImageData>(image: RawImage<D>,
 export function resizeSync<D extends RawImageData>(image: RawImage<D>,
   options: ResizeOptions): ResizeResult<ResizeOutput<D>>;
 
+// ---- WorkerPool ----------------------------------------------------------
+
+/** Queue wait or run time of a WorkerPool's tasks, in ms. */
+export interface PoolLatency {
+  p50: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+export interface WorkerPoolOptions {
+  /** Absolute or relative (to the cwd) path, or file: URL, of the task module (CommonJS or ESM). */
+  filename: string | URL;
+  /** Export to run: 'default' (module.exports or the default export) or a named export. Default 'default'. */
+  name?: string;
+  /** Workers kept alive. Default max(availableParallelism / 2, 1). */
+  minThreads?: number;
+  /** Upper bound. Default availableParallelism × 1.5. */
+  maxThreads?: number;
+  /** ms an idle worker above minThreads lives. Default 0 (retire at once); Infinity: never. */
+  idleTimeout?: number;
+  /** Tasks waiting for a worker; 0 = no queue; 'auto' = maxThreads². Default Infinity. */
+  maxQueue?: number | 'auto';
+  /** ms a task may run (the clock starts when it leaves the queue); 0 = none (default). */
+  taskTimeout?: number;
+  /** ms close() waits before it destroys the pool. Default 30000. */
+  closeTimeout?: number;
+  resourceLimits?: {
+    maxOldGenerationSizeMb?: number;
+    maxYoungGenerationSizeMb?: number;
+    codeRangeSizeMb?: number;
+    stackSizeMb?: number;
+  };
+  /** Cloned into every worker as worker_threads.workerData. */
+  workerData?: unknown;
+  env?: Record<string, string | undefined> | typeof import('node:worker_threads').SHARE_ENV;
+  argv?: string[];
+  execArgv?: string[];
+  /** A CircuitBreaker, or options for a new one, in front of run(). */
+  breaker?: CircuitBreaker | CircuitBreakerOptions;
+}
+
+/** WorkerPoolOptions after validation and defaults. */
+export interface ResolvedWorkerPoolOptions {
+  readonly filename: string;
+  readonly name: string;
+  readonly minThreads: number;
+  readonly maxThreads: number;
+  readonly idleTimeout: number;
+  readonly maxQueue: number;
+  readonly taskTimeout: number;
+  readonly closeTimeout: number;
+  readonly resourceLimits: WorkerPoolOptions['resourceLimits'];
+  readonly workerData: unknown;
+  readonly env: WorkerPoolOptions['env'];
+  readonly argv: string[] | undefined;
+  readonly execArgv: string[] | undefined;
+  readonly breaker: CircuitBreaker | null;
+}
+
+export interface RunOptions {
+  /** Export to run for this task (overrides the pool's `name`). */
+  name?: string;
+  /** Buffers to transfer rather than copy. */
+  transferList?: ReadonlyArray<ArrayBuffer | import('node:worker_threads').MessagePort>;
+  /** Aborts: a queued task is dropped; a running one's worker is terminated and replaced. */
+  signal?: AbortSignal;
+  /** ms for this task; overrides taskTimeout. 0 = none. */
+  timeout?: number;
+}
+
+/** What WorkerPool.move() returns: transferred, not copied, by run() or a task's return. */
+export interface Moved<T> {
+  readonly value: T;
+}
+
+export interface CloseOptions {
+  /** Reject queued tasks with ERR_OFFLOAD_CLOSED instead of running them. */
+  force?: boolean;
+}
+
+/** A pool of worker_threads running one task module's function. */
+export class WorkerPool<T = any, R = any> extends EventEmitter {
+  constructor(options: WorkerPoolOptions);
+  /** Never throws: bad arguments, a closed pool, a full queue or an open breaker reject. */
+  run(task: T | Moved<T>, options?: RunOptions): Promise<R>;
+  close(options?: CloseOptions): Promise<void>;
+  destroy(): Promise<void>;
+  readonly threads: import('node:worker_threads').Worker[];
+  readonly queueSize: number;
+  readonly needsDrain: boolean;
+  readonly completed: number;
+  readonly duration: number;
+  readonly utilization: number;
+  readonly waitTime: PoolLatency;
+  readonly runTime: PoolLatency;
+  readonly options: ResolvedWorkerPoolOptions;
+  static readonly isWorkerThread: boolean;
+  static move<V extends ArrayBuffer | NodeJS.ArrayBufferView | import('node:worker_threads').MessagePort>(value: V): Moved<V>;
+  static move<V extends SharedArrayBuffer>(value: V): V;
+  on(event: 'error', listener: (err: OffloadError) => void): this;
+  on(event: 'workerCreate' | 'workerDestroy', listener: (worker: import('node:worker_threads').Worker) => void): this;
+  on(event: 'drain', listener: () => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: 'error', listener: (err: OffloadError) => void): this;
+  once(event: 'workerCreate' | 'workerDestroy', listener: (worker: import('node:worker_threads').Worker) => void): this;
+  once(event: 'drain', listener: () => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
 declare const offload: {
   configure: typeof configure;
   stats: typeof stats;
@@ -420,5 +530,6 @@ declare const offload: {
   compression: typeof compression;
   resize: typeof resize;
   resizeSync: typeof resizeSync;
+  WorkerPool: typeof WorkerPool;
 };
 export default offload;

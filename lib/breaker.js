@@ -330,14 +330,44 @@ class CircuitBreaker extends EventEmitter {
   }
 
   _rejectOpen(now, args) {
-    // Counted natively in batches, one per rolling bucket (exact counts,
-    // at most one bucket late; stats readers flush first).
+    this._countReject(now);
+    return this._rejected(S.openError(), args);
+  }
+
+  // Fail-fast rejects are counted natively in batches, one per rolling
+  // bucket (exact counts, at most one bucket late; stats readers flush
+  // first).
+  _countReject(now) {
     if (this._pending !== 0 &&
         Math.floor(now / this._bucketMs) !==
         Math.floor(this._pendingAt / this._bucketMs)) this._flush();
     this._pending++;
     this._pendingAt = now;
-    return this._rejected(S.openError(), args);
+  }
+
+  /**
+   * Admission for work that settles elsewhere (offload's shed gate, a
+   * WorkerPool): _call's checks without running anything. Returns a ticket
+   * to pass to _settle() exactly once, or the error to reject with
+   * (CIRCUIT_OPEN, ESEMLOCKED, or ERR_OFFLOAD_CLOSED after shutdown()).
+   */
+  _admit(now = this._clock()) {
+    if (this._shut) return S.shutdownError();
+    const w = this._load();
+    if (w !== this._word) this._sync(w);
+    if ((w & 3) === OPEN && now < this._resetAt()) {
+      this._countReject(now);
+      return S.openError();
+    }
+    if ((w & 3) === CLOSED && this._implicit) {
+      return { now, permit: w, implicit: true };
+    }
+    const permit = native.acquire(this._h, now);
+    this._check();
+    if (permit < 0) {
+      return permit === ECIRCUITOPEN ? S.openError() : codes.ESEMLOCKED();
+    }
+    return { now, permit, implicit: false };
   }
 
   _rejected(err, args) {

@@ -47,8 +47,10 @@ const codes = {
   ERR_OFFLOAD_CORRUPT_DATA: (detail) => coded(Error,
     'ERR_OFFLOAD_CORRUPT_DATA',
     `Corrupt or truncated compressed data${detail ? `: ${detail}` : ''}`),
-  ERR_OFFLOAD_QUEUE_FULL: (max) => coded(Error, 'ERR_OFFLOAD_QUEUE_FULL',
-    `The offload executor queue is full${max ? ` (maxQueue ${max})` : ''}`),
+  ERR_OFFLOAD_QUEUE_FULL: (max, what = 'The offload executor queue') =>
+    coded(Error, 'ERR_OFFLOAD_QUEUE_FULL', `${what} is full${max ?
+      ` (maxQueue ${max})` : max === 0 ?
+      ' (maxQueue 0: no queue, and every worker is busy)' : ''}`),
   ERR_OFFLOAD_CLOSED: (what = 'The offload executor') => coded(Error,
     'ERR_OFFLOAD_CLOSED', `${what} is closed`),
   ERR_OFFLOAD_TASK_TIMEOUT: (ms) => coded(Error, 'ERR_OFFLOAD_TASK_TIMEOUT',

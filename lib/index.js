@@ -14,6 +14,7 @@ const { codes } = require('./errors');
 const { CircuitBreaker } = require('./breaker');
 const breakers = require('./breakers');
 const express = require('./express');
+const { WorkerPool } = require('./pool/pool');
 
 module.exports = {
   configure: executor.configure,
@@ -40,6 +41,7 @@ module.exports = {
   compression,
   resize: image.resize,
   resizeSync: image.resizeSync,
+  WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
   _internal: { spin: executor.spin },
 };

@@ -11,4 +11,5 @@ export const {
   compress, decompress, compressSync,
   decompressSync, createCompressStream, createDecompressStream,
   CompressStream, DecompressStream, compression, resize, resizeSync,
+  WorkerPool,
 } = offload;

@@ -53,18 +53,7 @@ class Gate {
     if (this.maxQueueWait > 0 && now >= this.nextSample &&
         (b._word & 3) === S.CLOSED &&
         this.sample(now) > this.maxQueueWait) b.open();
-    const w = b._load();
-    if (w !== b._word) b._sync(w);
-    if ((w & 3) === S.OPEN && now < b._resetAt()) {
-      b._pending++; // counted in batches, as for any breaker
-      b._pendingAt = now;
-      return S.openError();
-    }
-    if ((w & 3) === S.CLOSED && b._implicit) return { now, permit: w, implicit: true };
-    const permit = binding.breaker.acquire(b._h, now);
-    b._check();
-    if (permit < 0) return S.openError();
-    return { now, permit, implicit: false };
+    return b._admit(now);
   }
 
   /** Feeds a task's native status (0 or negative OFL_E*) back. */

@@ -12,3 +12,16 @@ test('esm_and_cjs_share_one_implementation', () => {
   assert.strictEqual(stats, cjs.stats);
   assert.strictEqual(errors, cjs.errors);
 });
+
+test('esm_exports_worker_pool', async () => {
+  const { WorkerPool } = await import('offload');
+  assert.strictEqual(WorkerPool, require('offload').WorkerPool);
+  const pool = new WorkerPool({
+    filename: new URL('./fixtures/pool/esm.mjs', import.meta.url), minThreads: 1, maxThreads: 1,
+  });
+  try {
+    assert.strictEqual(await pool.run(12), 144);
+  } finally {
+    await pool.destroy();
+  }
+});

@@ -102,3 +102,35 @@ async function images(): Promise<void> {
   resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
 }
 void images;
+// WorkerPool
+import { WorkerPool, PoolLatency, RunOptions } from 'offload';
+async function pooling(): Promise<void> {
+  const pool = new WorkerPool<{ n: number }, number>({
+    filename: new URL('file:///srv/task.mjs'), name: 'square', minThreads: 1, maxThreads: 4,
+    maxQueue: 'auto', taskTimeout: 1000, idleTimeout: Infinity, resourceLimits: { maxOldGenerationSizeMb: 64 },
+    workerData: { k: 1 }, execArgv: [], breaker: { failureThreshold: 5 },
+  });
+  const n: number = await pool.run({ n: 2 }, { timeout: 50, signal: AbortSignal.timeout(100) });
+  const opts: RunOptions = { name: 'other', transferList: [new ArrayBuffer(1)] };
+  const moved = WorkerPool.move(new Float64Array(8));
+  const sab: SharedArrayBuffer = WorkerPool.move(new SharedArrayBuffer(8));
+  const any = new WorkerPool({ filename: '/srv/task.js', breaker: new CircuitBreaker() });
+  await any.run(moved, opts);
+  const p99: number = pool.waitTime.p99 + pool.runTime.mean;
+  const lat: PoolLatency = pool.runTime;
+  const ids: number[] = pool.threads.map((w) => w.threadId);
+  const inWorker: boolean = WorkerPool.isWorkerThread;
+  pool.on('error', (err) => void err.code).on('workerCreate', (w) => void w.threadId);
+  void [n, sab, p99, lat, ids, inWorker, pool.queueSize, pool.completed, pool.utilization, pool.options.maxQueue];
+  await pool.close({ force: true });
+  await pool.destroy();
+  // @ts-expect-error filename is required
+  new WorkerPool({ maxThreads: 2 });
+  // @ts-expect-error maxQueue is a number or 'auto'
+  new WorkerPool({ filename: 'x', maxQueue: 'lots' });
+  // @ts-expect-error the task type is enforced
+  await pool.run('two');
+  // @ts-expect-error numbers cannot be moved
+  WorkerPool.move(5);
+}
+void pooling;

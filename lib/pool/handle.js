@@ -1,0 +1,61 @@
+'use strict';
+// The main thread's side of one pool worker: its Worker, its task port and
+// its control word. A worker runs one task at a time; it is ref'd only
+// while it does, so an idle pool never keeps the process alive.
+const path = require('path');
+const { Worker, MessageChannel } = require('worker_threads');
+const { WAKE } = require('./control');
+
+const ENTRY = path.join(__dirname, 'worker.js');
+
+class WorkerHandle {
+  /** @param o the pool's normalised options; the events go to `pool`. */
+  constructor(pool, o) {
+    const worker = new Worker(ENTRY, {
+      workerData: o.workerData, env: o.env, argv: o.argv,
+      execArgv: o.execArgv, resourceLimits: o.resourceLimits,
+    });
+    const { port1, port2 } = new MessageChannel();
+    this.worker = worker;
+    this.port = port1;
+    this.ctrl = new Int32Array(new SharedArrayBuffer(4));
+    this.task = null;
+    this.ready = false; // the task module has been imported
+    this.exiting = false; // terminated on purpose
+    this.error = null; // the uncaught error that is killing it
+    this.idleTimer = null;
+    worker.postMessage({ port: port2, ctrl: this.ctrl, url: o.filename,
+      name: o.name }, [port2]);
+    port1.on('message', (msg) => pool._onMessage(this, msg));
+    worker.on('error', (err) => {
+      if (this.error === null) this.error = err;
+    });
+    worker.on('exit', (code) => pool._onExit(this, code));
+    this.unref();
+  }
+
+  /** Posts `task` and wakes the worker. Throws DataCloneError. */
+  post(task) {
+    this.port.postMessage(task.message, task.transferList);
+    this.task = task;
+    Atomics.add(this.ctrl, WAKE, 1);
+    Atomics.notify(this.ctrl, WAKE, 1);
+    this.worker.ref();
+    this.port.ref();
+  }
+
+  unref() {
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /** Ends the worker on purpose; resolves when it has exited. */
+  terminate() {
+    this.exiting = true;
+    clearTimeout(this.idleTimer);
+    this.port.close();
+    return this.worker.terminate();
+  }
+}
+
+module.exports = { WorkerHandle };

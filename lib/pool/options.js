@@ -1,0 +1,188 @@
+'use strict';
+// WorkerPool options: defaults in one frozen object (piscina's), then one
+// block per option, each with one error format.
+const os = require('os');
+const path = require('path');
+const { pathToFileURL } = require('url');
+const { SHARE_ENV } = require('worker_threads');
+const { codes } = require('../errors');
+const {
+  validateObject, validateInteger, validateString, validateAbortSignal,
+} = require('../validate');
+
+const I32 = 2 ** 31 - 1;
+const parallelism = typeof os.availableParallelism === 'function' ?
+  os.availableParallelism() : os.cpus().length;
+
+const DEFAULTS = Object.freeze({
+  name: 'default',
+  minThreads: Math.max(Math.floor(parallelism / 2), 1),
+  maxThreads: Math.max(Math.floor(parallelism * 1.5), 1),
+  idleTimeout: 0,
+  maxQueue: Infinity,
+  taskTimeout: 0,
+  closeTimeout: 30000,
+});
+
+const LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
+  'codeRangeSizeMb', 'stackSizeMb'];
+
+// A file: URL string for import(); relative paths resolve against the cwd.
+function moduleUrl(value) {
+  if (value instanceof URL) value = value.href;
+  else validateString(value, 'options.filename');
+  if (value === '') {
+    throw codes.ERR_INVALID_ARG_VALUE('options.filename', value,
+      'must be a path or a file: URL');
+  }
+  if (/^[a-z][a-z0-9+.-]+:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) {
+    if (!value.startsWith('file:')) {
+      throw codes.ERR_INVALID_ARG_VALUE('options.filename', value,
+        'must be a path or a file: URL');
+    }
+    return value;
+  }
+  return pathToFileURL(path.resolve(value)).href;
+}
+
+// ms, or Infinity where "never" makes sense.
+function ms(options, key, { infinite = false } = {}) {
+  const v = options[key];
+  if (v === undefined) return DEFAULTS[key];
+  if (infinite && v === Infinity) return v;
+  return validateInteger(v, `options.${key}`, 0, I32);
+}
+
+function stringArray(value, name) {
+  if (!Array.isArray(value)) {
+    throw codes.ERR_INVALID_ARG_TYPE(name, 'an instance of Array', value);
+  }
+  value.forEach((v, i) => validateString(v, `${name}[${i}]`));
+  return value.slice();
+}
+
+function breakerOption(value) {
+  const { CircuitBreaker } = require('../breaker');
+  if (value instanceof CircuitBreaker) return value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw codes.ERR_INVALID_ARG_TYPE('options.breaker',
+      'an instance of CircuitBreaker or of type object', value);
+  }
+  return new CircuitBreaker(null, value);
+}
+
+/** Validates the constructor's options; returns a normalised copy. */
+function normalize(options) {
+  validateObject(options, 'options', { optional: false });
+  const o = {};
+  if (options.filename === undefined) {
+    throw codes.ERR_INVALID_ARG_TYPE('options.filename',
+      'of type string or an instance of URL', undefined);
+  }
+  o.filename = moduleUrl(options.filename);
+
+  o.name = DEFAULTS.name;
+  if (options.name !== undefined) {
+    o.name = validateString(options.name, 'options.name');
+    if (o.name === '') {
+      throw codes.ERR_INVALID_ARG_VALUE('options.name', '',
+        'must not be empty');
+    }
+  }
+
+  // As in piscina: one bound given, the other's default moves to fit it.
+  const min = options.minThreads;
+  const max = options.maxThreads;
+  o.minThreads = min === undefined ? DEFAULTS.minThreads :
+    validateInteger(min, 'options.minThreads', 0, 1024);
+  o.maxThreads = max === undefined ? DEFAULTS.maxThreads :
+    validateInteger(max, 'options.maxThreads', 1, 1024);
+  if (min === undefined) o.minThreads = Math.min(o.minThreads, o.maxThreads);
+  else if (max === undefined) {
+    o.maxThreads = Math.max(o.maxThreads, o.minThreads, 1);
+  } else if (min > max) {
+    throw codes.ERR_OUT_OF_RANGE('options.minThreads',
+      `<= options.maxThreads (${max})`, min);
+  }
+
+  o.idleTimeout = ms(options, 'idleTimeout', { infinite: true });
+  o.taskTimeout = ms(options, 'taskTimeout');
+  o.closeTimeout = ms(options, 'closeTimeout');
+
+  const q = options.maxQueue;
+  if (q === undefined || q === Infinity) o.maxQueue = Infinity;
+  else if (q === 'auto') o.maxQueue = o.maxThreads ** 2;
+  else if (typeof q === 'string') {
+    throw codes.ERR_INVALID_ARG_VALUE('options.maxQueue', q,
+      "must be a number or 'auto'");
+  } else {
+    o.maxQueue = validateInteger(q, 'options.maxQueue', 0,
+      Number.MAX_SAFE_INTEGER);
+  }
+
+  o.resourceLimits = undefined;
+  if (options.resourceLimits !== undefined) {
+    const r = validateObject(options.resourceLimits, 'options.resourceLimits',
+      { optional: false });
+    o.resourceLimits = {};
+    for (const key of Object.keys(r)) {
+      if (!LIMITS.includes(key)) {
+        throw codes.ERR_INVALID_ARG_VALUE(`options.resourceLimits.${key}`,
+          r[key], `is not one of ${LIMITS.join(', ')}`);
+      }
+      const v = r[key];
+      if (typeof v !== 'number') {
+        throw codes.ERR_INVALID_ARG_TYPE(`options.resourceLimits.${key}`,
+          'of type number', v);
+      }
+      if (!(v > 0 && v <= 2 ** 20)) {
+        throw codes.ERR_OUT_OF_RANGE(`options.resourceLimits.${key}`,
+          '> 0 && <= 1048576', v);
+      }
+      o.resourceLimits[key] = v;
+    }
+  }
+
+  o.workerData = options.workerData;
+  o.env = undefined;
+  if (options.env !== undefined) {
+    if (options.env !== SHARE_ENV) {
+      validateObject(options.env, 'options.env', { optional: false });
+    }
+    o.env = options.env;
+  }
+  o.argv = options.argv === undefined ? undefined :
+    stringArray(options.argv, 'options.argv');
+  o.execArgv = options.execArgv === undefined ? undefined :
+    stringArray(options.execArgv, 'options.execArgv');
+  o.breaker = options.breaker === undefined ? null :
+    breakerOption(options.breaker);
+  return o;
+}
+
+/** Validates run()'s options (throws; run() turns that into a reject). */
+function runOptions(options, poolTimeout) {
+  const o = validateObject(options, 'options');
+  let name = null;
+  if (o.name !== undefined) {
+    name = validateString(o.name, 'options.name');
+    if (name === '') {
+      throw codes.ERR_INVALID_ARG_VALUE('options.name', '',
+        'must not be empty');
+    }
+  }
+  let transferList = null;
+  if (o.transferList !== undefined) {
+    if (!Array.isArray(o.transferList)) {
+      throw codes.ERR_INVALID_ARG_TYPE('options.transferList',
+        'an instance of Array', o.transferList);
+    }
+    transferList = o.transferList;
+  }
+  const signal = validateAbortSignal(o.signal) || null;
+  const timeout = o.timeout === undefined ? poolTimeout :
+    validateInteger(o.timeout, 'options.timeout', 0, I32);
+  return { name, transferList, signal, timeout };
+}
+
+module.exports = { DEFAULTS, normalize, runOptions };

@@ -1,0 +1,450 @@
+'use strict';
+// WorkerPool: the user's own JS tasks on a pool of worker_threads.
+//
+// A task goes straight to an idle worker, else to a new one (up to
+// maxThreads), else into the queue (up to maxQueue). Each worker runs one
+// task at a time. A worker whose task timed out or was aborted is in an
+// unknown state: it is terminated and replaced, and the pool never drops
+// below minThreads (node-worker-threads-pool#13). Every promise settles:
+// a worker that exits with a task rejects that task (poolifier#3211).
+const EventEmitter = require('events');
+const { performance } = require('perf_hooks');
+const { receiveMessageOnPort } = require('worker_threads');
+const { codes } = require('../errors');
+const { validateObject } = require('../validate');
+const { normalize, runOptions } = require('./options');
+const { WorkerHandle } = require('./handle');
+const { TaskQueue } = require('./queue');
+const { Summary } = require('./summary');
+const { fromWire } = require('./thrown');
+const { move, unwrap } = require('./move');
+const { BreakerGuard } = require('./guard');
+const { WORKER_FLAG, MOVE, READY } = require('./control');
+const {
+  PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
+} = require('./task');
+
+const OPEN = 0;
+const CLOSING = 1;
+const CLOSED = 2;
+
+const closedError = () => codes.ERR_OFFLOAD_CLOSED('The WorkerPool');
+
+function crashError(error, exitCode) {
+  const detail = error === null ? `it exited with code ${exitCode}` :
+    `uncaught ${error.name}: ${error.message} (exit code ${exitCode})`;
+  return codes.ERR_OFFLOAD_WORKER_CRASHED(detail,
+    error === null ? { exitCode } : { exitCode, cause: error });
+}
+
+/**
+ * A pool of worker_threads running the function exported by `filename`.
+ * @example
+ * const pool = new offload.WorkerPool({ filename: require.resolve('./task.js') });
+ * const result = await pool.run({ n: 42 }, { timeout: 1000 });
+ * await pool.close();
+ */
+class WorkerPool extends EventEmitter {
+  constructor(options) {
+    super();
+    const o = normalize(options);
+    this._o = o;
+    this._options = Object.freeze({ ...o });
+    this._noRunOptions = Object.freeze({
+      name: null, transferList: null, signal: null, timeout: o.taskTimeout,
+    });
+    this._guard = o.breaker === null ? null : new BreakerGuard(o.breaker);
+    this._handles = new Set();
+    this._idle = []; // LIFO: the warmest worker first, the coldest retire
+    this._queue = new TaskQueue();
+    this._state = OPEN;
+    this._nextId = 0;
+    this._completed = 0;
+    this._runTotal = 0;
+    this._born = performance.now();
+    this._wait = new Summary();
+    this._run = new Summary();
+    this._closing = null;
+    this._closeTimer = null;
+    this._closed = null; // resolves _closing
+    this._destroyed = null;
+    try {
+      while (this._handles.size < o.minThreads) this._release(this._spawn());
+    } catch (err) { // e.g. execArgv the Worker constructor refuses
+      for (const h of this._handles) h.terminate();
+      throw err;
+    }
+  }
+
+  /** Runs the task function with `task`. Never throws. */
+  run(task, options) {
+    let o;
+    try {
+      o = options === undefined ? this._noRunOptions :
+        runOptions(options, this._o.taskTimeout);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this._state !== OPEN) return Promise.reject(closedError());
+    const signal = o.signal;
+    if (signal !== null && signal.aborted) {
+      return Promise.reject(codes.ABORT_ERR(signal.reason));
+    }
+    let ticket = null;
+    if (this._guard !== null) {
+      ticket = this._guard.admit();
+      if (ticket instanceof Error) return Promise.reject(ticket);
+    }
+    let transferList = o.transferList;
+    let payload = task;
+    if (task !== null && typeof task === 'object' && task[MOVE] === true) {
+      transferList = transferList === null ? [] : transferList.slice();
+      payload = unwrap(task, transferList);
+    }
+    let handle = this._idle.pop();
+    if (handle === undefined) {
+      if (this._handles.size < this._o.maxThreads) {
+        try {
+          handle = this._spawn();
+        } catch (err) {
+          if (ticket !== null) this._guard.failure(ticket, err, task);
+          return Promise.reject(err);
+        }
+      } else if (this._queue.size >= this._o.maxQueue) {
+        const err = codes.ERR_OFFLOAD_QUEUE_FULL(this._o.maxQueue,
+          'The WorkerPool task queue');
+        if (ticket !== null) this._guard.failure(ticket, err, task);
+        return Promise.reject(err);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      const t = new PoolTask(this._nextId++, o.name, payload,
+        transferList === null ? undefined : transferList, signal, o.timeout,
+        ticket, resolve, reject);
+      t.enqueuedAt = performance.now();
+      if (signal !== null) {
+        t.onAbort = () => this._abort(t);
+        signal.addEventListener('abort', t.onAbort, { once: true });
+      }
+      if (handle === undefined) this._queue.push(t);
+      else if (!this._start(handle, t)) this._release(handle);
+    });
+  }
+
+  /**
+   * Stops taking tasks; resolves once queued and running tasks are done and
+   * every worker has exited. `force`: queued tasks reject with
+   * ERR_OFFLOAD_CLOSED. After closeTimeout ms it destroys the pool.
+   */
+  close(options) {
+    let force = false;
+    try {
+      const o = validateObject(options, 'options');
+      if (o.force !== undefined) {
+        if (typeof o.force !== 'boolean') {
+          throw codes.ERR_INVALID_ARG_TYPE('options.force', 'of type boolean',
+            o.force);
+        }
+        force = o.force;
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this._state === CLOSED) return this._closing || this._destroyed;
+    if (force) this._rejectQueued();
+    if (this._closing !== null) return this._closing;
+    this._state = CLOSING;
+    this._closing = new Promise((resolve) => {
+      this._closed = resolve;
+    });
+    this._closeTimer = setTimeout(() => this.destroy(), this._o.closeTimeout);
+    this._closeTimer.unref();
+    this._maybeClosed();
+    return this._closing;
+  }
+
+  /**
+   * Terminates every worker now. Queued and running tasks reject with
+   * ERR_OFFLOAD_CLOSED; resolves once every worker has exited.
+   */
+  destroy() {
+    if (this._destroyed !== null) return this._destroyed;
+    this._state = CLOSED;
+    clearTimeout(this._closeTimer);
+    this._rejectQueued();
+    const exits = [];
+    for (const h of Array.from(this._handles)) {
+      const t = h.task;
+      h.task = null;
+      if (t !== null) this._fail(t, closedError(), IGNORED);
+      this._remove(h);
+      exits.push(h.terminate());
+    }
+    this._destroyed = Promise.all(exits).then(() => {
+      if (this._closed !== null) this._closed();
+    });
+    return this._destroyed;
+  }
+
+  get threads() {
+    return Array.from(this._handles, (h) => h.worker);
+  }
+
+  get queueSize() {
+    return this._queue.size;
+  }
+
+  /** True while run() would be refused with ERR_OFFLOAD_QUEUE_FULL. */
+  get needsDrain() {
+    return this._idle.length === 0 &&
+      this._handles.size >= this._o.maxThreads &&
+      this._queue.size >= this._o.maxQueue;
+  }
+
+  get completed() {
+    return this._completed;
+  }
+
+  /** ms since the pool was created. */
+  get duration() {
+    return performance.now() - this._born;
+  }
+
+  /** Share of maxThreads × duration spent running completed tasks. */
+  get utilization() {
+    const capacity = this.duration * this._o.maxThreads;
+    return capacity > 0 ? Math.min(1, this._runTotal / capacity) : 0;
+  }
+
+  /** Queue wait, { p50, p99, mean, max } in ms. */
+  get waitTime() {
+    return this._wait.get();
+  }
+
+  /** Run time of completed tasks, { p50, p99, mean, max } in ms. */
+  get runTime() {
+    return this._run.get();
+  }
+
+  get options() {
+    return this._options;
+  }
+
+  /** True in a thread started by a WorkerPool. */
+  static get isWorkerThread() {
+    return globalThis[WORKER_FLAG] === true;
+  }
+
+  static move(value) {
+    return move(value);
+  }
+
+  // ---- internals -------------------------------------------------------
+
+  _spawn() {
+    const h = new WorkerHandle(this, this._o);
+    this._handles.add(h);
+    this.emit('workerCreate', h.worker);
+    return h;
+  }
+
+  /** Posts `t` to `h`; false if it could not be posted (t is settled). */
+  _start(h, t) {
+    if (h.idleTimer !== null) {
+      clearTimeout(h.idleTimer);
+      h.idleTimer = null;
+    }
+    try {
+      h.post(t);
+    } catch (err) { // DataCloneError, or a bad transferList
+      this._fail(t, err, IGNORED);
+      return false;
+    }
+    t.handle = h;
+    t.startedAt = performance.now();
+    this._wait.record(t.startedAt - t.enqueuedAt);
+    // A starting worker's task clock runs once its module is loaded.
+    if (h.ready) this._arm(t);
+    return true;
+  }
+
+  _arm(t) {
+    if (t.timeout === 0 || t.timer !== null) return;
+    t.timer = setTimeout(() => this._expire(t), t.timeout);
+    t.timer.unref();
+  }
+
+  /** `h` has no task: give it the next queued one, or let it idle. */
+  _release(h) {
+    if (h.exiting) return;
+    while (h.task === null && this._queue.size > 0) {
+      const t = this._queue.shift();
+      if (this._queue.size === 0) this.emit('drain');
+      this._start(h, t);
+    }
+    if (h.task !== null) return;
+    h.unref();
+    this._idle.push(h);
+    if (this._state === CLOSING) {
+      this._maybeClosed();
+    } else if (this._handles.size > this._o.minThreads &&
+               this._o.idleTimeout !== Infinity) {
+      h.idleTimer = setTimeout(() => this._retire(h), this._o.idleTimeout);
+      h.idleTimer.unref();
+    }
+  }
+
+  _retire(h) {
+    h.idleTimer = null;
+    if (h.task !== null || this._handles.size <= this._o.minThreads) return;
+    this._remove(h);
+    h.terminate();
+  }
+
+  _remove(h) {
+    if (!this._handles.delete(h)) return;
+    const i = this._idle.indexOf(h);
+    if (i !== -1) this._idle.splice(i, 1);
+    clearTimeout(h.idleTimer);
+    h.idleTimer = null;
+    this.emit('workerDestroy', h.worker);
+  }
+
+  /** The worker of a timed-out or aborted task: end it, start another. */
+  _kill(h) {
+    h.task = null;
+    this._remove(h);
+    h.terminate();
+    this._replenish(true);
+    this._maybeClosed(); // it may have been close()'s last running task
+  }
+
+  /** Workers for queued tasks, then (while open) up to minThreads. */
+  _replenish(toMin) {
+    if (this._state === CLOSED) return;
+    try {
+      while (this._queue.size > 0 &&
+             this._handles.size < this._o.maxThreads) {
+        this._release(this._spawn());
+      }
+      while (toMin && this._state === OPEN &&
+             this._handles.size < this._o.minThreads) {
+        this._release(this._spawn());
+      }
+    } catch (err) {
+      this._lateError(err);
+    }
+  }
+
+  _onMessage(h, msg) {
+    if (msg[0] === READY) {
+      h.ready = true;
+      if (h.task !== null) this._arm(h.task);
+      return;
+    }
+    const t = h.task;
+    if (t === null || t.id !== msg[0]) return; // its task already settled
+    h.task = null;
+    const ran = performance.now() - t.startedAt;
+    this._run.record(ran);
+    this._runTotal += ran;
+    this._completed++;
+    if (msg[1] === 1) this._succeed(t, msg[2]);
+    else this._fail(t, fromWire(msg[2]), BY_TASK);
+    this._release(h);
+  }
+
+  _onExit(h, code) {
+    if (h.exiting) return; // terminated by the pool
+    h.exiting = true;
+    // The exit can overtake messages the worker sent before it died (they
+    // travel on another port): a posted result or READY still counts.
+    for (let m = receiveMessageOnPort(h.port); m !== undefined;
+      m = receiveMessageOnPort(h.port)) this._onMessage(h, m.message);
+    h.port.close();
+    const err = crashError(h.error, code);
+    const t = h.task;
+    h.task = null;
+    this._remove(h);
+    if (t !== null) this._fail(t, err, BY_POOL);
+    else this._lateError(err);
+    // A worker that died before its module loaded is not replaced just to
+    // keep minThreads: that would loop on a module that exits on import.
+    this._replenish(h.ready);
+    this._maybeClosed();
+  }
+
+  /** An error no task can carry: 'error', as EventEmitter does it. */
+  _lateError(err) {
+    this.emit('error', err);
+  }
+
+  _abort(t) {
+    const err = codes.ABORT_ERR(t.signal.reason);
+    if (t.queued) {
+      this._queue.remove(t);
+      this._fail(t, err, IGNORED);
+      if (this._queue.size === 0) this.emit('drain');
+      this._maybeClosed();
+      return;
+    }
+    const h = t.handle;
+    this._fail(t, err, IGNORED);
+    if (h !== null && h.task === t) this._kill(h);
+  }
+
+  _expire(t) {
+    t.timer = null;
+    const h = t.handle;
+    this._fail(t, codes.ERR_OFFLOAD_TASK_TIMEOUT(t.timeout), TIMED_OUT);
+    if (h !== null && h.task === t) this._kill(h);
+  }
+
+  _rejectQueued() {
+    for (let t = this._queue.shift(); t !== null; t = this._queue.shift()) {
+      this._fail(t, closedError(), IGNORED);
+    }
+  }
+
+  _maybeClosed() {
+    if (this._state !== CLOSING || this._queue.size > 0) return;
+    for (const h of this._handles) if (h.task !== null) return;
+    this.destroy();
+  }
+
+  /** Clears a task's timer and abort listener; false if already settled. */
+  _finish(t) {
+    if (t.done) return false;
+    t.done = true;
+    if (t.timer !== null) clearTimeout(t.timer);
+    if (t.onAbort !== null) t.signal.removeEventListener('abort', t.onAbort);
+    return true;
+  }
+
+  _succeed(t, value) {
+    if (!this._finish(t)) return;
+    if (t.ticket !== null) this._guard.success(t.ticket, value);
+    t.resolve(value);
+  }
+
+  _fail(t, err, kind) {
+    if (!this._finish(t)) return;
+    if (t.ticket !== null) {
+      const g = this._guard;
+      if (kind === IGNORED) g.ignore(t.ticket);
+      else {
+        g.failure(t.ticket, err, t.payload,
+          { byTask: kind === BY_TASK, timeout: kind === TIMED_OUT });
+      }
+    }
+    t.reject(err);
+  }
+}
+
+if (typeof Symbol.asyncDispose === 'symbol') {
+  WorkerPool.prototype[Symbol.asyncDispose] = function asyncDispose() {
+    return this.close();
+  };
+}
+
+module.exports = { WorkerPool };

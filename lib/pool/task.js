@@ -1,0 +1,42 @@
+'use strict';
+// One run() call, from submission until its promise settles.
+
+// How a settled task is counted by the pool's breaker (guard.js).
+const OK = 0;
+const BY_TASK = 1; // the task function threw or rejected
+const BY_POOL = 2; // crash, full queue, a worker that could not start
+const TIMED_OUT = 3;
+const IGNORED = 4; // aborted, closed, uncloneable: not the work's fault
+
+class PoolTask {
+  constructor(id, name, payload, transferList, signal, timeout, ticket,
+    resolve, reject) {
+    this.message = [id, name, payload];
+    this.transferList = transferList;
+    this.signal = signal;
+    this.timeout = timeout;
+    this.ticket = ticket; // the breaker's, or null
+    this.resolve = resolve;
+    this.reject = reject;
+    this.handle = null;
+    this.timer = null;
+    this.onAbort = null;
+    this.enqueuedAt = 0;
+    this.startedAt = 0;
+    this.done = false;
+    // TaskQueue links
+    this.queued = false;
+    this.prev = null;
+    this.next = null;
+  }
+
+  get id() {
+    return this.message[0];
+  }
+
+  get payload() {
+    return this.message[2];
+  }
+}
+
+module.exports = { PoolTask, OK, BY_TASK, BY_POOL, TIMED_OUT, IGNORED };

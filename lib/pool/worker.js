@@ -1,0 +1,111 @@
+'use strict';
+// Entry of a WorkerPool thread. The task module is imported once; tasks
+// arrive on a private MessagePort. While idle the thread sleeps on its
+// control word with Atomics.wait, and the main thread's Atomics.notify
+// after each post wakes it to pull the task with receiveMessageOnPort:
+// no hop through this thread's event loop (piscina's atomics
+// optimisation). Atomics.wait is only used while no task is running, so an
+// async task's promise keeps the loop to itself; after IDLE_SPIN_MS the
+// thread returns to its loop and the port's 'message' listener takes over
+// (Atomics.waitAsync would wake through the loop too, so it buys nothing).
+const { parentPort, receiveMessageOnPort } = require('worker_threads');
+const { WORKER_FLAG, WAKE, IDLE_SPIN_MS, READY } = require('./control');
+const { toWire } = require('./thrown');
+const { unwrap } = require('./move');
+const { coded } = require('../errors');
+
+globalThis[WORKER_FLAG] = true;
+
+let port = null;
+let ctrl = null;
+let url = '';
+let defaultName = 'default';
+let mod = null;
+let loadError = null;
+let busy = false;
+const fns = new Map();
+
+parentPort.once('message', async (init) => {
+  ({ port, ctrl, url, name: defaultName } = init);
+  try {
+    mod = await import(url);
+  } catch (err) {
+    loadError = err; // every task rejects with it: no crash-and-respawn loop
+  }
+  port.on('message', run);
+  port.postMessage([READY]);
+  idle();
+});
+
+// A CommonJS module is its namespace's `default`; a transpiled one may
+// nest its exports once more under `default`.
+function taskFunction(name) {
+  let fn = fns.get(name);
+  if (fn !== undefined) return fn;
+  if (loadError !== null) throw loadError;
+  const ns = mod;
+  const cjs = ns.default;
+  if (name === 'default') {
+    fn = typeof cjs === 'function' ? cjs : cjs && cjs.default;
+  } else {
+    fn = ns[name];
+    if (fn === undefined && cjs != null) fn = cjs[name];
+  }
+  if (typeof fn !== 'function') {
+    throw coded(TypeError, 'ERR_INVALID_ARG_VALUE',
+      `The task module ${url} has no function export named '${name}'`);
+  }
+  fns.set(name, fn);
+  return fn;
+}
+
+function run(msg) {
+  busy = true;
+  const id = msg[0];
+  let result;
+  try {
+    result = taskFunction(msg[1] === null ? defaultName : msg[1])(msg[2]);
+    if (result !== null && (typeof result === 'object' ||
+        typeof result === 'function') && typeof result.then === 'function') {
+      Promise.resolve(result).then((v) => reply(id, v, true),
+        (e) => reply(id, e, false));
+      return;
+    }
+  } catch (err) {
+    reply(id, err, false);
+    return;
+  }
+  reply(id, result, true);
+}
+
+function reply(id, value, ok) {
+  if (ok) {
+    const transfer = [];
+    const payload = unwrap(value, transfer);
+    try {
+      port.postMessage([id, 1, payload], transfer);
+    } catch (err) { // DataCloneError: the result cannot cross threads
+      port.postMessage([id, 0, toWire(err)]);
+    }
+  } else {
+    port.postMessage([id, 0, toWire(value)]);
+  }
+  busy = false;
+  // One turn of the loop first: immediates and callbacks the task left
+  // behind run now, so a late throw is seen while this thread is idle.
+  setImmediate(idle);
+}
+
+function idle() {
+  while (!busy) {
+    // Read the word before looking at the port: a post that lands in
+    // between changes it, and the wait returns at once.
+    const seen = Atomics.load(ctrl, WAKE);
+    const m = receiveMessageOnPort(port);
+    if (m !== undefined) {
+      run(m.message);
+      return; // reply() schedules the next idle()
+    }
+    if (Atomics.wait(ctrl, WAKE, seen, IDLE_SPIN_MS) === 'timed-out') return;
+  }
+}
