@@ -40,6 +40,18 @@ async function exercise() {
   assert.deepStrictEqual([small.width, small.height, small.channels], [160, 120, 4]);
   assert.ok(small.data.every((v) => v === 200));
   assert.ok(offload.resizeSync(img, { width: 160 }).data.equals(small.data));
+  // WorkerPool: a task on a pool worker, and a worker crash is reported.
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-smoke-'));
+  const task = path.join(dir, 'task.js');
+  fs.writeFileSync(task, "module.exports = (n) => { if (n < 0) process.exit(3); return n * 2; };\n");
+  const pool = new offload.WorkerPool({ filename: task, minThreads: 1, maxThreads: 2 });
+  assert.strictEqual(await pool.run(21), 42);
+  await assert.rejects(pool.run(-1), { code: 'ERR_OFFLOAD_WORKER_CRASHED' });
+  assert.strictEqual(await pool.run(4), 8);
+  await pool.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
   if (typeof offload.CircuitBreaker === 'function') {
     const b = new offload.CircuitBreaker(async () => { throw new Error('down'); },
       { failureThreshold: 2, timeout: 0 });
