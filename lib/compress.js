@@ -16,10 +16,14 @@ const { threads } = require('./compress-segments');
 // 6 or decompressing 64 KiB takes (bench/compress.js, "inline threshold").
 const INLINE_BYTES = [16 * 1024, 64 * 1024];
 // Parallel compression splits inputs of at least this size ('auto'); an
-// explicit `parallel: true` lowers it to two blocks.
+// explicit `parallel: true` lowers it to two blocks. gzip-family blocks
+// of PARALLEL_BLOCK go through libdeflate without history (< 0.5% larger,
+// about twice zlib's speed per core), so 2 threads pay off; zstd workers
+// cost a thread start-up per call, so zstd 'auto' waits for 3+ threads
+// (docs/benchmarks.md).
 const PARALLEL_AUTO_MIN = 4 * 1024 * 1024;
 const PARALLEL_BLOCK = 512 * 1024;
-const PARALLEL_AUTO_THREADS = 3;
+const ZSTD_AUTO_THREADS = 3;
 
 /** How many ways to split a compression, or 1 for none. */
 function parallelism(o, len) {
@@ -27,10 +31,10 @@ function parallelism(o, len) {
   const min = o.parallel === true ? 2 * PARALLEL_BLOCK : PARALLEL_AUTO_MIN;
   if (len < min) return 1;
   const n = threads();
-  // 'auto' needs 3+ threads: the split gzip blocks go through zlib, about
-  // half libdeflate's speed per core, and zstd workers cost a thread
-  // start-up per call, so on 2 threads one piece wins (docs/benchmarks.md).
-  if (o.parallel === 'auto' && n < PARALLEL_AUTO_THREADS) return 1;
+  if (n < 2) return 1;
+  if (o.parallel === 'auto' && o.name === 'zstd' && n < ZSTD_AUTO_THREADS) {
+    return 1;
+  }
   return Math.min(n, Math.ceil(len / PARALLEL_BLOCK));
 }
 
@@ -66,8 +70,10 @@ function async(mode, data, options) {
       const ways = parallelism(o, len);
       if (ways > 1 && GZIP_FAMILY.includes(o.name) && o.level <= 9 &&
           o.dictionary === undefined && binding.codecParallel) {
+        // Even blocks: a short tail block would go through zlib.
+        const block = Math.ceil(len / Math.ceil(len / PARALLEL_BLOCK));
         return run((cb, timeout) => binding.codecParallel(o.id, o.level,
-          input, PARALLEL_BLOCK, task.lane, timeout, cb), task, ctx);
+          input, block, task.lane, timeout, cb), task, ctx);
       }
       if (ways > 1 && o.name === 'zstd') flags |= ways << 8;
     }

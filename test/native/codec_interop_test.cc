@@ -146,6 +146,42 @@ TEST(CodecParallel, BlocksFormOneStandardStream) {
   }
 }
 
+// Blocks of 256 KiB and more go through libdeflate and are sealed (final
+// bit cleared, empty stored block appended): every way a block can end
+// (stored, fixed, dynamic; any bit offset) must still join into one stream.
+TEST(CodecParallel, LargeBlocksSealedFromLibdeflate) {
+  const size_t n = (5u << 20) / 4 + 777;
+  Bytes mixed = Text(n, 9);
+  Bytes noise = Random(n, 10);
+  for (size_t off = 0; off < n; off += 200000)  // incompressible stretches
+    std::copy(noise.begin() + off, noise.begin() + std::min(n, off + 70000),
+              mixed.begin() + off);
+  const Bytes inputs[] = {Text(n, 7), Random(n, 8), Bytes(n, 0), mixed};
+  for (const Bytes &in : inputs) {
+    for (int level : {0, 1, 6, 9}) {
+      for (size_t bs : {size_t(256) << 10, (size_t(300) << 10) + 4099}) {
+        ofl_codec_output_t par;
+        ASSERT_EQ(ofl_codec_par_compress(OFL_CODEC_GZIP, level, bs, nullptr,
+                                         in.data(), in.size(), &par), 0);
+        Bytes p(par.ptr, par.ptr + par.len);
+        ofl_codec_free_output(&par);
+        ASSERT_EQ(ZlibInflate(p, 31), in) << "level " << level << " block " << bs;
+      }
+    }
+  }
+  // What splitting costs: within 1.5% of the one-shot (libdeflate, same
+  // level mapping, one piece) on text.
+  const Bytes &text = inputs[0];
+  ofl_codec_output_t par;
+  ASSERT_EQ(ofl_codec_par_compress(OFL_CODEC_GZIP, 6, size_t(512) << 10,
+                                   nullptr, text.data(), text.size(), &par), 0);
+  size_t par_len = par.len;
+  ofl_codec_free_output(&par);
+  ofl_codec_opts_t o = Opts(6);
+  size_t one = Compress(OFL_CODEC_GZIP, text, &o).size();
+  EXPECT_LE(static_cast<double>(par_len), one * 1.015 + 64) << "one-shot " << one;
+}
+
 TEST(CodecParallel, OutOfOrderBlocksAndEdgeSizes) {
   for (size_t n : {size_t(0), size_t(1), size_t(32768), size_t(100000)}) {
     Bytes in = Random(n, 4);

@@ -20,7 +20,7 @@ int ofl__deflate_bound(ofl_codec_id_t codec, size_t len, size_t *out) {
 /* Levels 1-9 mean zlib's levels: each maps to the fastest libdeflate level
  * whose output is no larger (within ~0.5%) than zlib's at that level,
  * measured on JSON logs (docs/benchmarks.md). 10-12 are libdeflate's. */
-static int libdeflate_level(int level) {
+int ofl__libdeflate_level(int level) {
   static const int map[10] = {0, 1, 2, 3, 4, 5, 5, 6, 7, 8};
   return level >= 0 && level <= 9 ? map[level] : level;
 }
@@ -28,7 +28,7 @@ static int libdeflate_level(int level) {
 int ofl__deflate_oneshot(ofl_codec_id_t codec, int level, const uint8_t *src,
                          size_t len, ofl_codec_output_t *out) {
   struct libdeflate_compressor *c =
-      libdeflate_alloc_compressor(libdeflate_level(level));
+      libdeflate_alloc_compressor(ofl__libdeflate_level(level));
   size_t bound, n;
   uint8_t *buf;
   if (c == NULL) return OFL_ENOMEM;

