@@ -302,3 +302,29 @@ test('hash_large_input_keeps_event_loop_free', async () => {
   clearInterval(t);
   assert.ok(ticks >= 5, `only ${ticks} timer ticks during the hash`);
 });
+
+// Chunks below the inline size are hashed on the event loop; a source that
+// writes synchronously (a Readable over memory) must still let the loop
+// turn every INLINE_BUDGET bytes instead of holding it for the whole stream.
+test('hash_stream_inline_chunks_yield_to_the_loop', async () => {
+  const chunk = crypto.randomBytes(64 * 1024);
+  const chunks = Array.from({ length: 256 }, () => chunk); // 16 MiB
+  let turns = 0;
+  let finished = false;
+  const tick = () => {
+    if (finished) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  const hasher = offload.createHash('sha256');
+  await pipeline(Readable.from(chunks), hasher, new Writable({
+    write(c, e, cb) { cb(); },
+  }));
+  finished = true;
+  const expected = crypto.createHash('sha256');
+  for (const c of chunks) expected.update(c);
+  assert.strictEqual(await hasher.digest('hex'), expected.digest('hex'));
+  // 16 MiB / 512 KiB = 32 yields; a stream that never yields gives ~1.
+  assert.ok(turns >= 16, `the loop turned ${turns} times`);
+});
