@@ -111,12 +111,50 @@ static int run_codec(int mode, ofl_codec_id_t codec,
              : ofl_codec_decompress(codec, opts, in, len, out);
 }
 
+/* A decompression whose input declares its output size gets a V8 buffer
+ * of that size up front (DESIGN.md §4): V8 recycles those pages, where a
+ * fresh native allocation per call faults every page in again, which
+ * cost more than decoding on fast codecs (bench/compress.js). Sets *buf
+ * and *dst, or leaves them NULL when there is no usable size. */
+static void exact_output(napi_env env, const ofl_codec_call_t *c, int fast,
+                         napi_value *buf, uint8_t **dst, size_t *size) {
+  *buf = NULL;
+  *dst = NULL;
+  *size = 0;
+  if (c->mode != OFL_CODEC_DECOMPRESS || !fast || c->opts.dict_len > 0)
+    return;
+  size_t n = ofl_codec_size_hint(c->codec, c->data.data, c->data.len,
+                                 c->opts.max_output);
+  if (n == 0) return;
+  void *data = NULL;
+  napi_status st = napi_create_buffer(env, n, &data, buf);
+  if (st != napi_ok) { /* too large for V8: decode natively instead */
+    napi_value exc;
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
+      napi_get_and_clear_last_exception(env, &exc);
+    *buf = NULL;
+    return;
+  }
+  *dst = data;
+  *size = n;
+}
+
 /* codecSync(mode, codec, level, flags, dict, maxOut, input)
  *   → Buffer | negative OFL_E* (lib/ builds the coded error). */
 static napi_value codec_sync(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   ofl_codec_call_t c;
   if (ofl_codec_read_call(env, info, 7, argv, "data", &c) != 0) return NULL;
+  napi_value exact;
+  uint8_t *dst;
+  size_t size;
+  exact_output(env, &c, 1, &exact, &dst, &size);
+  if (dst != NULL) {
+    int r = ofl_codec_decompress_exact(c.codec, c.data.data, c.data.len, dst,
+                                       size);
+    if (r == 0) return exact;
+  }
   ofl_codec_output_t out = {0};
   int err = run_codec((int)c.mode, c.codec, &c.opts, c.data.data,
                       c.data.len, &out);
@@ -139,6 +177,9 @@ typedef struct {
   ofl_codec_opts_t opts;
   const uint8_t *in;
   size_t len;
+  uint8_t *dst; /* pins[npins - 1]'s bytes: the exact-size V8 output */
+  size_t dst_len;
+  int exact; /* the output is in dst */
   ofl_codec_output_t out;
 } codec_job_t;
 
@@ -154,12 +195,23 @@ static int codec_work(ofl_job_t *job) {
     c->opts.should_stop = job_should_stop;
     c->opts.stop_arg = &job->task;
   }
+  if (c->dst != NULL) {
+    int r = ofl_codec_decompress_exact(c->codec, c->in, c->len, c->dst,
+                                       c->dst_len);
+    if (r <= 0) {
+      c->exact = r == 0;
+      return r;
+    }
+  }
   return run_codec(c->mode, c->codec, &c->opts, c->in, c->len, &c->out);
 }
 
 static napi_status codec_result(napi_env env, ofl_job_t *job,
                                 napi_value *out) {
-  return ofl_codec_output_to_buffer(env, &((codec_job_t *)job)->out, out);
+  codec_job_t *c = (codec_job_t *)job;
+  if (c->exact)
+    return napi_get_reference_value(env, job->pins[job->npins - 1], out);
+  return ofl_codec_output_to_buffer(env, &c->out, out);
 }
 
 static void codec_destroy(ofl_job_t *job) {
@@ -196,9 +248,12 @@ static napi_value codec_async(napi_env env, napi_callback_info info) {
   c->opts = call.opts;
   c->in = call.data.data;
   c->len = call.data.len;
+  napi_value exact;
+  exact_output(env, &call, !c->stoppable, &exact, &c->dst, &c->dst_len);
   if (ofl_job_pin(env, &c->job, call.data.backing) != napi_ok ||
       (call.dict.backing != NULL &&
-       ofl_job_pin(env, &c->job, call.dict.backing) != napi_ok)) {
+       ofl_job_pin(env, &c->job, call.dict.backing) != napi_ok) ||
+      (exact != NULL && ofl_job_pin(env, &c->job, exact) != napi_ok)) {
     ofl_job_discard(env, &c->job);
     ofl_napi_check(env, napi_generic_failure, "pin");
     return NULL;

@@ -1,7 +1,9 @@
 /* One-shot decompression of arbitrary bytes: codec from byte 0, cap from
- * byte 1. Must never crash; success must respect the cap. */
+ * byte 1. Must never crash; success must respect the cap; the exact-size
+ * path may succeed only where the reference does, with the same bytes. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ofl_codec.h"
 
@@ -14,7 +16,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c = (ofl_codec_id_t)(data[0] % 7 + 1);
   ofl_codec_opts_init(&o);
   o.max_output = data[1] == 255 ? SIZE_MAX : (size_t)data[1] * 4099u;
+  size_t hint = ofl_codec_size_hint(c, data + 2, size - 2, o.max_output);
+  uint8_t *exact = NULL;
+  int er = 1;
+  if (hint > 0) {
+    if (hint > o.max_output) abort();
+    exact = malloc(hint);
+    if (exact == NULL) return 0;
+    er = ofl_codec_decompress_exact(c, data + 2, size - 2, exact, hint);
+    if (er != 0 && er != 1) abort();
+  }
   r = ofl_codec_decompress(c, &o, data + 2, size - 2, &out);
+  if (er == 0 && (r != 0 || out.len != hint || memcmp(out.ptr, exact, hint)))
+    abort();
+  free(exact);
   if (r == 0) {
     if (out.len > o.max_output || out.len > out.cap) abort();
     ofl_codec_free_output(&out);

@@ -25,8 +25,26 @@ Bytes Cat(std::initializer_list<Bytes> parts) {
   return r;
 }
 
+// The exact-size path may only succeed where the reference one-shot does,
+// with the same bytes; anything else it must decline.
+void ExpectExactAgrees(ofl_codec_id_t c, const Bytes &z, int want,
+                       const Bytes *expect, const char *what) {
+  size_t n = ofl_codec_size_hint(c, z.data(), z.size(), SIZE_MAX);
+  if (n == 0) return;
+  Bytes dst(n);
+  int r = ofl_codec_decompress_exact(c, z.data(), z.size(), dst.data(), n);
+  ASSERT_TRUE(r == 0 || r == 1) << ofl_codec_name(c) << " exact " << what;
+  if (r == 1) return;
+  EXPECT_EQ(want, 0) << ofl_codec_name(c) << " exact accepted " << what;
+  if (expect) {
+    EXPECT_EQ(dst, *expect) << ofl_codec_name(c) << " exact " << what;
+  }
+}
+
 void ExpectBoth(ofl_codec_id_t c, const Bytes &z, int want, const Bytes *expect,
                 const char *what) {
+  ExpectExactAgrees(c, z, want, expect, what);
+  ExpectExactAgrees(OFL_CODEC_AUTO, z, want, expect, what);
   Bytes a, b;
   EXPECT_EQ(Decompress(c, z, &a), want) << ofl_codec_name(c) << " one-shot " << what;
   EXPECT_EQ(StreamDecompress(c, z, &b, 5), want) << ofl_codec_name(c) << " stream " << what;
@@ -322,4 +340,36 @@ TEST(CodecStrict, ZstdBlockLargerThanWindow) {
   const Bytes f = {0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x00, 0x03, 0x00, 0x00, 0xff};
   ExpectBoth(OFL_CODEC_ZSTD, f, OFL_ECORRUPT, nullptr, "rle over window");
   ExpectBoth(OFL_CODEC_AUTO, f, OFL_ECORRUPT, nullptr, "rle over window auto");
+}
+
+TEST(CodecStrict, ExactPathTakesLoneFramesOnly) {
+  Bytes in = Text(300000, 12);
+  ofl_codec_opts_t chk = Opts(OFL_CODEC_LEVEL_DEFAULT, 1);
+  for (ofl_codec_id_t c : {OFL_CODEC_GZIP, OFL_CODEC_ZSTD, OFL_CODEC_LZ4}) {
+    Bytes z = Compress(c, in, &chk);
+    size_t n = ofl_codec_size_hint(c, z.data(), z.size(), SIZE_MAX);
+    ASSERT_EQ(n, in.size()) << ofl_codec_name(c);
+    Bytes dst(n);
+    ASSERT_EQ(ofl_codec_decompress_exact(c, z.data(), z.size(), dst.data(), n), 0);
+    EXPECT_EQ(dst, in) << ofl_codec_name(c);
+    // Over max_output: no hint (the reference reports ETOOBIG).
+    EXPECT_EQ(ofl_codec_size_hint(c, z.data(), z.size(), in.size() - 1), 0u);
+    EXPECT_EQ(ofl_codec_size_hint(c, z.data(), z.size(), in.size()), in.size());
+    // A wrong size, two frames, trailing bytes: declined.
+    EXPECT_EQ(ofl_codec_decompress_exact(c, z.data(), z.size(), dst.data(), n - 1), 1);
+    Bytes two = Cat({z, z}), tail = Cat({z, Bytes{1, 2, 3}});
+    Bytes d2(2 * n);
+    EXPECT_EQ(ofl_codec_decompress_exact(c, two.data(), two.size(), d2.data(), n), 1);
+    EXPECT_EQ(ofl_codec_decompress_exact(c, two.data(), two.size(), d2.data(), 2 * n), 1);
+    EXPECT_EQ(ofl_codec_decompress_exact(c, tail.data(), tail.size(), dst.data(), n), 1);
+    // A flipped byte in the middle never passes as success.
+    Bytes bad = z;
+    bad[bad.size() / 2] ^= 0x40;
+    EXPECT_EQ(ofl_codec_decompress_exact(c, bad.data(), bad.size(), dst.data(), n), 1);
+  }
+  // Claims beyond 64x the input get no hint (never sizes an allocation).
+  Bytes zeros(8u << 20, 0);
+  Bytes z = Compress(OFL_CODEC_ZSTD, zeros);
+  EXPECT_EQ(ofl_codec_size_hint(OFL_CODEC_ZSTD, z.data(), z.size(), SIZE_MAX), 0u);
+  EXPECT_EQ(ofl_codec_size_hint(OFL_CODEC_BROTLI, z.data(), z.size(), SIZE_MAX), 0u);
 }

@@ -5,7 +5,9 @@
  * the first allocation after being capped at 64x the input (+64 KiB) and
  * at the caller's limit, so a lying header costs at most that much. */
 #include <libdeflate.h>
+#include <lz4frame.h>
 #include <stdlib.h>
+#include <string.h>
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
@@ -86,43 +88,136 @@ int ofl__gzip_fast_decompress(const uint8_t *src, size_t len, size_t limit,
   return finish(buf, pos, cap, out);
 }
 
-int ofl__zstd_fast_decompress(const uint8_t *src, size_t len, size_t limit,
-                              ofl_codec_output_t *out) {
+/* The lone zstd frame that the single-pass decoder may take: the current
+ * format, a declared size under limit and within the 64x cap, no other
+ * frames or bytes after it. @return its size + 1, or 0. */
+static size_t zstd_lone_frame(const uint8_t *src, size_t len, size_t limit) {
   /* Only the current frame format: libzstd may also read legacy frames
    * one-shot, which the streaming engine (the reference) rejects. */
   if (len < 4 || src[0] != 0x28 || src[1] != 0xb5 || src[2] != 0x2f ||
       src[3] != 0xfd)
-    return OFL__FAST_DECLINE;
+    return 0;
   ZSTD_frameHeader fh;
   if (ZSTD_getFrameHeader(&fh, src, len) != 0 || fh.frameType != ZSTD_frame)
-    return OFL__FAST_DECLINE;
+    return 0;
   /* libzstd 1.5.4's streaming decoder rejects blocks larger than the
    * window, its single-pass decoder does not: only frames whose blocks can
    * reach the format's maximum decode the same both ways. */
-  if (fh.blockSizeMax != ZSTD_BLOCKSIZE_MAX) return OFL__FAST_DECLINE;
+  if (fh.blockSizeMax != ZSTD_BLOCKSIZE_MAX) return 0;
   unsigned long long fcs = fh.frameContentSize;
-  if (fcs == ZSTD_CONTENTSIZE_UNKNOWN) return OFL__FAST_DECLINE;
+  if (fcs == ZSTD_CONTENTSIZE_UNKNOWN) return 0;
   size_t frame = ZSTD_findFrameCompressedSize(src, len);
   /* Several frames, skippable frames, garbage or oversized claims: the
    * streaming engine handles (and reports) those. */
   if (ZSTD_isError(frame) || frame != len || fcs >= limit ||
       fcs > first_size(0, len, SIZE_MAX))
-    return OFL__FAST_DECLINE;
+    return 0;
+  return (size_t)fcs + 1;
+}
+
+static int zstd_exact(const uint8_t *src, size_t len, uint8_t *dst,
+                      size_t size) {
   ZSTD_DCtx *dctx = ZSTD_createDCtx();
+  int r = OFL__FAST_DECLINE;
   if (dctx == NULL) return OFL_ENOMEM;
-  uint8_t *buf = malloc(fcs ? (size_t)fcs : 1);
-  int err = buf == NULL ? OFL_ENOMEM : 0;
-  if (err == 0 && ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, 27)))
-    err = OFL_EINTERNAL;
-  if (err == 0) {
-    size_t n = ZSTD_decompressDCtx(dctx, buf, (size_t)fcs, src, len);
+  if (!ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, 27))) {
+    size_t n = ZSTD_decompressDCtx(dctx, dst, size, src, len);
     /* Any failure is judged by the streaming engine, the reference. */
-    if (ZSTD_isError(n) || n != fcs) err = OFL__FAST_DECLINE;
+    if (!ZSTD_isError(n) && n == size) r = 0;
   }
   ZSTD_freeDCtx(dctx);
+  return r;
+}
+
+int ofl__zstd_fast_decompress(const uint8_t *src, size_t len, size_t limit,
+                              ofl_codec_output_t *out) {
+  size_t size = zstd_lone_frame(src, len, limit);
+  if (size-- == 0) return OFL__FAST_DECLINE;
+  uint8_t *buf = malloc(size ? size : 1);
+  if (buf == NULL) return OFL_ENOMEM;
+  int err = zstd_exact(src, len, buf, size);
   if (err != 0) {
     free(buf);
     return err;
   }
-  return finish(buf, (size_t)fcs, fcs ? (size_t)fcs : 1, out);
+  return finish(buf, size, size ? size : 1, out);
+}
+
+/* lz4: one frame that declares its content size. @return size + 1, or 0. */
+static size_t lz4_lone_frame(const uint8_t *src, size_t len, size_t limit) {
+  LZ4F_dctx *d;
+  LZ4F_frameInfo_t fi;
+  size_t n = len, r;
+  if (len < 7 || src[0] != 0x04 || src[1] != 0x22 || src[2] != 0x4d ||
+      src[3] != 0x18)
+    return 0;
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION)))
+    return 0;
+  memset(&fi, 0, sizeof fi);
+  r = LZ4F_getFrameInfo(d, &fi, src, &n);
+  LZ4F_freeDecompressionContext(d);
+  if (LZ4F_isError(r) || fi.contentSize == 0 || fi.contentSize >= limit ||
+      fi.contentSize > first_size(0, len, SIZE_MAX))
+    return 0;
+  return (size_t)fi.contentSize + 1;
+}
+
+static int lz4_exact(const uint8_t *src, size_t len, uint8_t *dst,
+                     size_t size) {
+  LZ4F_dctx *d;
+  size_t dn = size, sn = len, r;
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION)))
+    return OFL_ENOMEM;
+  r = LZ4F_decompress(d, dst, &dn, src, &sn, NULL);
+  LZ4F_freeDecompressionContext(d);
+  /* 0: the frame ended, checksums verified; it must be all of the input. */
+  return !LZ4F_isError(r) && r == 0 && sn == len && dn == size
+             ? 0 : OFL__FAST_DECLINE;
+}
+
+/* gzip: ISIZE of the last member, a hint only (mod 2^32, may lie). */
+static size_t gzip_member(const uint8_t *src, size_t len, size_t limit) {
+  if (len < 18 || src[0] != 0x1f || src[1] != 0x8b) return 0;
+  size_t isize = (size_t)src[len - 4] | (size_t)src[len - 3] << 8 |
+                 (size_t)src[len - 2] << 16 | (size_t)src[len - 1] << 24;
+  if (isize == 0 || isize >= limit || isize > first_size(0, len, SIZE_MAX))
+    return 0;
+  return isize + 1;
+}
+
+static int gzip_exact(const uint8_t *src, size_t len, uint8_t *dst,
+                      size_t size) {
+  struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+  size_t in_used = 0, produced = 0;
+  if (d == NULL) return OFL_ENOMEM;
+  enum libdeflate_result r = libdeflate_gzip_decompress_ex(
+      d, src, len, dst, size, &in_used, &produced);
+  libdeflate_free_decompressor(d);
+  return r == LIBDEFLATE_SUCCESS && in_used == len && produced == size
+             ? 0 : OFL__FAST_DECLINE;
+}
+
+size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src,
+                           size_t len, size_t max_output) {
+  size_t limit = max_output == SIZE_MAX ? SIZE_MAX : max_output + 1, n = 0;
+  if (src == NULL) return 0;
+  if (codec == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &codec) < 0)
+    return 0;
+  if (codec == OFL_CODEC_ZSTD) n = zstd_lone_frame(src, len, limit);
+  if (codec == OFL_CODEC_LZ4) n = lz4_lone_frame(src, len, limit);
+  if (codec == OFL_CODEC_GZIP) n = gzip_member(src, len, limit);
+  return n > 0 ? n - 1 : 0;
+}
+
+int ofl_codec_decompress_exact(ofl_codec_id_t codec, const uint8_t *src,
+                               size_t len, uint8_t *dst, size_t size) {
+  if (src == NULL || dst == NULL || size == 0) return OFL__FAST_DECLINE;
+  if (codec == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &codec) < 0)
+    return OFL__FAST_DECLINE;
+  if (codec == OFL_CODEC_ZSTD) /* libzstd would read on past one frame */
+    return zstd_lone_frame(src, len, SIZE_MAX) == size + 1
+               ? zstd_exact(src, len, dst, size) : OFL__FAST_DECLINE;
+  if (codec == OFL_CODEC_LZ4) return lz4_exact(src, len, dst, size);
+  if (codec == OFL_CODEC_GZIP) return gzip_exact(src, len, dst, size);
+  return OFL__FAST_DECLINE;
 }

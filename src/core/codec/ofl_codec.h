@@ -206,6 +206,25 @@ int ofl_codec_stream_reset(ofl_codec_stream_t *s);
 /* Free s and everything it owns. NULL is ok. */
 void ofl_codec_stream_free(ofl_codec_stream_t *s);
 
+/* ---- Decompressing into a buffer sized up front ------------------------
+ * For callers that allocate the output themselves (the addon lets V8 do
+ * it, so the pages are recycled instead of faulted in fresh each call). */
+
+/* The output size that a lone zstd frame or lz4 frame declares, or that
+ * a gzip member's ISIZE claims, when it is under max_output (SIZE_MAX =
+ * none) and at most 64x the input + 64 KiB; 0 when there is none. A hint
+ * only: pass it to ofl_codec_decompress_exact, which checks it. */
+size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src,
+                           size_t len, size_t max_output);
+
+/* Decode all of src into exactly dst[0..size) in one pass.
+ * @return 0 when src is one frame/member producing exactly size bytes;
+ * 1 (declined) otherwise, including for corrupt input: the caller then
+ * uses ofl_codec_decompress, whose error is the reference; or OFL_ENOMEM.
+ * dst's contents are unspecified after a decline. */
+int ofl_codec_decompress_exact(ofl_codec_id_t codec, const uint8_t *src,
+                               size_t len, uint8_t *dst, size_t size);
+
 /* ---- 3. Parallel gzip / deflate (pigz-style) -------------------------- */
 /* Split the input into blocks; for block i call ofl_codec_par_block_compress
  * with the 32 KiB before it as dict (any thread, any order), and
