@@ -111,25 +111,31 @@ static int run_codec(int mode, ofl_codec_id_t codec,
              : ofl_codec_decompress(codec, opts, in, len, out);
 }
 
-/* A decompression whose input declares its output size gets a V8 buffer
- * of that size up front (DESIGN.md §4): V8 recycles those pages, where a
- * fresh native allocation per call faults every page in again, which
- * cost more than decoding on fast codecs (bench/compress.js). Sets *buf
- * and *dst, or leaves them NULL when there is no usable size. */
-static void exact_output(napi_env env, const ofl_codec_call_t *c, int fast,
-                         napi_value *buf, uint8_t **dst, size_t *size) {
+/* Outputs whose size (or bound) is known up front go into a V8 buffer
+ * allocated before the work (DESIGN.md §4): V8 recycles those pages, while
+ * a fresh native allocation per call faults every page in again, which
+ * cost more than the coding itself on fast codecs (bench/compress.js).
+ * Decompression: the size a lone frame declares (checked when decoding).
+ * Compression: the codec's bound. Sets *buf and *dst, or leaves them NULL
+ * (then the call allocates natively). */
+static void v8_output(napi_env env, const ofl_codec_call_t *c, int fast,
+                      napi_value *buf, uint8_t **dst, size_t *size) {
+  size_t n = 0;
   *buf = NULL;
   *dst = NULL;
   *size = 0;
-  if (c->mode != OFL_CODEC_DECOMPRESS || !fast || c->opts.dict_len > 0)
-    return;
-  size_t n = ofl_codec_size_hint(c->codec, c->data.data, c->data.len,
-                                 c->opts.max_output);
+  if (!fast) return;
+  if (c->mode == OFL_CODEC_DECOMPRESS) {
+    if (c->opts.dict_len == 0)
+      n = ofl_codec_size_hint(c->codec, c->data.data, c->data.len,
+                              c->opts.max_output);
+  } else if (ofl_codec_compress_bound(c->codec, c->data.len, &n) != 0) {
+    n = 0;
+  }
   if (n == 0) return;
   void *data = NULL;
-  napi_status st = napi_create_buffer(env, n, &data, buf);
-  if (st != napi_ok) { /* too large for V8: decode natively instead */
-    napi_value exc;
+  if (napi_create_buffer(env, n, &data, buf) != napi_ok) {
+    napi_value exc; /* too large for V8: allocate natively instead */
     bool pending = false;
     if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
       napi_get_and_clear_last_exception(env, &exc);
@@ -140,25 +146,66 @@ static void exact_output(napi_env env, const ofl_codec_call_t *c, int fast,
   *size = n;
 }
 
+/* Runs the call into dst. @return 0 and *n, 1 when only the allocating
+ * path applies, or a negative OFL_E*. */
+static int run_into(int mode, ofl_codec_id_t codec,
+                    const ofl_codec_opts_t *opts, const uint8_t *in,
+                    size_t len, uint8_t *dst, size_t size, size_t *n) {
+  *n = size;
+  if (mode == OFL_CODEC_DECOMPRESS)
+    return ofl_codec_decompress_exact(codec, in, len, dst, size);
+  return ofl_codec_compress_to(codec, opts, in, len, dst, size, n);
+}
+
+/* A compressed output under 3/4 of its bound is copied out rather than
+ * handed back as a view that would pin the whole bound. */
+static int worth_a_view(size_t n, size_t size) { return n >= size - size / 4; }
+
+/* buf[0..n) as a Buffer: buf itself, or buf.subarray(0, n). */
+static napi_status view(napi_env env, napi_value buf, size_t n, size_t size,
+                        napi_value *out) {
+  napi_value fn, args[2];
+  napi_status st;
+  if (n == size) {
+    *out = buf;
+    return napi_ok;
+  }
+  if ((st = napi_get_named_property(env, buf, "subarray", &fn)) != napi_ok ||
+      (st = napi_create_uint32(env, 0, &args[0])) != napi_ok ||
+      (st = napi_create_double(env, (double)n, &args[1])) != napi_ok)
+    return st;
+  return napi_call_function(env, buf, fn, 2, args, out);
+}
+
 /* codecSync(mode, codec, level, flags, dict, maxOut, input)
  *   → Buffer | negative OFL_E* (lib/ builds the coded error). */
 static napi_value codec_sync(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   ofl_codec_call_t c;
   if (ofl_codec_read_call(env, info, 7, argv, "data", &c) != 0) return NULL;
-  napi_value exact;
+  napi_value v8buf, result;
   uint8_t *dst;
-  size_t size;
-  exact_output(env, &c, 1, &exact, &dst, &size);
+  size_t size, n;
+  v8_output(env, &c, 1, &v8buf, &dst, &size);
   if (dst != NULL) {
-    int r = ofl_codec_decompress_exact(c.codec, c.data.data, c.data.len, dst,
-                                       size);
-    if (r == 0) return exact;
+    int r = run_into((int)c.mode, c.codec, &c.opts, c.data.data, c.data.len,
+                     dst, size, &n);
+    if (r < 0) {
+      OFL_NAPI_CALL(env, napi_create_int32(env, r, &result));
+      return result;
+    }
+    if (r == 0 && worth_a_view(n, size)) {
+      OFL_NAPI_CALL(env, view(env, v8buf, n, size, &result));
+      return result;
+    }
+    if (r == 0) {
+      OFL_NAPI_CALL(env, napi_create_buffer_copy(env, n, dst, NULL, &result));
+      return result;
+    }
   }
   ofl_codec_output_t out = {0};
   int err = run_codec((int)c.mode, c.codec, &c.opts, c.data.data,
                       c.data.len, &out);
-  napi_value result;
   if (err != 0) {
     OFL_NAPI_CALL(env, napi_create_int32(env, err, &result));
     return result;
@@ -177,9 +224,9 @@ typedef struct {
   ofl_codec_opts_t opts;
   const uint8_t *in;
   size_t len;
-  uint8_t *dst; /* pins[npins - 1]'s bytes: the exact-size V8 output */
+  uint8_t *dst; /* pins[npins - 1]'s bytes: the V8 output (v8_output) */
   size_t dst_len;
-  int exact; /* the output is in dst */
+  size_t dst_used; /* > 0: the result is dst[0..dst_used) */
   ofl_codec_output_t out;
 } codec_job_t;
 
@@ -196,11 +243,21 @@ static int codec_work(ofl_job_t *job) {
     c->opts.stop_arg = &job->task;
   }
   if (c->dst != NULL) {
-    int r = ofl_codec_decompress_exact(c->codec, c->in, c->len, c->dst,
-                                       c->dst_len);
-    if (r <= 0) {
-      c->exact = r == 0;
-      return r;
+    size_t n;
+    int r = run_into(c->mode, c->codec, &c->opts, c->in, c->len, c->dst,
+                     c->dst_len, &n);
+    if (r < 0) return r;
+    if (r == 0 && worth_a_view(n, c->dst_len)) {
+      c->dst_used = n; /* > 0: a view is at least 3/4 of a nonzero size */
+      return 0;
+    }
+    if (r == 0) { /* copied here, off the event loop */
+      c->out.ptr = malloc(n ? n : 1);
+      if (c->out.ptr == NULL) return OFL_ENOMEM;
+      memcpy(c->out.ptr, c->dst, n);
+      c->out.len = n;
+      c->out.cap = n ? n : 1;
+      return 0;
     }
   }
   return run_codec(c->mode, c->codec, &c->opts, c->in, c->len, &c->out);
@@ -209,9 +266,12 @@ static int codec_work(ofl_job_t *job) {
 static napi_status codec_result(napi_env env, ofl_job_t *job,
                                 napi_value *out) {
   codec_job_t *c = (codec_job_t *)job;
-  if (c->exact)
-    return napi_get_reference_value(env, job->pins[job->npins - 1], out);
-  return ofl_codec_output_to_buffer(env, &c->out, out);
+  napi_value buf;
+  napi_status st;
+  if (c->dst_used == 0) return ofl_codec_output_to_buffer(env, &c->out, out);
+  st = napi_get_reference_value(env, job->pins[job->npins - 1], &buf);
+  if (st != napi_ok) return st;
+  return view(env, buf, c->dst_used, c->dst_len, out);
 }
 
 static void codec_destroy(ofl_job_t *job) {
@@ -249,7 +309,7 @@ static napi_value codec_async(napi_env env, napi_callback_info info) {
   c->in = call.data.data;
   c->len = call.data.len;
   napi_value exact;
-  exact_output(env, &call, !c->stoppable, &exact, &c->dst, &c->dst_len);
+  v8_output(env, &call, !c->stoppable, &exact, &c->dst, &c->dst_len);
   if (ofl_job_pin(env, &c->job, call.data.backing) != napi_ok ||
       (call.dict.backing != NULL &&
        ofl_job_pin(env, &c->job, call.dict.backing) != napi_ok) ||

@@ -362,3 +362,31 @@ test('compress_works_in_worker_threads', async () => {
     })));
   assert.deepStrictEqual(results, [true, true, true, true]);
 });
+
+// Outputs sized up front are written into a V8 buffer (compression: the
+// bound, then a view when the output fills 3/4 of it, else a right-sized
+// copy; decompression: the declared size). Sync, inline and executor
+// paths, with no signal (a signal takes the native path).
+test('compress_v8_output_views_and_copies', async () => {
+  const text = logLines(300_000);
+  const noise = randomBytes(300_000, 5);
+  for (const codec of CODECS) {
+    for (const input of [text, noise]) {
+      for (const z of [compressSync(input, { codec }),
+        await compress(input, { codec })]) {
+        assert.ok(Buffer.isBuffer(z), codec);
+        // Never a view that pins much more than the output.
+        assert.ok(z.buffer.byteLength - z.length <= Math.max(z.length / 3, 64 * 1024),
+          `${codec}: ${z.length} bytes in ${z.buffer.byteLength}`);
+        const auto = ['gzip', 'deflate', 'zstd', 'lz4'].includes(codec)
+          ? [await decompress(z)] : [];
+        for (const back of [decompressSync(z, { codec }), await decompress(z, { codec }),
+          ...auto, await decompress(z, { codec, maxOutputLength: input.length })]) {
+          assert.ok(Buffer.isBuffer(back) && back.equals(input), codec);
+        }
+        await assert.rejects(decompress(z, { codec, maxOutputLength: input.length - 1 }),
+          { code: 'ERR_BUFFER_TOO_LARGE' });
+      }
+    }
+  }
+});

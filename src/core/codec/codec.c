@@ -178,40 +178,71 @@ static int begin(const uint8_t **src, size_t len, ofl_codec_output_t *out,
   return 0;
 }
 
+/* Checks shared by the one-shot compressors. @return 0 and *level. */
+static int compress_setup(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
+                          int *level) {
+  int r, deflate_family = codec >= OFL_CODEC_GZIP &&
+                          codec <= OFL_CODEC_DEFLATE_RAW;
+  if (codec < OFL_CODEC_GZIP || codec > OFL_CODEC_LZ4) return OFL_EUNSUPPORTED;
+  if (opts->dict_len > 0 && opts->dict == NULL) return OFL_EINVAL;
+  if ((r = ofl__level_resolve(codec, opts->level, 1, level)) < 0) return r;
+  if (codec == OFL_CODEC_ZSTD && (r = ofl__zstd_check_workers(opts->workers)) < 0)
+    return r;
+  if ((r = ofl__stop(opts->should_stop, opts->stop_arg)) < 0) return r;
+  if (deflate_family && *level > 9 && opts->dict_len > 0) return OFL_ERANGE;
+  return 0;
+}
+
+/* The single-call encoders, where they apply. @return 0 and *n,
+ * OFL__FAST_DECLINE (use the streaming engine) or a negative OFL_E*. */
+static int compress_fast(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
+                         int level, const uint8_t *src, size_t len,
+                         uint8_t *dst, size_t cap, size_t *n) {
+  int deflate_family = codec >= OFL_CODEC_GZIP && codec <= OFL_CODEC_DEFLATE_RAW;
+  size_t bound;
+  /* A stoppable call streams, to check between steps; libdeflate's levels
+   * 10-12 exist only in one shot. */
+  if (opts->should_stop && len > OFL__STEP && !(deflate_family && level > 9))
+    return OFL__FAST_DECLINE;
+  switch (codec) {
+    case OFL_CODEC_ZSTD:
+      return ofl__zstd_oneshot(level, opts->checksum, opts->workers,
+                               opts->dict, opts->dict_len, src, len, dst, cap,
+                               n);
+    case OFL_CODEC_LZ4:
+      if (opts->dict_len > 0) return OFL_EUNSUPPORTED;
+      return ofl__lz4_oneshot(level, opts->checksum, src, len, dst, cap, n);
+    case OFL_CODEC_BROTLI:
+      if (opts->dict_len > 0) return OFL_EUNSUPPORTED;
+      if (ofl__brotli_bound(len, &bound) < 0) return OFL__FAST_DECLINE;
+      return ofl__brotli_oneshot(level, src, len, dst, cap, n);
+    default: /* libdeflate has no preset dictionaries */
+      if (opts->dict_len > 0) return OFL__FAST_DECLINE;
+      return ofl__deflate_oneshot(codec, level, src, len, dst, cap, n);
+  }
+}
+
 int ofl_codec_compress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
                        const uint8_t *src, size_t len,
                        ofl_codec_output_t *out) {
   ofl_codec_opts_t def;
   ofl_codec_stream_t *s;
-  int r, level, deflate_family = codec >= OFL_CODEC_GZIP &&
-                                 codec <= OFL_CODEC_DEFLATE_RAW;
-  size_t bound;
+  int r, level;
+  size_t bound, n;
   if ((r = begin(&src, len, out, &opts, &def)) < 0) return r;
-  if (codec < OFL_CODEC_GZIP || codec > OFL_CODEC_LZ4) return OFL_EUNSUPPORTED;
-  if (opts->dict_len > 0 && opts->dict == NULL) return OFL_EINVAL;
-  if ((r = ofl__level_resolve(codec, opts->level, 1, &level)) < 0) return r;
-  if (codec == OFL_CODEC_ZSTD && (r = ofl__zstd_check_workers(opts->workers)) < 0)
-    return r;
-  if ((r = ofl__stop(opts->should_stop, opts->stop_arg)) < 0) return r;
-  if (deflate_family && level > 9 && opts->dict_len > 0) return OFL_ERANGE;
-  if (!(opts->should_stop && len > OFL__STEP) || (deflate_family && level > 9)) {
-    switch (codec) {
-      case OFL_CODEC_ZSTD:
-        return ofl__zstd_oneshot(level, opts->checksum, opts->workers,
-                                 opts->dict, opts->dict_len, src, len, out);
-      case OFL_CODEC_LZ4:
-        if (opts->dict_len > 0) return OFL_EUNSUPPORTED;
-        return ofl__lz4_oneshot(level, opts->checksum, src, len, out);
-      case OFL_CODEC_BROTLI:
-        if (opts->dict_len > 0) return OFL_EUNSUPPORTED;
-        if (ofl__brotli_bound(len, &bound) == 0)
-          return ofl__brotli_oneshot(level, src, len, out);
-        break; /* too large for the one-shot encoder: stream it */
-      default:
-        if (opts->dict_len == 0)
-          return ofl__deflate_oneshot(codec, level, src, len, out);
-        break; /* libdeflate has no preset dictionaries */
+  if ((r = compress_setup(codec, opts, &level)) < 0) return r;
+  if (ofl_codec_compress_bound(codec, len, &bound) == 0) {
+    uint8_t *buf = malloc(bound ? bound : 1);
+    if (buf == NULL) return OFL_ENOMEM;
+    r = compress_fast(codec, opts, level, src, len, buf, bound, &n);
+    if (r == 0) {
+      out->ptr = buf;
+      out->len = n;
+      out->cap = bound ? bound : 1;
+      return 0;
     }
+    free(buf);
+    if (r != OFL__FAST_DECLINE) return r;
   }
   r = ofl__stream_create(OFL_CODEC_COMPRESS, codec, opts, 1, len, &s);
   if (r < 0) return r;
@@ -221,6 +252,23 @@ int ofl_codec_compress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
             out);
   ofl_codec_stream_free(s);
   return r;
+}
+
+int ofl_codec_compress_to(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
+                          const uint8_t *src, size_t len, uint8_t *dst,
+                          size_t cap, size_t *written) {
+  ofl_codec_opts_t def;
+  int r, level;
+  if (written == NULL || (src == NULL && len > 0) || dst == NULL)
+    return OFL_EINVAL;
+  *written = 0;
+  if (src == NULL) src = empty;
+  if (opts == NULL) {
+    ofl_codec_opts_init(&def);
+    opts = &def;
+  }
+  if ((r = compress_setup(codec, opts, &level)) < 0) return r;
+  return compress_fast(codec, opts, level, src, len, dst, cap, written);
 }
 
 int ofl_codec_decompress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,

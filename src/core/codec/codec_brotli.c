@@ -20,22 +20,15 @@ int ofl__brotli_bound(size_t len, size_t *out) {
 }
 
 int ofl__brotli_oneshot(int level, const uint8_t *src, size_t len,
-                        ofl_codec_output_t *out) {
-  size_t bound, n;
-  uint8_t *buf;
+                        uint8_t *dst, size_t cap, size_t *n) {
+  size_t bound;
   int r = ofl__brotli_bound(len, &bound);
   if (r < 0) return r;
-  buf = malloc(bound);
-  if (buf == NULL) return OFL_ENOMEM;
-  n = bound;
+  if (bound > cap) return OFL__FAST_DECLINE;
+  *n = cap;
   if (!BrotliEncoderCompress(level, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC,
-                             len, src, &n, buf)) {
-    free(buf);
+                             len, src, n, dst))
     return OFL_ENOMEM; /* only fails on allocation with a bound buffer */
-  }
-  out->ptr = buf;
-  out->len = n;
-  out->cap = bound;
   return 0;
 }
 

@@ -26,11 +26,10 @@ int ofl__libdeflate_level(int level) {
 }
 
 int ofl__deflate_oneshot(ofl_codec_id_t codec, int level, const uint8_t *src,
-                         size_t len, ofl_codec_output_t *out) {
+                         size_t len, uint8_t *dst, size_t cap, size_t *n) {
   struct libdeflate_compressor *c =
       libdeflate_alloc_compressor(ofl__libdeflate_level(level));
-  size_t bound, n;
-  uint8_t *buf;
+  size_t bound;
   if (c == NULL) return OFL_ENOMEM;
   if (codec == OFL_CODEC_GZIP)
     bound = libdeflate_gzip_compress_bound(c, len);
@@ -38,28 +37,16 @@ int ofl__deflate_oneshot(ofl_codec_id_t codec, int level, const uint8_t *src,
     bound = libdeflate_zlib_compress_bound(c, len);
   else
     bound = libdeflate_deflate_compress_bound(c, len);
-  if (bound < len) { /* wrapped */
+  if (bound < len || bound > cap) { /* wrapped, or not ofl's bound */
     libdeflate_free_compressor(c);
-    return OFL_ERANGE;
-  }
-  buf = malloc(bound ? bound : 1);
-  if (buf == NULL) {
-    libdeflate_free_compressor(c);
-    return OFL_ENOMEM;
+    return bound < len ? OFL_ERANGE : OFL__FAST_DECLINE;
   }
   if (codec == OFL_CODEC_GZIP)
-    n = libdeflate_gzip_compress(c, src, len, buf, bound);
+    *n = libdeflate_gzip_compress(c, src, len, dst, cap);
   else if (codec == OFL_CODEC_DEFLATE)
-    n = libdeflate_zlib_compress(c, src, len, buf, bound);
+    *n = libdeflate_zlib_compress(c, src, len, dst, cap);
   else
-    n = libdeflate_deflate_compress(c, src, len, buf, bound);
+    *n = libdeflate_deflate_compress(c, src, len, dst, cap);
   libdeflate_free_compressor(c);
-  if (n == 0) { /* cannot happen with a bound-sized buffer */
-    free(buf);
-    return OFL_EINTERNAL;
-  }
-  out->ptr = buf;
-  out->len = n;
-  out->cap = bound ? bound : 1;
-  return 0;
+  return *n == 0 ? OFL_EINTERNAL : 0; /* 0 cannot happen with the bound */
 }

@@ -47,23 +47,26 @@ extern const ofl__codec_vt ofl__brotli_vt;
 int ofl__level_resolve(ofl_codec_id_t codec, int level, int oneshot,
                        int *out);
 
-/* Fast one-shot compressors: write into a malloc'd buffer in *out. */
 /* zlib level 0-9 to the libdeflate level with no larger output; 10-12 as is. */
 int ofl__libdeflate_level(int level);
 /* One raw-deflate block of a parallel stream by libdeflate, without
  * history; a non-last block ends byte-aligned with no final bit. */
 int ofl__par_block_libdeflate(int level, const uint8_t *in, size_t len,
                               int last, ofl_codec_output_t *out);
+
+/* Fast one-shot compressors into dst[0..cap): @return 0 and *n, a
+ * negative OFL_E*, or OFL__FAST_DECLINE when cap is under the codec's own
+ * bound (ofl_codec_compress_bound is always enough). */
 int ofl__deflate_oneshot(ofl_codec_id_t codec, int level, const uint8_t *src,
-                         size_t len, ofl_codec_output_t *out);
+                         size_t len, uint8_t *dst, size_t cap, size_t *n);
 int ofl__zstd_oneshot(int level, int checksum, int workers,
                       const uint8_t *dict, size_t dict_len,
-                      const uint8_t *src, size_t len,
-                      ofl_codec_output_t *out);
+                      const uint8_t *src, size_t len, uint8_t *dst,
+                      size_t cap, size_t *n);
 int ofl__lz4_oneshot(int level, int checksum, const uint8_t *src, size_t len,
-                     ofl_codec_output_t *out);
+                     uint8_t *dst, size_t cap, size_t *n);
 int ofl__brotli_oneshot(int level, const uint8_t *src, size_t len,
-                        ofl_codec_output_t *out);
+                        uint8_t *dst, size_t cap, size_t *n);
 
 /* Bounds; 0 and *out, or OFL_ERANGE. */
 int ofl__deflate_bound(ofl_codec_id_t codec, size_t len, size_t *out);

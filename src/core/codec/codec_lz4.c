@@ -39,23 +39,16 @@ int ofl__lz4_bound(size_t len, size_t *out) {
 }
 
 int ofl__lz4_oneshot(int level, int checksum, const uint8_t *src, size_t len,
-                     ofl_codec_output_t *out) {
+                     uint8_t *dst, size_t cap, size_t *n) {
   LZ4F_preferences_t p;
-  size_t bound, n;
-  uint8_t *buf;
+  size_t bound, r;
   lz4_prefs(&p, level, checksum, len);
   bound = LZ4F_compressFrameBound(len, &p);
   if (LZ4F_isError(bound) || bound < len) return OFL_ERANGE;
-  buf = malloc(bound);
-  if (buf == NULL) return OFL_ENOMEM;
-  n = LZ4F_compressFrame(buf, bound, src, len, &p);
-  if (LZ4F_isError(n)) {
-    free(buf);
-    return OFL_EINTERNAL;
-  }
-  out->ptr = buf;
-  out->len = n;
-  out->cap = bound;
+  if (bound > cap) return OFL__FAST_DECLINE;
+  r = LZ4F_compressFrame(dst, cap, src, len, &p);
+  if (LZ4F_isError(r)) return OFL_EINTERNAL;
+  *n = r;
   return 0;
 }
 

@@ -60,37 +60,25 @@ int ofl__zstd_bound(size_t len, size_t *out) {
 
 int ofl__zstd_oneshot(int level, int checksum, int workers,
                       const uint8_t *dict, size_t dict_len,
-                      const uint8_t *src, size_t len,
-                      ofl_codec_output_t *out) {
-  size_t bound, n;
-  uint8_t *buf;
-  int r;
-  ZSTD_CCtx *c;
-  if ((r = ofl__zstd_bound(len, &bound)) < 0) return r;
-  c = ZSTD_createCCtx();
+                      const uint8_t *src, size_t len, uint8_t *dst,
+                      size_t cap, size_t *n) {
+  size_t bound, r;
+  int e;
+  if ((e = ofl__zstd_bound(len, &bound)) < 0) return e;
+  if (bound > cap) return OFL__FAST_DECLINE;
+  ZSTD_CCtx *c = ZSTD_createCCtx();
   if (c == NULL) return OFL_ENOMEM;
-  r = cctx_setup(c, level, checksum, workers, dict, dict_len);
-  if (r < 0) {
-    ZSTD_freeCCtx(c);
-    return r;
+  e = cctx_setup(c, level, checksum, workers, dict, dict_len);
+  if (e == 0) {
+    r = ZSTD_compress2(c, dst, cap, src, len);
+    if (!ZSTD_isError(r))
+      *n = r;
+    else
+      e = ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation
+              ? OFL_ENOMEM : OFL_EINTERNAL;
   }
-  buf = malloc(bound);
-  if (buf == NULL) {
-    ZSTD_freeCCtx(c);
-    return OFL_ENOMEM;
-  }
-  n = ZSTD_compress2(c, buf, bound, src, len);
   ZSTD_freeCCtx(c);
-  if (ZSTD_isError(n)) {
-    free(buf);
-    return ZSTD_getErrorCode(n) == ZSTD_error_memory_allocation
-               ? OFL_ENOMEM
-               : OFL_EINTERNAL;
-  }
-  out->ptr = buf;
-  out->len = n;
-  out->cap = bound;
-  return 0;
+  return e;
 }
 
 static void zs_destroy(ofl_codec_stream_t *s) {

@@ -210,6 +210,17 @@ void ofl_codec_stream_free(ofl_codec_stream_t *s);
  * For callers that allocate the output themselves (the addon lets V8 do
  * it, so the pages are recycled instead of faulted in fresh each call). */
 
+/* One-shot compression into dst[0..cap), for a cap of at least
+ * ofl_codec_compress_bound(codec, len). Same options as
+ * ofl_codec_compress.
+ * @return 0 and *written; 1 (declined) where only the streaming engine
+ * applies (a dictionary with deflate, a stoppable call over 1 MiB, brotli
+ * input too large for one shot, cap under the bound): then use
+ * ofl_codec_compress; or a negative OFL_E*. */
+int ofl_codec_compress_to(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
+                          const uint8_t *src, size_t len, uint8_t *dst,
+                          size_t cap, size_t *written);
+
 /* The output size that a lone zstd frame or lz4 frame declares, or that
  * a gzip member's ISIZE claims, when it is under max_output (SIZE_MAX =
  * none) and at most 64x the input + 64 KiB; 0 when there is none. A hint
