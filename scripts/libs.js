@@ -12,8 +12,8 @@
 //   src/napi/exports.darwin (an exported-symbols list). Windows: a DLL
 //   exports only what is marked dllexport (the Node-API registration).
 //
-// The archives are found with pkg-config (libdir, then -L dirs, then the
-// compiler's search path). On Windows, where pkg-config is usually absent,
+// The archives are found with pkg-config (libdir and -L dirs of the package,
+// then of the other codec packages, then the compiler's search path). On Windows, where pkg-config is usually absent,
 // vcpkg is searched too: $VCPKG_ROOT or $VCPKG_INSTALLATION_ROOT (GitHub's
 // runners), installed/<triplet>/{include,lib}, triplet from
 // $VCPKG_DEFAULT_TRIPLET or x64-windows-static, archives named <name>.lib,
@@ -94,17 +94,28 @@ function archiveNames(name) {
     `${name}static.lib`];
 }
 
-function findArchive(pkg, name) {
+function pkgDirs(pkg) {
   const dirs = [];
   const libdir = pkgConfig(['--variable=libdir', pkg]);
   if (libdir) dirs.push(libdir);
   const ldirs = pkgConfig(['--libs-only-L', pkg]);
   if (ldirs) dirs.push(...ldirs.split(/\s+/).filter(Boolean).map((d) => d.replace(/^-L/, '')));
+  return { libdir, dirs };
+}
+
+// The package's own dirs, then those of the other codec packages (Debian's
+// libzstd.pc and libdeflate.pc say /usr/lib, the archives are in the
+// multiarch dir the others name), then vcpkg (Windows) or the compiler's
+// search path.
+function findArchive(pkg, name) {
+  const { libdir, dirs } = pkgDirs(pkg);
+  if (libdir === null && !isWin) {
+    die(`pkg-config does not find ${pkg} (pkg-config or a -dev package is missing).`);
+  }
+  for (const [other] of staticPkgs()) if (other !== pkg) dirs.push(...pkgDirs(other).dirs);
   if (isWin) {
     const v = vcpkgDir('lib');
     if (v) dirs.push(v);
-  } else if (libdir === null) {
-    die(`pkg-config does not find ${pkg} (pkg-config or a -dev package is missing).`);
   }
   for (const d of dirs) {
     for (const file of archiveNames(name)) {
@@ -112,8 +123,6 @@ function findArchive(pkg, name) {
     }
   }
   if (isWin) return null;
-  // The compiler's own search path (Debian's multiarch dirs, where some
-  // .pc files point elsewhere).
   try {
     const found = execFileSync(process.env.CC || 'cc', [`-print-file-name=lib${name}.a`],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
