@@ -8,9 +8,8 @@
 // - or depends on a shared library other than libc, libm, libpthread,
 //   libdl, the loader and, only when the running node itself is linked
 //   against it (Debian's nodejs), libnode.
-// Linux: nm, readelf. macOS: nm, otool -L. Windows: dumpbin (Visual
-// Studio's; run from a developer prompt) /exports /imports /dependents;
-// that branch is not exercised on the Linux machine this was written on.
+// Linux: nm, readelf. macOS: nm, otool -L. Windows: Visual Studio's
+// dumpbin /exports /imports /dependents (untested: written on Linux).
 // Usage: node scripts/check-binary.js [file.node ...]  (default: prebuilds/ and build/Release)
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -78,17 +77,34 @@ function checkDarwin(file, problems) {
   }
 }
 
-// Kept simple on purpose: parses dumpbin's text output.
+// dumpbin from PATH (a developer prompt), else the newest Visual Studio's
+// via vswhere (GitHub's windows runners have it).
+function dumpbin() {
+  try {
+    run('dumpbin', ['/nologo']);
+    return 'dumpbin';
+  } catch {}
+  const vswhere = path.join(process.env['ProgramFiles(x86)'] || 'C:\\Program Files (x86)',
+    'Microsoft Visual Studio', 'Installer', 'vswhere.exe');
+  const found = run(vswhere, ['-latest', '-find', 'VC\\Tools\\MSVC\\**\\bin\\Hostx64\\x64\\dumpbin.exe'])
+    .split(/\r?\n/).filter(Boolean);
+  if (found.length === 0) throw new Error('dumpbin not found (run from a Visual Studio developer prompt)');
+  return found[found.length - 1];
+}
+
+// Kept simple on purpose (and not run on the Linux machine it was written
+// on): parses dumpbin's text output.
 function checkWindows(file, problems) {
-  const exp = run('dumpbin', ['/nologo', '/exports', file]);
+  const bin = dumpbin();
+  const exp = run(bin, ['/nologo', '/exports', file]);
   for (const m of exp.matchAll(/^\s+\d+\s+[0-9A-F]+\s+[0-9A-F]{8}\s+(\S+)/gm)) {
     if (!ALLOWED_EXPORTS.has(m[1])) problems.push(`exports ${m[1]}`);
   }
-  const imp = run('dumpbin', ['/nologo', '/imports', file]);
+  const imp = run(bin, ['/nologo', '/imports', file]);
   for (const m of imp.matchAll(/^\s+[0-9A-F]+\s+(\S+)\s*$/gm)) {
     if (CODEC_SYMBOL.test(m[1])) problems.push(`imports codec symbol ${m[1]}`);
   }
-  const dep = run('dumpbin', ['/nologo', '/dependents', file]);
+  const dep = run(bin, ['/nologo', '/dependents', file]);
   for (const m of dep.matchAll(/^\s+(\S+\.(?:dll|exe))\s*$/gim)) {
     if (!ALLOWED_DLLS.test(m[1])) problems.push(`depends on ${m[1]}`);
   }
