@@ -21,7 +21,8 @@
             "GCC_C_LANGUAGE_STANDARD": "c11",
             "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
             "WARNING_CFLAGS": ["-Wall", "-Wextra"],
-            "MACOSX_DEPLOYMENT_TARGET": "10.15"
+            "MACOSX_DEPLOYMENT_TARGET": "10.15",
+            "OTHER_LDFLAGS": ["-Wl,-exported_symbols_list,<(module_root_dir)/src/napi/exports.darwin"]
           }
         }],
         ["OS=='win'", {

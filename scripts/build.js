@@ -6,6 +6,9 @@
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { installHint } = require('./libs');
+
+const root = path.join(__dirname, '..');
 
 function localNodeDir() {
   const prefix = path.resolve(path.dirname(process.execPath), '..');
@@ -52,6 +55,15 @@ function checkLibraries() {
   }
 }
 
+// node-gyp-build loads build/{Release,Debug}/*.node whenever one exists:
+// after a failed node-gyp run nothing may be left there. (A failed library
+// check stops before node-gyp, whose `rebuild` starts by cleaning build/.)
+function removeBuildOutput() {
+  for (const dir of ['Release', 'Debug']) {
+    fs.rmSync(path.join(root, 'build', dir), { recursive: true, force: true });
+  }
+}
+
 function build(extra = []) {
   checkLibraries();
   const args = ['rebuild', ...extra];
@@ -59,16 +71,15 @@ function build(extra = []) {
   if (nodedir) args.push(`--nodedir=${nodedir}`);
   const [cmd, ...pre] = nodeGypCommand();
   const r = spawnSync(cmd, [...pre, ...args], {
-    cwd: path.join(__dirname, '..'),
+    cwd: root,
     stdio: 'inherit',
     shell: process.platform === 'win32',
   });
   if (r.error) console.error(`offload: cannot run ${cmd}: ${r.error.message}`);
   if (r.status !== 0) {
-    console.error(`\noffload: the native build failed (node-gyp ${args.join(' ')}).`);
-    console.error('Install a C compiler and Python 3 (Debian/Ubuntu: ' +
-      'sudo apt-get install build-essential python3), and, for a Debian ' +
-      "'nodejs' package, its headers: sudo apt-get install libnode-dev.");
+    removeBuildOutput();
+    console.error(`\noffload: the native build failed (node-gyp ${args.join(' ')}).\n` +
+      `${installHint()}\nFor a Debian 'nodejs' package, also its headers: apt-get install libnode-dev.`);
     process.exit(r.status || 1);
   }
 }

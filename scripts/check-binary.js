@@ -1,9 +1,15 @@
 'use strict';
-// Fails if a built offload .node exports anything beyond the Node-API
-// module registration, or depends on a shared library other than libc,
-// libm, libpthread, libdl, the loader and the host Node (Debian links
-// addons against its shared libnode). Linux (nm, readelf); on macOS it
-// uses nm and otool -L.
+// Fails if a built offload .node
+// - exports anything beyond the Node-API module registration,
+// - leaves a codec symbol (Brotli*, ZSTD_*, ZDICT_*, LZ4*, libdeflate_*,
+//   XXH*) undefined: the codecs must be linked in statically, so the host
+//   Node's copies (official Node exports Brotli* and ZSTD_*) are never used;
+//   only Node-API, libuv, libc, zlib and OpenSSL may come from the host,
+// - or depends on a shared library other than libc, libm, libpthread,
+//   libdl, the loader and, only when the running node itself is linked
+//   against it (Debian's nodejs), libnode.
+// Linux: nm, readelf. macOS: nm, otool -L. Windows: Visual Studio's
+// dumpbin /exports /imports /dependents (untested: written on Linux).
 // Usage: node scripts/check-binary.js [file.node ...]  (default: prebuilds/ and build/Release)
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -12,7 +18,106 @@ const path = require('path');
 const root = path.join(__dirname, '..');
 const ALLOWED_EXPORTS = new Set(['napi_register_module_v1',
   'node_api_module_get_api_version_v1']);
-const ALLOWED_LIBS = /^(libnode\.so|libc\.so|libm\.so|libpthread\.so|libdl\.so|ld-linux|ld-musl|libc\.musl|libSystem\.B\.dylib)/;
+const CODEC_SYMBOL = /^(Brotli|ZSTD_|ZDICT_|LZ4|libdeflate_|XXH)/;
+const ALLOWED_LIBS = /^(libc\.so|libm\.so|libpthread\.so|libdl\.so|ld-linux|ld-musl|libc\.musl|libSystem\.B\.dylib)/;
+const ALLOWED_DLLS = /^(node\.exe|kernel32\.dll|api-ms-win-.+\.dll|ucrtbase\.dll|vcruntime140(_1)?\.dll)$/i;
+
+const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+
+function neededLinux(file) {
+  return [...run('readelf', ['-d', file])
+    .matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
+}
+
+// libnode is the host Node only when this node is a libnode build.
+function nodeUsesLibnode() {
+  try {
+    return neededLinux(process.execPath).some((l) => l.startsWith('libnode.so'));
+  } catch {
+    return false;
+  }
+}
+
+function nmNames(args, file) {
+  return run('nm', [...args, file]).split('\n').map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 2 && f[0] !== '');
+}
+
+function checkLinux(file, problems) {
+  for (const f of nmNames(['-D', '--defined-only'], file)) {
+    if (f.length === 3 && /[A-Z]/.test(f[1]) && !ALLOWED_EXPORTS.has(f[2])) {
+      problems.push(`exports ${f[2]}`);
+    }
+  }
+  for (const f of nmNames(['-D', '--undefined-only'], file)) {
+    const name = f[f.length - 1].replace(/@.*$/, '');
+    if (CODEC_SYMBOL.test(name)) problems.push(`leaves codec symbol ${name} undefined (${f[0]})`);
+  }
+  const libnodeOk = nodeUsesLibnode();
+  for (const lib of neededLinux(file)) {
+    if (ALLOWED_LIBS.test(lib)) continue;
+    if (libnodeOk && lib.startsWith('libnode.so')) continue;
+    problems.push(`depends on ${lib}`);
+  }
+}
+
+function checkDarwin(file, problems) {
+  const strip = (s) => s.replace(/^_/, '');
+  for (const f of nmNames(['-gU'], file)) {
+    const s = strip(f[f.length - 1]);
+    if (!ALLOWED_EXPORTS.has(s)) problems.push(`exports ${s}`);
+  }
+  for (const f of nmNames(['-u'], file)) {
+    const s = strip(f[f.length - 1]);
+    if (CODEC_SYMBOL.test(s)) problems.push(`leaves codec symbol ${s} undefined`);
+  }
+  for (const l of run('otool', ['-L', file]).split('\n').slice(1)) {
+    const lib = path.basename(l.trim().split(' ')[0] || '');
+    if (lib && !ALLOWED_LIBS.test(lib)) problems.push(`depends on ${lib}`);
+  }
+}
+
+// dumpbin from PATH (a developer prompt), else the newest Visual Studio's
+// via vswhere (GitHub's windows runners have it).
+function dumpbin() {
+  try {
+    run('dumpbin', ['/nologo']);
+    return 'dumpbin';
+  } catch {}
+  const vswhere = path.join(process.env['ProgramFiles(x86)'] || 'C:\\Program Files (x86)',
+    'Microsoft Visual Studio', 'Installer', 'vswhere.exe');
+  const found = run(vswhere, ['-latest', '-find', 'VC\\Tools\\MSVC\\**\\bin\\Hostx64\\x64\\dumpbin.exe'])
+    .split(/\r?\n/).filter(Boolean);
+  if (found.length === 0) throw new Error('dumpbin not found (run from a Visual Studio developer prompt)');
+  return found[found.length - 1];
+}
+
+// Kept simple on purpose (and not run on the Linux machine it was written
+// on): parses dumpbin's text output.
+function checkWindows(file, problems) {
+  const bin = dumpbin();
+  const exp = run(bin, ['/nologo', '/exports', file]);
+  for (const m of exp.matchAll(/^\s+\d+\s+[0-9A-F]+\s+[0-9A-F]{8}\s+(\S+)/gm)) {
+    if (!ALLOWED_EXPORTS.has(m[1])) problems.push(`exports ${m[1]}`);
+  }
+  const imp = run(bin, ['/nologo', '/imports', file]);
+  for (const m of imp.matchAll(/^\s+[0-9A-F]+\s+(\S+)\s*$/gm)) {
+    if (CODEC_SYMBOL.test(m[1])) problems.push(`imports codec symbol ${m[1]}`);
+  }
+  const dep = run(bin, ['/nologo', '/dependents', file]);
+  for (const m of dep.matchAll(/^\s+(\S+\.(?:dll|exe))\s*$/gim)) {
+    if (!ALLOWED_DLLS.test(m[1])) problems.push(`depends on ${m[1]}`);
+  }
+}
+
+function check(file) {
+  const problems = [];
+  if (process.platform === 'linux') checkLinux(file, problems);
+  else if (process.platform === 'darwin') checkDarwin(file, problems);
+  else if (process.platform === 'win32') checkWindows(file, problems);
+  else problems.push(`no check for ${process.platform}`);
+  return problems;
+}
 
 function findBinaries() {
   const out = [];
@@ -27,33 +132,6 @@ function findBinaries() {
   walk(path.join(root, 'prebuilds'));
   walk(path.join(root, 'build', 'Release'));
   return out;
-}
-
-function check(file) {
-  const problems = [];
-  if (process.platform === 'linux') {
-    const syms = execFileSync('nm', ['-D', '--defined-only', file], { encoding: 'utf8' })
-      .split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 3)
-      .filter(([, type]) => /[A-Z]/.test(type) && type !== 'U').map(([, , name]) => name);
-    for (const s of syms) if (!ALLOWED_EXPORTS.has(s)) problems.push(`exports ${s}`);
-    const dyn = execFileSync('readelf', ['-d', file], { encoding: 'utf8' });
-    for (const m of dyn.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)) {
-      if (!ALLOWED_LIBS.test(m[1])) problems.push(`depends on ${m[1]}`);
-    }
-  } else if (process.platform === 'darwin') {
-    const syms = execFileSync('nm', ['-gU', file], { encoding: 'utf8' })
-      .split('\n').map((l) => l.trim().split(/\s+/).pop()).filter(Boolean)
-      .map((s) => s.replace(/^_/, ''));
-    for (const s of syms) if (!ALLOWED_EXPORTS.has(s)) problems.push(`exports ${s}`);
-    const libs = execFileSync('otool', ['-L', file], { encoding: 'utf8' }).split('\n').slice(1);
-    for (const l of libs) {
-      const lib = path.basename(l.trim().split(' ')[0] || '');
-      if (lib && !ALLOWED_LIBS.test(lib)) problems.push(`depends on ${lib}`);
-    }
-  } else {
-    console.log(`check-binary: ${process.platform} not checked here (use dumpbin /exports /dependents)`);
-  }
-  return problems;
 }
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : findBinaries();
