@@ -445,8 +445,20 @@ int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms) {
 void ofl_breaker_force_open(ofl_breaker_t *b, uint64_t now_ms) {
   if (b == NULL) return;
   uv_mutex_lock(&b->lock);
-  const int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
-  if (OFL_BREAKER_WORD_STATE(w) != OFL_BREAKER_OPEN) ofl__to_open(b, w, now_ms);
+  int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+  if (OFL_BREAKER_WORD_STATE(w) == OFL_BREAKER_OPEN) {
+    const uint64_t reset_at = (uint64_t)atomic_load_explicit(
+        S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS), memory_order_relaxed);
+    if (now_ms < reset_at) {
+      uv_mutex_unlock(&b->lock);
+      return;
+    }
+    /* Effectively half-open: make that stored, so the word records both
+     * moves, as acquire() would have. */
+    ofl__to_half_open(b, w);
+    w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+  }
+  ofl__to_open(b, w, now_ms);
   uv_mutex_unlock(&b->lock);
 }
 

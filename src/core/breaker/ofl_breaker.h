@@ -279,7 +279,11 @@ int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms);
 
 /* Open now (like opossum's open()): from CLOSED/HALF_OPEN, opened_at =
  * now_ms and the reset timer starts, so it half-opens after reset_timeout.
- * Already OPEN: no change (the timer is not restarted). NULL is ignored. */
+ * Already OPEN before its reset time: no change (the timer is not
+ * restarted). OPEN with the reset time passed (effectively half-open):
+ * moves to HALF_OPEN and back to OPEN at now_ms (two state changes, so
+ * every thread sees halfOpen -> open) and restarts the timer. NULL is
+ * ignored. */
 void ofl_breaker_force_open(ofl_breaker_t *b, uint64_t now_ms);
 
 /* Close now (like opossum's close()): from OPEN/HALF_OPEN, closes and
