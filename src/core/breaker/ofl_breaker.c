@@ -14,6 +14,7 @@ void ofl_breaker_opts_init(ofl_breaker_opts_t *o) {
   o->half_open_max_concurrent = 1;
   o->success_threshold = 1;
   o->capacity = 0;
+  o->call_timeout_ms = 0;
 }
 
 int ofl_breaker_opts_validate(const ofl_breaker_opts_t *o) {
@@ -52,7 +53,8 @@ int ofl__breaker_opts_equal(const ofl_breaker_opts_t *a,
          a->reset_timeout_ms == b->reset_timeout_ms &&
          a->half_open_max_concurrent == b->half_open_max_concurrent &&
          a->success_threshold == b->success_threshold &&
-         a->capacity == b->capacity;
+         a->capacity == b->capacity &&
+         a->call_timeout_ms == b->call_timeout_ms;
 }
 
 /* ---- rolling window ----------------------------------------------------- */
