@@ -45,7 +45,8 @@ function sync(mode, data, options) {
   return out;
 }
 
-function async(mode, data, options) {
+// `ticket`: a shed admission taken by the caller (offload.compression()).
+function async(mode, data, options, ticket) {
   try {
     const input = toBytes(data, 'data');
     const opts = validateObject(options, 'options');
@@ -57,6 +58,7 @@ function async(mode, data, options) {
     if (!stoppable && len < INLINE_BYTES[mode]) {
       const out = binding.codecSync(mode, o.id, o.level, o.flags,
         o.dictionary, o.maxOutputLength, input);
+      if (ticket) ticket.settle(0); // ran inline, never queued
       return typeof out === 'number'
         ? Promise.reject(fromStatus(out, undefined, ctx))
         : Promise.resolve(out);
@@ -67,14 +69,15 @@ function async(mode, data, options) {
       if (ways > 1 && GZIP_FAMILY.includes(o.name) && o.level <= 9 &&
           o.dictionary === undefined && binding.codecParallel) {
         return run((cb, timeout) => binding.codecParallel(o.id, o.level,
-          input, PARALLEL_BLOCK, task.lane, timeout, cb), task, ctx);
+          input, PARALLEL_BLOCK, task.lane, timeout, cb), task, ctx, ticket);
       }
       if (ways > 1 && o.name === 'zstd') flags |= ways << 8;
     }
     return run((cb, timeout) => binding.codecAsync(mode, o.id, o.level,
       flags, o.dictionary, o.maxOutputLength, input, stoppable ? 1 : 0,
-      task.lane, timeout, cb), task, ctx);
+      task.lane, timeout, cb), task, ctx, ticket);
   } catch (err) {
+    if (ticket) ticket.settle(-9);
     return Promise.reject(err);
   }
 }
@@ -96,6 +99,11 @@ function decompress(data, options) {
   return async(DECOMPRESS, data, options);
 }
 
+/** compress() under a shed ticket the caller took (lib/middleware.js). */
+function compressAdmitted(data, options, ticket) {
+  return async(COMPRESS, data, options, ticket);
+}
+
 /** compress() on the calling thread; throws. */
 function compressSync(data, options) {
   return sync(COMPRESS, data, options);
@@ -107,5 +115,6 @@ function decompressSync(data, options) {
 }
 
 module.exports = {
-  compress, decompress, compressSync, decompressSync, INLINE_BYTES,
+  compress, decompress, compressSync, decompressSync, compressAdmitted,
+  INLINE_BYTES,
 };
