@@ -85,8 +85,8 @@ static napi_value recent_wait(napi_env env, napi_callback_info info) {
   napi_typedarray_type t;
   size_t len = 0;
   void *data = NULL;
-  OFL_NAPI_CALL(env, napi_get_typedarray_info(env, argv[0], &t, &len, &data,
-                                              NULL, NULL));
+  OFL_NAPI_CALL(
+      env, napi_get_typedarray_info(env, argv[0], &t, &len, &data, NULL, NULL));
   double q = 0;
   if (ofl_napi_get_double(env, argv[1], "q", &q) != 0) return NULL;
   if (t != napi_biguint64_array || len != OFL_EXECUTOR_WAIT_BINS ||

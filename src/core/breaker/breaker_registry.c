@@ -159,4 +159,3 @@ int ofl_breaker_registry_names(char ***names, size_t *count) {
 const char *ofl_breaker_name(const ofl_breaker_t *b) {
   return b == NULL ? NULL : b->name;
 }
-
