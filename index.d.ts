@@ -19,12 +19,14 @@ export interface TaskOptions {
 }
 
 export interface ShedOptions {
-  /** Estimated queue wait (ms) above which offload sheds load. 0 = off (default). */
+  /** Measured queue wait p99 (ms, recent window) above which offload sheds load. 0 = off (default). */
   maxQueueWait?: number;
   /** Share (%) of timed-out or queue-full tasks that trips shedding. Default 50. */
   errorThresholdPercentage?: number;
   /** Milliseconds to shed before a probe task is let through. Default 5000. */
   resetTimeout?: number;
+  /** Tasks in the rolling window (10 s) before errorThresholdPercentage applies. Default 10. */
+  volumeThreshold?: number;
 }
 
 export interface ConfigureOptions {

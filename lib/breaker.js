@@ -122,8 +122,10 @@ class CircuitBreaker extends EventEmitter {
     this._i32 = ab === null ? null : new Int32Array(ab);
     this._i64 = ab === null ? null : new BigInt64Array(ab);
     // Closed calls need no native acquire when there is no capacity to
-    // enforce and the word can be read from shared memory.
-    this._implicit = o.capacity === 0 && this._i32 !== null;
+    // enforce and the word can be read from shared memory. Not for shared
+    // breakers: the fast path batches successes for up to 50 ms, and
+    // another thread's failure would be judged without them.
+    this._implicit = o.capacity === 0 && this._i32 !== null && !o.shared;
     this._lane = o.timeout > 0 ?
       new Lane(o.timeout, () => codes.ETIMEDOUT(o.timeout)) : null;
     this._bucketMs = o.rollingCountTimeout / o.rollingCountBuckets;
@@ -144,6 +146,7 @@ class CircuitBreaker extends EventEmitter {
     }
     this._word = this._load();
     if (o.shared || (this._word & 3) === OPEN) S.watch(this);
+    if (o.shared) require('./breakers')._adopt(this);
   }
 
   _recountListeners() {
@@ -514,7 +517,10 @@ class CircuitBreaker extends EventEmitter {
     this._flush();
     this._shut = true;
     S.unwatch(this);
-    if (this._opts.shared) require('./breakers')._forget(this);
+    if (this._opts.shared) {
+      require('./breakers')._forget(this);
+      native.close(this._h); // the name goes with the last open handle
+    }
     this.emit('shutdown');
     this.removeAllListeners();
   }

@@ -105,11 +105,19 @@ function normalize(options) {
   return o;
 }
 
-/** The native ofl_breaker_opts_t field order. */
+/** Fields of the native ofl_breaker_opts_t (timeout is call_timeout_ms). */
+const NATIVE_FIELDS = 10;
+
+/**
+ * The native ofl_breaker_opts_t field order. `timeout` travels too: the
+ * core never enforces it, but the registry compares it, so every thread
+ * sharing a named breaker agrees on it.
+ */
 function toNative(o) {
   return new Uint32Array([o.errorThresholdPercentage, o.rollingCountTimeout,
     o.rollingCountBuckets, o.volumeThreshold, o.failureThreshold,
-    o.resetTimeout, o.halfOpenMaxConcurrent, o.successThreshold, o.capacity]);
+    o.resetTimeout, o.halfOpenMaxConcurrent, o.successThreshold, o.capacity,
+    o.timeout]);
 }
 
 /** Inverse of toNative, for breakers another thread created. */
@@ -118,8 +126,10 @@ function fromNative(u) {
     errorThresholdPercentage: u[0], rollingCountTimeout: u[1],
     rollingCountBuckets: u[2], volumeThreshold: u[3], failureThreshold: u[4],
     resetTimeout: u[5], halfOpenMaxConcurrent: u[6], successThreshold: u[7],
-    capacity: u[8],
+    capacity: u[8], timeout: u[9],
   };
 }
 
-module.exports = { DEFAULTS, STATES, normalize, toNative, fromNative };
+module.exports = {
+  DEFAULTS, STATES, NATIVE_FIELDS, normalize, toNative, fromNative,
+};

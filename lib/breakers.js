@@ -1,62 +1,79 @@
 'use strict';
 // The registry of shared breakers, as this thread sees it: one JS object
-// per name per thread, each a handle on the one process-wide native
-// breaker of that name.
+// per name per thread (the first this thread made, by get() or by
+// `new CircuitBreaker(fn, { name, shared: true })`), each a handle on the
+// one process-wide native breaker of that name.
 const { breaker: native } = require('./binding');
 const { codes } = require('./errors');
 const { validateString, validateObject } = require('./validate');
-const { fromNative } = require('./breaker_options');
+const {
+  NATIVE_FIELDS, normalize, toNative, fromNative,
+} = require('./breaker_options');
 
 const byName = new Map();
 
+function conflict(name) {
+  return codes.ERR_INVALID_ARG_VALUE('options', name,
+    'conflicts with the options of the existing shared breaker ' +
+    `"${name}"`);
+}
+
+/** The exact options of the existing native breaker `name`, or null. */
+function storedOptions(name) {
+  const h = native.find(name);
+  if (typeof h === 'number') return null;
+  const u32 = new Uint32Array(NATIVE_FIELDS);
+  native.opts(h, u32);
+  native.close(h); // a look only: hold no reference until GC
+  return fromNative(u32);
+}
+
 /**
  * The process-wide breaker `name`, created with `options` by the first
- * caller in any thread. A later call with conflicting options throws.
+ * caller in any thread. A later call (any thread) whose options differ
+ * throws ERR_INVALID_ARG_VALUE; without `options` an existing breaker is
+ * returned as it is (a lookup), and a missing one is made with the
+ * defaults. `errorFilter` and `clock` are functions and belong to this
+ * thread's handle only: they are neither shared nor compared.
  * @example const db = offload.breakers.get('db', { resetTimeout: 5000 });
  */
 function get(name, options) {
   validateString(name, 'name');
-  validateObject(options, 'options');
+  if (options !== undefined) validateObject(options, 'options');
   const { CircuitBreaker } = require('./breaker');
   const known = byName.get(name);
   if (known !== undefined) {
-    // Native options are checked by the registry; check the JS-only one.
-    const probe = new CircuitBreaker(undefined,
-      { ...options, name, shared: true });
-    const conflict = probe._opts.timeout !== known._opts.timeout;
-    probe.shutdown();
-    if (conflict) {
-      throw codes.ERR_INVALID_ARG_VALUE('options', name,
-        'conflicts with the options of the existing shared breaker ' +
-        `"${name}"`);
+    if (options !== undefined) {
+      const want = toNative(normalize({ ...options, name, shared: true }));
+      const have = toNative(known._opts);
+      if (want.some((v, i) => v !== have[i])) throw conflict(name);
     }
     return known;
   }
-  const breaker = new CircuitBreaker(undefined,
-    { ...options, name, shared: true });
-  byName.set(name, breaker);
-  return breaker;
+  if (options === undefined) options = storedOptions(name) || {};
+  // Registers itself in byName (_adopt); the native registry throws on a
+  // conflict with another thread's options.
+  return new CircuitBreaker(undefined, { ...options, name, shared: true });
 }
 
 /**
  * Every named breaker of the process, including those only other threads
- * hold (this thread then keeps a handle on them, with their options).
+ * hold (this thread then keeps a handle on them, with their exact
+ * options, as get(name) would).
  * @example app.get('/health', (req, res) =>
  *   res.json(offload.breakers.getAll().map((b) => ({ name: b.name, ...b.status }))));
  */
 function getAll() {
   const out = [];
-  const u32 = new Uint32Array(9);
   for (const name of native.names().sort()) {
     let b = byName.get(name);
     if (b === undefined) {
-      const h = native.find(name);
-      if (typeof h === 'number') continue; // released meanwhile
-      native.opts(h, u32);
+      const options = storedOptions(name);
+      if (options === null) continue; // released meanwhile
       try {
-        b = get(name, fromNative(u32));
+        b = get(name, options);
       } catch {
-        continue;
+        continue; // released and re-made with other options meanwhile
       }
     }
     out.push(b);
@@ -64,9 +81,14 @@ function getAll() {
   return out;
 }
 
+/** Called by the constructor of a shared breaker. */
+function _adopt(breaker) {
+  if (!byName.has(breaker.name)) byName.set(breaker.name, breaker);
+}
+
 /** Called by shutdown(): a later get() makes a fresh handle. */
 function _forget(breaker) {
   if (byName.get(breaker.name) === breaker) byName.delete(breaker.name);
 }
 
-module.exports = { get, getAll, _forget };
+module.exports = { get, getAll, _adopt, _forget };

@@ -11,6 +11,7 @@ const { validateObject, validateInteger, validateFunction } =
   require('./validate');
 const { codecOptions, COMPRESS, DECOMPRESS } = require('./codec-options');
 const { Segments, segmentsFor } = require('./compress-segments');
+const { admitStream } = require('./shed');
 
 const CONTINUE = 0;
 const FLUSH = 1;
@@ -37,7 +38,8 @@ const EMPTY = Buffer.alloc(0);
 const FLUSH_MARK = Buffer.alloc(0);
 
 class CodecStream extends Transform {
-  constructor(mode, options) {
+  // `ticket`: a shed admission the caller took (offload.compression()).
+  constructor(mode, options, ticket) {
     const opts = validateObject(options, 'options');
     const o = codecOptions(opts, mode);
     let chunkSize = DEFAULT_CHUNK;
@@ -74,6 +76,7 @@ class CodecStream extends Transform {
     this._closed = false;
     this.bytesWritten = 0;
     this.bytesProduced = 0;
+    admitStream(this, ticket); // last: throws CIRCUIT_OPEN while offload sheds
   }
 
   /**
@@ -214,8 +217,8 @@ class CodecStream extends Transform {
  * pigz-style on all executor threads (see compress-segments.js).
  */
 class CompressStream extends CodecStream {
-  constructor(options) {
-    super(COMPRESS, options);
+  constructor(options, ticket) {
+    super(COMPRESS, options, ticket);
     this._stage = null;
     this._spare = null;
     this._stageLen = 0;

@@ -49,7 +49,8 @@ function sync(mode, data, options) {
   return out;
 }
 
-function async(mode, data, options) {
+// `ticket`: a shed admission taken by the caller (offload.compression()).
+function async(mode, data, options, ticket) {
   try {
     const input = toBytes(data, 'data');
     const opts = validateObject(options, 'options');
@@ -61,6 +62,7 @@ function async(mode, data, options) {
     if (!stoppable && len < INLINE_BYTES[mode]) {
       const out = binding.codecSync(mode, o.id, o.level, o.flags,
         o.dictionary, o.maxOutputLength, input);
+      if (ticket) ticket.settle(0); // ran inline, never queued
       return typeof out === 'number'
         ? Promise.reject(fromStatus(out, undefined, ctx))
         : Promise.resolve(out);
@@ -73,14 +75,15 @@ function async(mode, data, options) {
         // Even blocks: a short tail block would go through zlib.
         const block = Math.ceil(len / Math.ceil(len / PARALLEL_BLOCK));
         return run((cb, timeout) => binding.codecParallel(o.id, o.level,
-          input, block, task.lane, timeout, cb), task, ctx);
+          input, block, task.lane, timeout, cb), task, ctx, ticket);
       }
       if (ways > 1 && o.name === 'zstd') flags |= ways << 8;
     }
     return run((cb, timeout) => binding.codecAsync(mode, o.id, o.level,
       flags, o.dictionary, o.maxOutputLength, input, stoppable ? 1 : 0,
-      task.lane, timeout, cb), task, ctx);
+      task.lane, timeout, cb), task, ctx, ticket);
   } catch (err) {
+    if (ticket) ticket.settle(-9);
     return Promise.reject(err);
   }
 }
@@ -102,6 +105,11 @@ function decompress(data, options) {
   return async(DECOMPRESS, data, options);
 }
 
+/** compress() under a shed ticket the caller took (lib/middleware.js). */
+function compressAdmitted(data, options, ticket) {
+  return async(COMPRESS, data, options, ticket);
+}
+
 /** compress() on the calling thread; throws. */
 function compressSync(data, options) {
   return sync(COMPRESS, data, options);
@@ -113,5 +121,6 @@ function decompressSync(data, options) {
 }
 
 module.exports = {
-  compress, decompress, compressSync, decompressSync, INLINE_BYTES,
+  compress, decompress, compressSync, decompressSync, compressAdmitted,
+  INLINE_BYTES,
 };

@@ -7,6 +7,7 @@ const { codes, fromStatus } = require('./errors');
 const { validateInteger } = require('./validate');
 const { parse, encode } = require('./hash');
 const { ENCODINGS } = require('./hash-encodings');
+const { admitStream } = require('./shed');
 
 // Chunks below this size are hashed on the calling thread: a thread hop
 // costs more than hashing them (see bench/hash.js, streaming rows).
@@ -35,6 +36,7 @@ class Hash extends Transform {
     this._error = null;
     this._waiters = [];
     this.once('error', (err) => this._settle(err));
+    admitStream(this); // last: throws CIRCUIT_OPEN while offload sheds
   }
 
   _transform(chunk, encoding, callback) {

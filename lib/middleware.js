@@ -12,8 +12,9 @@ const { codes } = require('./errors');
 const {
   validateObject, validateInteger, validateFunction, validateOneOf,
 } = require('./validate');
-const { compress } = require('./compress');
-const { createCompressStream } = require('./compress-stream');
+const { compressAdmitted } = require('./compress');
+const { CompressStream } = require('./compress-stream');
+const { admit } = require('./shed');
 
 // HTTP content-coding token → offload codec.
 const CODINGS = { zstd: 'zstd', br: 'brotli', gzip: 'gzip', deflate: 'deflate' };
@@ -75,7 +76,9 @@ function readOptions(options) {
     : validateInteger(opts.chunkSize, 'options.chunkSize', 64, 2 ** 30);
   // Fail now, not on the first request, on a level the codec rejects.
   for (const coding of order) {
-    createCompressStream({ codec: CODINGS[coding], level: levels[coding] }).destroy();
+    // A probe, not work: no shed admission (null ticket).
+    new CompressStream({ codec: CODINGS[coding], level: levels[coding] },
+      null).destroy();
   }
   return { filter, threshold, order, levels, chunkSize };
 }
@@ -111,12 +114,13 @@ function compression(options) {
     let stream = null;
     let ended = false;
     let endLength; // body length known from res.end() before the headers
+    let ticket = null; // shed admission, taken when compression is chosen
     const drainListeners = [];
 
     const startStream = () => {
-      stream = createCompressStream({
+      stream = new CompressStream({
         codec: CODINGS[coding], level: cfg.levels[coding], chunkSize: cfg.chunkSize,
-      });
+      }, ticket);
       for (const l of drainListeners) stream.on('drain', l);
       stream.on('data', (chunk) => {
         if (rawWrite.call(res, chunk) === false) stream.pause();
@@ -153,7 +157,8 @@ function compression(options) {
         // The whole body in one call (res.send/res.json): one one-shot
         // compression on the executor, which is faster than a stream.
         const body = chunk == null ? Buffer.alloc(0) : toBuffer(chunk, encoding);
-        compress(body, { codec: CODINGS[coding], level: cfg.levels[coding] })
+        compressAdmitted(body,
+          { codec: CODINGS[coding], level: cfg.levels[coding] }, ticket)
           .then((out) => rawEnd.call(res, out, cb), (err) => res.destroy(err));
         return res;
       }
@@ -184,6 +189,16 @@ function compression(options) {
       if (status === 204 || status === 304) return;
       const chosen = new Negotiator(req).encoding(available, preferred);
       if (!chosen || chosen === 'identity') return;
+      // While offload sheds load (configure({ shed })), the response goes
+      // out uncompressed rather than failing: the admission is taken here,
+      // before Content-Encoding is set, and handed to the compression.
+      const t = admit();
+      if (t instanceof Error) return;
+      if (t !== null) {
+        ticket = t;
+        // In case the compression never settles it (a client gone early).
+        rawOn.call(res, 'close', () => t.settle(res.writableFinished ? 0 : -9));
+      }
       coding = chosen;
       res.setHeader('Content-Encoding', chosen);
       res.removeHeader('Content-Length');

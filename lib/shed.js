@@ -1,59 +1,71 @@
 'use strict';
-// Load shedding for offload's own executor: an internal breaker in front
-// of every submission (lib/task.js run()). It is fed two ways:
+// Load shedding for offload's own executor: a shared internal breaker
+// ('offload.shed') in front of every submission. Promise APIs are admitted
+// in lib/task.js run(); streams (createHash, compression streams) once, in
+// their constructor; offload.compression() per response. It is fed two
+// ways:
 //  - each task's outcome: a task that timed out, or was refused because the
 //    queue was full, counts as a failure; errorThresholdPercentage over the
-//    rolling window trips it, as for any breaker;
-//  - queue wait: at most every SAMPLE_MS, on the submission path, the
-//    current queue wait is estimated from executor stats (queued tasks /
-//    recent completion rate; the executor's own wait percentiles are
-//    lifetime figures and cannot show a recovery), and a wait over
-//    maxQueueWait opens it.
-// While open, every offload API rejects with CIRCUIT_OPEN at the cost of a
-// shared-memory read; after resetTimeout one probe task is let through.
+//    rolling window (with at least volumeThreshold tasks in it) trips it,
+//    as for any breaker;
+//  - queue wait: at most every SAMPLE_MS, on the admission path, the
+//    executor's measured wait p99 over the window since the previous sample
+//    (or the age of the oldest queued task, if larger: a stuck queue has no
+//    departures to measure) is compared with maxQueueWait, and a wait over
+//    it opens the breaker.
+// While open, every offload API fails fast with CIRCUIT_OPEN at the cost of
+// a shared-memory read; after resetTimeout one probe is let through.
 const binding = require('./binding');
 const { validateObject, validateInteger } = require('./validate');
 const S = require('./breaker_state');
 
 const SAMPLE_MS = 50;
 const SHED_NAME = 'offload.shed';
+const WAIT_BINS = 320; // OFL_EXECUTOR_WAIT_BINS
+const STATUS = { ERR_OFFLOAD_QUEUE_FULL: -6, ERR_OFFLOAD_TASK_TIMEOUT: -8 };
 
 let gate = null;
+
+/** One admission: settle() it exactly once (later calls are ignored). */
+class Ticket {
+  constructor(owner, token) {
+    this.owner = owner;
+    this.token = token;
+    this.settled = false;
+  }
+
+  /** A native status: 0, or a negative OFL_E* code. */
+  settle(status) {
+    if (this.settled) return;
+    this.settled = true;
+    this.owner.done(this.token, status);
+  }
+}
 
 class Gate {
   constructor(breaker, maxQueueWait) {
     this.breaker = breaker;
     this.maxQueueWait = maxQueueWait;
     this.nextSample = 0;
-    this.lastDone = 0;
-    this.lastProgress = 0;
-    this.lastAt = 0;
+    this.window = new BigUint64Array(WAIT_BINS);
+    binding.recentWait(this.window, 0.99); // waits before now do not count
   }
 
-  // Estimated wait of a task queued now, in ms.
+  /** Measured queue wait (p99, ms) since the previous sample. */
   sample(now) {
     this.nextSample = now + SAMPLE_MS;
-    const s = binding.stats();
-    const done = s.completed + s.cancelled + s.timedOut;
-    const dt = now - this.lastAt;
-    const rate = this.lastAt === 0 || dt <= 0 ? 0 :
-      (done - this.lastDone) / dt;
-    if (done !== this.lastDone || this.lastAt === 0) this.lastProgress = now;
-    this.lastDone = done;
-    this.lastAt = now;
-    if (s.queued === 0) return 0;
-    if (rate > 0) return s.queued / rate;
-    return now - this.lastProgress;
+    return binding.recentWait(this.window, 0.99);
   }
 
-  /** @return a token for done(), or an Error to reject with. */
+  /** @return a Ticket, or an Error to fail with. */
   admit() {
     const b = this.breaker;
     const now = b._clock();
     if (this.maxQueueWait > 0 && now >= this.nextSample &&
         (b._word & 3) === S.CLOSED &&
         this.sample(now) > this.maxQueueWait) b.open();
-    return b._admit(now);
+    const token = b._admit(now);
+    return token instanceof Error ? token : new Ticket(this, token);
   }
 
   /** Feeds a task's native status (0 or negative OFL_E*) back. */
@@ -66,11 +78,14 @@ class Gate {
 }
 
 /**
- * configure({ shed: { maxQueueWait, errorThresholdPercentage, resetTimeout } })
- * (or shed: false to stop shedding in this thread).
+ * configure({ shed: { maxQueueWait, errorThresholdPercentage, resetTimeout,
+ * volumeThreshold } }), or shed: false to stop shedding in this thread
+ * (the shared breaker goes once no thread uses it, so a later
+ * configure({ shed }) may choose other options).
  */
 function configureShed(value) {
   if (value === false || value === null) {
+    if (gate !== null) gate.breaker.shutdown();
     gate = null;
     return;
   }
@@ -84,16 +99,44 @@ function configureShed(value) {
   const resetTimeout = o.resetTimeout === undefined ? 5000 :
     validateInteger(o.resetTimeout, 'options.shed.resetTimeout', 0,
       2 ** 32 - 1);
+  const volumeThreshold = o.volumeThreshold === undefined ? 10 :
+    validateInteger(o.volumeThreshold, 'options.shed.volumeThreshold', 0,
+      2 ** 32 - 1);
   const { get } = require('./breakers');
   const breaker = get(SHED_NAME, {
-    timeout: 0, errorThresholdPercentage, resetTimeout, volumeThreshold: 10,
+    timeout: 0, errorThresholdPercentage, resetTimeout, volumeThreshold,
   });
+  if (gate !== null && gate.breaker === breaker) {
+    gate.maxQueueWait = maxQueueWait;
+    return;
+  }
   gate = new Gate(breaker, maxQueueWait);
 }
 
-/** The active gate of this thread, or null (read on every submission). */
-function shedGate() {
-  return gate;
+/**
+ * Admission for one unit of work: null when shedding is off, a Ticket to
+ * settle with the work's native status, or the Error (CIRCUIT_OPEN) to
+ * fail with.
+ */
+function admit() {
+  return gate === null ? null : gate.admit();
+}
+
+/**
+ * Admits a stream for its writable life, in its constructor: throws
+ * CIRCUIT_OPEN while shedding; otherwise the ticket is settled on
+ * 'finish' (all native work done: a success), on 'error' (queue-full and
+ * timeout errors count as failures, others are ignored) or on 'close'
+ * without either (ignored), whichever comes first. Not on 'close' alone: a
+ * pass-through nobody reads never closes. `ticket` is one the caller took
+ * already (offload.compression()).
+ */
+function admitStream(stream, ticket = admit()) {
+  if (ticket === null) return;
+  if (ticket instanceof Error) throw ticket;
+  stream.once('finish', () => ticket.settle(0));
+  stream.once('error', (err) => ticket.settle(STATUS[err && err.code] || -9));
+  stream.once('close', () => ticket.settle(-9));
 }
 
 /** The internal breaker, for offload.express.shed() without an argument. */
@@ -101,4 +144,6 @@ function shedBreaker() {
   return gate === null ? null : gate.breaker;
 }
 
-module.exports = { configureShed, shedGate, shedBreaker, SHED_NAME };
+module.exports = {
+  configureShed, admit, admitStream, shedBreaker, SHED_NAME,
+};

@@ -3,33 +3,31 @@
 // handles AbortSignal, timeouts and native status codes the same way.
 const binding = require('./binding');
 const { codes, fromStatus } = require('./errors');
-const { shedGate } = require('./shed');
+const { admit } = require('./shed');
 
 /**
  * Runs a native job. `start(callback, timeoutMs)` submits it and returns
  * its id, or a negative status if it could not be queued. Resolves with the native
  * result; never throws. With load shedding configured, an open shed
  * breaker rejects here with CIRCUIT_OPEN before anything is queued.
+ * `ticket` is a shed admission the caller took already (lib/shed.js).
  */
-function run(start, { signal, timeout = 0 } = {}, ctx = {}) {
+function run(start, { signal, timeout = 0 } = {}, ctx = {}, ticket) {
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) {
+      if (ticket) ticket.settle(-9);
       reject(codes.ABORT_ERR(signal.reason));
       return;
     }
-    const gate = shedGate();
-    let token = null;
-    if (gate !== null) {
-      token = gate.admit();
-      if (token instanceof Error) {
-        reject(token);
-        return;
-      }
+    const token = ticket === undefined ? admit() : ticket;
+    if (token instanceof Error) {
+      reject(token);
+      return;
     }
     let onAbort = null;
     let timer = null;
     const callback = (status, result, detail) => {
-      if (token !== null) gate.done(token, status);
+      if (token !== null) token.settle(status);
       if (onAbort !== null) signal.removeEventListener('abort', onAbort);
       if (timer !== null) clearTimeout(timer);
       if (status === 0) resolve(result);
@@ -40,12 +38,12 @@ function run(start, { signal, timeout = 0 } = {}, ctx = {}) {
     try {
       id = start(callback, timeout);
     } catch (err) {
-      if (token !== null) gate.done(token, -9); // never ran: not counted
+      if (token !== null) token.settle(-9); // never ran: not counted
       reject(err);
       return;
     }
     if (id < 0) {
-      if (token !== null) gate.done(token, id);
+      if (token !== null) token.settle(id);
       reject(fromStatus(id, undefined, { timeout, ...ctx }));
       return;
     }

@@ -20,15 +20,21 @@
 
 typedef struct {
   ofl_breaker_t *b;
-  int refs; /* JS objects alive over this holder (same env thread) */
+  int refs;  /* JS objects alive over this holder (same env thread) */
+  int named; /* b is from the registry, and pinned by this holder */
+  int left;  /* close() already gave back the registry reference */
 } holder_t;
 
-enum { OPT_FIELDS = 9, SNAP_FIELDS = 21 };
+enum { OPT_FIELDS = 10, SNAP_FIELDS = 21 };
 
 static void holder_unref(holder_t *h) {
   if (--h->refs > 0) return;
-  /* free() forwards registry breakers to registry_release. */
-  ofl_breaker_free(h->b);
+  if (h->named) {
+    if (!h->left) ofl_breaker_registry_release(h->b);
+    ofl_breaker_registry_unpin(h->b);
+  } else {
+    ofl_breaker_free(h->b);
+  }
   free(h);
 }
 
@@ -116,6 +122,11 @@ static napi_value make_handle(napi_env env, ofl_breaker_t *b) {
   }
   h->b = b;
   h->refs = 1;
+  if (ofl_breaker_name(b) != NULL) {
+    /* close() may drop the name while JS still reads the block. */
+    h->named = 1;
+    ofl_breaker_registry_pin(b);
+  }
   napi_value ext;
   napi_status st = napi_create_external(env, h, finalize_holder, NULL, &ext);
   if (st != napi_ok) {
@@ -126,7 +137,7 @@ static napi_value make_handle(napi_env env, ofl_breaker_t *b) {
   return ext;
 }
 
-/* create(opts: Uint32Array(9), name: string | null, nowMs)
+/* create(opts: Uint32Array(10), name: string | null, nowMs)
  *   → handle, or a negative OFL_E* status (conflict, bad options). */
 static napi_value create(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -135,7 +146,8 @@ static napi_value create(napi_env env, napi_callback_info info) {
   const uint32_t *u = arg_array(env, argv[0], napi_uint32_array, OPT_FIELDS, 1);
   uint64_t now = 0;
   if (u == NULL || !arg_ms(env, argv[2], &now)) return NULL;
-  ofl_breaker_opts_t o = {u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8]};
+  const ofl_breaker_opts_t o = {u[0], u[1], u[2], u[3], u[4],
+                                u[5], u[6], u[7], u[8], u[9]};
   napi_valuetype t;
   OFL_NAPI_CALL(env, napi_typeof(env, argv[1], &t));
   ofl_breaker_t *b = NULL;
@@ -288,6 +300,20 @@ static napi_value force(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* close(h): a shut-down handle gives back its registry reference now, so
+ * the name goes with the last open handle, not at garbage collection. The
+ * memory stays (pinned) for as long as JS can read it. */
+static napi_value close_handle(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  holder_t *h;
+  if (!args_handle(env, info, 1, argv, &h)) return NULL;
+  if (h->named && !h->left) {
+    h->left = 1;
+    ofl_breaker_registry_release(h->b);
+  }
+  return NULL;
+}
+
 /* restore(h, state, openedAtMs, nowMs) → 0 or status. */
 static napi_value restore(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -339,7 +365,7 @@ static napi_value snapshot(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* opts(h, out: Uint32Array(9)): the breaker's normalised options. */
+/* opts(h, out: Uint32Array(10)): the breaker's normalised options. */
 static napi_value opts(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   holder_t *h;
@@ -356,7 +382,8 @@ static napi_value opts(napi_env env, napi_callback_info info) {
                                   o.reset_timeout_ms,
                                   o.half_open_max_concurrent,
                                   o.success_threshold,
-                                  o.capacity};
+                                  o.capacity,
+                                  o.call_timeout_ms};
   memcpy(data, u, sizeof(u));
   return NULL;
 }
@@ -401,6 +428,7 @@ napi_status ofl_napi_init_breaker(napi_env env, napi_value exports) {
       {"settleMany", NULL, settle_many, NULL, NULL, NULL, napi_default, NULL},
       FN(force),
       FN(restore),
+      {"close", NULL, close_handle, NULL, NULL, NULL, napi_default, NULL},
       FN(snapshot),
       FN(opts),
       FN(names),

@@ -74,6 +74,35 @@ static napi_value cancel(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* recentWait(window: BigUint64Array(OFL_EXECUTOR_WAIT_BINS), q) → ms:
+ * the q-quantile of queue waits since the previous call with `window`, or
+ * the oldest queued task's age if larger (ofl_executor_recent_wait_ms).
+ * 0 before the executor has started. */
+static napi_value recent_wait(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_typedarray_type t;
+  size_t len = 0;
+  void *data = NULL;
+  OFL_NAPI_CALL(
+      env, napi_get_typedarray_info(env, argv[0], &t, &len, &data, NULL, NULL));
+  double q = 0;
+  if (ofl_napi_get_double(env, argv[1], "q", &q) != 0) return NULL;
+  if (t != napi_biguint64_array || len != OFL_EXECUTOR_WAIT_BINS ||
+      !(q >= 0 && q <= 1)) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE",
+                   "recentWait: bad window or quantile");
+    return NULL;
+  }
+  ofl_env_t *e = ofl_env_get(env);
+  const double ms = ofl_executor_recent_wait_ms(
+      e ? e->ex : NULL, (ofl_executor_window_t *)data, q);
+  napi_value out;
+  OFL_NAPI_CALL(env, napi_create_double(env, ms, &out));
+  return out;
+}
+
 /* ---- internal spin task: busy-waits, for executor tests ---------------- */
 
 typedef struct {
@@ -157,6 +186,7 @@ napi_status ofl_napi_init_executor(napi_env env, napi_value exports) {
       {"configure", NULL, configure, NULL, NULL, NULL, napi_default, NULL},
       {"stats", NULL, stats, NULL, NULL, NULL, napi_default, NULL},
       {"cancel", NULL, cancel, NULL, NULL, NULL, napi_default, NULL},
+      {"recentWait", NULL, recent_wait, NULL, NULL, NULL, napi_default, NULL},
       {"spin", NULL, spin, NULL, NULL, NULL, napi_default, NULL},
       {"errors", NULL, NULL, NULL, NULL, table, napi_enumerable, NULL},
   };

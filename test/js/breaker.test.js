@@ -64,24 +64,29 @@ test('breaker_probe_failure_reopens_and_restarts_timer', async () => {
 });
 
 test('breaker_failure_threshold_counts_consecutive_failures', async () => {
-  const { b } = traced({ failureThreshold: 3, errorThresholdPercentage: 100,
-    volumeThreshold: 1000 });
+  const { b, trace } = traced({ failureThreshold: 3,
+    errorThresholdPercentage: 100, volumeThreshold: 1000 });
   await settle(b.execute(boom));
   await settle(b.execute(boom));
   await settle(b.execute(ok)); // resets the run
   await settle(b.execute(boom));
   await settle(b.execute(boom));
   assert.strictEqual(b.state, 'closed');
+  assert.deepStrictEqual(trace, [], 'no transition before the third in a row');
   await settle(b.execute(boom));
   assert.strictEqual(b.state, 'open');
+  assert.deepStrictEqual(trace, ['open', 'closed->open']);
+  assert.strictEqual(b.status.failureCount, 5);
 });
 
 test('breaker_volume_threshold_holds_closed_under_low_volume', async () => {
-  const { b } = traced({ volumeThreshold: 5 });
+  const { b, trace } = traced({ volumeThreshold: 5 });
   for (let i = 0; i < 4; i++) await settle(b.execute(boom));
   assert.strictEqual(b.state, 'closed', '4 failures < volumeThreshold 5');
+  assert.deepStrictEqual(trace, [], '100 % failures, but under the volume');
   await settle(b.execute(boom));
   assert.strictEqual(b.state, 'open');
+  assert.deepStrictEqual(trace, ['open', 'closed->open']);
 });
 
 test('breaker_half_open_admits_exactly_max_concurrent', async () => {

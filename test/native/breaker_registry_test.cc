@@ -71,6 +71,12 @@ TEST(BreakerRegistry, ConflictingOptionsAreAnError) {
   other.capacity = 2;
   EXPECT_EQ(OFL_EINVAL,
             ofl_breaker_registry_acquire("reg.conflict", &other, 0, &b));
+  // The caller's call timeout is compared too, though the core ignores it.
+  other = o;
+  other.call_timeout_ms = 5;
+  EXPECT_EQ(OFL_EINVAL,
+            ofl_breaker_registry_acquire("reg.conflict", &other, 0, &b));
+  other.capacity = 2;
   // The failed calls took no reference: one release frees it.
   ofl_breaker_registry_release(a);
   EXPECT_TRUE(Names().empty());
@@ -79,7 +85,36 @@ TEST(BreakerRegistry, ConflictingOptionsAreAnError) {
   ofl_breaker_opts_t got;
   ofl_breaker_get_opts(b, &got);
   EXPECT_EQ(2u, got.capacity);
+  EXPECT_EQ(5u, got.call_timeout_ms);
   ofl_breaker_registry_release(b);
+}
+
+TEST(BreakerRegistry, PinKeepsMemoryButNotTheName) {
+  ofl_breaker_opts_t o;
+  ofl_breaker_opts_init(&o);
+  ofl_breaker_t *a = nullptr;
+  ASSERT_EQ(0, ofl_breaker_registry_acquire("reg.pin", &o, 0, &a));
+  ofl_breaker_registry_pin(a);
+  ofl_breaker_force_open(a, 1);
+  ofl_breaker_registry_release(a);  // last reference: the name goes
+  EXPECT_TRUE(Names().empty());
+  // The pinned memory is still readable (ASan checks it).
+  EXPECT_EQ(OFL_BREAKER_OPEN, ofl_breaker_state(a, 2));
+  // The name is free for other options at once.
+  ofl_breaker_opts_t other = o;
+  other.reset_timeout_ms = 7;
+  ofl_breaker_t *b = nullptr;
+  ASSERT_EQ(0, ofl_breaker_registry_acquire("reg.pin", &other, 3, &b));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(OFL_BREAKER_CLOSED, ofl_breaker_state(b, 3));
+  ofl_breaker_registry_unpin(a);  // frees a
+  // Pin and unpin while referenced: release then frees as usual.
+  ofl_breaker_registry_pin(b);
+  ofl_breaker_registry_unpin(b);
+  ofl_breaker_registry_release(b);
+  EXPECT_TRUE(Names().empty());
+  ofl_breaker_registry_pin(nullptr);
+  ofl_breaker_registry_unpin(nullptr);
 }
 
 TEST(BreakerRegistry, BadArguments) {

@@ -392,6 +392,30 @@ TEST(BreakerTrace, ForceOpenCloseAndRestore) {
             OFL_BREAKER_PERMIT_KIND(ofl_breaker_acquire(b, 201)));
 }
 
+TEST(BreakerTrace, ForceOpenAfterResetTimeoutRestartsTimer) {
+  ofl_breaker_opts_t o = Opts();
+  o.reset_timeout_ms = 50;
+  Breaker b(o, 0);
+  ofl_breaker_force_open(b, 10);
+  EXPECT_EQ(1u, OFL_BREAKER_WORD_GEN(Word(b)));
+  // Reset time passed, nothing acquired yet: effectively half-open.
+  EXPECT_EQ(OFL_BREAKER_HALF_OPEN, ofl_breaker_state(b, 70));
+  ofl_breaker_force_open(b, 70);
+  EXPECT_EQ(OFL_BREAKER_OPEN, ofl_breaker_state(b, 70));
+  EXPECT_EQ(OFL_BREAKER_OPEN, OFL_BREAKER_WORD_STATE(Word(b)));
+  // Stored as open -> half-open -> open, so every thread sees both moves.
+  EXPECT_EQ(3u, OFL_BREAKER_WORD_GEN(Word(b)));
+  EXPECT_EQ(70, Slot64(b, OFL_BREAKER_SLOT64_OPENED_AT_MS));
+  EXPECT_EQ(120, Slot64(b, OFL_BREAKER_SLOT64_RESET_AT_MS));
+  EXPECT_EQ(OFL_ECIRCUITOPEN, ofl_breaker_acquire(b, 119));
+  int p = ofl_breaker_acquire(b, 120);
+  EXPECT_EQ(OFL_BREAKER_PERMIT_PROBE, OFL_BREAKER_PERMIT_KIND(p));
+  // In stored half-open, force_open re-opens at once as before.
+  ofl_breaker_force_open(b, 121);
+  EXPECT_EQ(OFL_BREAKER_OPEN, ofl_breaker_state(b, 121));
+  EXPECT_EQ(171, Slot64(b, OFL_BREAKER_SLOT64_RESET_AT_MS));
+}
+
 TEST(BreakerCapacity, SemlockedAndPermitsReturn) {
   ofl_breaker_opts_t o = Opts();
   o.capacity = 3;

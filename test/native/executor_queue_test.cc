@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -250,3 +251,28 @@ TEST_F(ExecutorQueue, executor_invalid_submit) {
 }
 
 }  // namespace
+
+TEST_F(ExecutorQueue, executor_recent_wait_windows) {
+  start(1);
+  ofl_executor_window_t w;
+  memset(&w, 0, sizeof(w));
+  EXPECT_EQ(0.0, ofl_executor_recent_wait_ms(ex, &w, 0.99));  // nothing yet
+  Gate gate;
+  Job blocker, queued;
+  block(blocker, gate);
+  init(queued, 1);
+  ASSERT_EQ(0, ofl_executor_submit(ex, &queued.task));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  // Stuck: no task left the queue, the oldest queued one has waited 30 ms.
+  double ms = ofl_executor_recent_wait_ms(ex, &w, 0.99);
+  EXPECT_GE(ms, 29.0);
+  EXPECT_LT(ms, 10000.0);
+  gate.open = true;
+  drain_until({&blocker, &queued});
+  // The queued task's measured wait is in this window.
+  EXPECT_GE(ofl_executor_recent_wait_ms(ex, &w, 0.99), 29.0);
+  // Nothing since: an empty window and an empty queue.
+  EXPECT_EQ(0.0, ofl_executor_recent_wait_ms(ex, &w, 0.99));
+  EXPECT_EQ(0.0, ofl_executor_recent_wait_ms(nullptr, &w, 0.99));
+  EXPECT_EQ(0.0, ofl_executor_recent_wait_ms(ex, nullptr, 0.99));
+}

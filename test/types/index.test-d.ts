@@ -53,7 +53,7 @@ void all;
 const shared = CircuitBreaker.shared('db', { failureThreshold: 5 });
 void shared.execute((a: string) => a.length, 'x');
 void express.shed(shared);
-offload.configure({ shed: { maxQueueWait: 100 } });
+offload.configure({ shed: { maxQueueWait: 100, volumeThreshold: 5 } });
 // @ts-expect-error unknown state name
 const badState: BreakerStatus = { state: 'ajar', failureCount: 0, successCount: 0, lastFailureTime: null };
 void badState;

@@ -61,7 +61,8 @@ struct ofl_breaker_s {
   uint32_t nbuckets;
   /* registry fields, guarded by the registry lock */
   char *name;
-  size_t refs;
+  size_t refs; /* registry references: the name lives while refs > 0 */
+  size_t pins; /* the memory lives while refs + pins > 0 */
   struct ofl_breaker_s *next;
   /* rolling window: nbuckets * OFL__NCTR counters. Each counter is
    * (tag << 32) | count, tag = lap of its bucket + 1 (0 = empty), so a

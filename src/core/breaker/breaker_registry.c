@@ -4,7 +4,7 @@
 
 /* ---- registry ----------------------------------------------------------- */
 
-/* Guards ofl__reg_head and every breaker's name/refs/next. */
+/* Guards ofl__reg_head and every breaker's name/refs/pins/next. */
 static uv_once_t ofl__reg_once = UV_ONCE_INIT;
 static uv_mutex_t ofl__reg_lock;
 static ofl_breaker_t *ofl__reg_head;
@@ -96,8 +96,26 @@ void ofl_breaker_registry_release(ofl_breaker_t *b) {
   ofl_breaker_t **pp = &ofl__reg_head;
   while (*pp != NULL && *pp != b) pp = &(*pp)->next;
   if (*pp == b) *pp = b->next;
+  const int gone = b->pins == 0;
   uv_mutex_unlock(&ofl__reg_lock);
-  ofl__breaker_destroy(b);
+  if (gone) ofl__breaker_destroy(b);
+}
+
+void ofl_breaker_registry_pin(ofl_breaker_t *b) {
+  if (b == NULL) return;
+  uv_once(&ofl__reg_once, ofl__reg_init);
+  uv_mutex_lock(&ofl__reg_lock);
+  b->pins++;
+  uv_mutex_unlock(&ofl__reg_lock);
+}
+
+void ofl_breaker_registry_unpin(ofl_breaker_t *b) {
+  if (b == NULL) return;
+  uv_once(&ofl__reg_once, ofl__reg_init);
+  uv_mutex_lock(&ofl__reg_lock);
+  const int gone = --b->pins == 0 && b->refs == 0;
+  uv_mutex_unlock(&ofl__reg_lock);
+  if (gone) ofl__breaker_destroy(b);
 }
 
 void ofl_breaker_registry_names_free(char **names, size_t count) {
@@ -141,4 +159,3 @@ int ofl_breaker_registry_names(char ***names, size_t *count) {
 const char *ofl_breaker_name(const ofl_breaker_t *b) {
   return b == NULL ? NULL : b->name;
 }
-

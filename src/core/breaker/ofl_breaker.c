@@ -14,6 +14,7 @@ void ofl_breaker_opts_init(ofl_breaker_opts_t *o) {
   o->half_open_max_concurrent = 1;
   o->success_threshold = 1;
   o->capacity = 0;
+  o->call_timeout_ms = 0;
 }
 
 int ofl_breaker_opts_validate(const ofl_breaker_opts_t *o) {
@@ -52,7 +53,7 @@ int ofl__breaker_opts_equal(const ofl_breaker_opts_t *a,
          a->reset_timeout_ms == b->reset_timeout_ms &&
          a->half_open_max_concurrent == b->half_open_max_concurrent &&
          a->success_threshold == b->success_threshold &&
-         a->capacity == b->capacity;
+         a->capacity == b->capacity && a->call_timeout_ms == b->call_timeout_ms;
 }
 
 /* ---- rolling window ----------------------------------------------------- */
@@ -445,8 +446,20 @@ int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms) {
 void ofl_breaker_force_open(ofl_breaker_t *b, uint64_t now_ms) {
   if (b == NULL) return;
   uv_mutex_lock(&b->lock);
-  const int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
-  if (OFL_BREAKER_WORD_STATE(w) != OFL_BREAKER_OPEN) ofl__to_open(b, w, now_ms);
+  int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+  if (OFL_BREAKER_WORD_STATE(w) == OFL_BREAKER_OPEN) {
+    const uint64_t reset_at = (uint64_t)atomic_load_explicit(
+        S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS), memory_order_relaxed);
+    if (now_ms < reset_at) {
+      uv_mutex_unlock(&b->lock);
+      return;
+    }
+    /* Effectively half-open: make that stored, so the word records both
+     * moves, as acquire() would have. */
+    ofl__to_half_open(b, w);
+    w = atomic_load_explicit(WORD(b), memory_order_relaxed);
+  }
+  ofl__to_open(b, w, now_ms);
   uv_mutex_unlock(&b->lock);
 }
 

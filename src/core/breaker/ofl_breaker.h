@@ -136,6 +136,11 @@ typedef struct ofl_breaker_opts_s {
   uint32_t success_threshold; /* probe successes to close, >= 1, default 1 */
   uint32_t capacity;          /* concurrent permits, 0 = unlimited,
                                  <= INT32_MAX */
+  uint32_t call_timeout_ms;   /* the caller's per-call timeout, 0 = none,
+                                 default 0. The core never enforces it: it
+                                 is stored and compared (registry) so every
+                                 thread sharing a named breaker agrees on
+                                 it. */
 } ofl_breaker_opts_t;
 
 /* Fill *opts with the defaults listed above. */
@@ -184,9 +189,17 @@ int ofl_breaker_registry_acquire(const char *name,
  *         breaker of that name). */
 int ofl_breaker_registry_find(const char *name, ofl_breaker_t **out);
 
-/* Drop one reference; the last one removes the name and frees the breaker.
- * NULL is fine. */
+/* Drop one reference; the last one removes the name and frees the breaker
+ * (unless it is pinned, see below). NULL is fine. */
 void ofl_breaker_registry_release(ofl_breaker_t *b);
+
+/* Keep a registry breaker's memory, shared block included, alive past its
+ * last reference: the name goes with the last reference, the memory with
+ * the last reference or pin, whichever is later. For a caller whose readers
+ * (a JS view of the shared block) may outlive its use of the name. Pin
+ * while holding a reference; unpin exactly once per pin. NULL is fine. */
+void ofl_breaker_registry_pin(ofl_breaker_t *b);
+void ofl_breaker_registry_unpin(ofl_breaker_t *b);
 
 /* Copy the registered names (for getAll()) into a malloc'd array of
  * malloc'd strings, in no particular order. Free with
@@ -279,7 +292,11 @@ int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms);
 
 /* Open now (like opossum's open()): from CLOSED/HALF_OPEN, opened_at =
  * now_ms and the reset timer starts, so it half-opens after reset_timeout.
- * Already OPEN: no change (the timer is not restarted). NULL is ignored. */
+ * Already OPEN before its reset time: no change (the timer is not
+ * restarted). OPEN with the reset time passed (effectively half-open):
+ * moves to HALF_OPEN and back to OPEN at now_ms (two state changes, so
+ * every thread sees halfOpen -> open) and restarts the timer. NULL is
+ * ignored. */
 void ofl_breaker_force_open(ofl_breaker_t *b, uint64_t now_ms);
 
 /* Close now (like opossum's close()): from OPEN/HALF_OPEN, closes and

@@ -355,3 +355,34 @@ void ofl_executor_stats(ofl_executor_t *ex, ofl_executor_stats_t *o) {
   o->run_time.max = (double)ex->run_hist.max_ns / 1e6;
   uv_mutex_unlock(&ex->mutex);
 }
+
+_Static_assert(OFL_EXECUTOR_WAIT_BINS == OFL__HIST_BUCKETS,
+               "window bins match the wait histogram");
+
+double ofl_executor_recent_wait_ms(ofl_executor_t *ex, ofl_executor_window_t *w,
+                                   double q) {
+  if (ex == NULL || w == NULL) return 0.0;
+  ofl__hist_t recent; /* 2.5 KiB on the stack, off the pool's mutex */
+  memset(&recent, 0, sizeof(recent));
+  uint64_t oldest = 0;
+  uv_mutex_lock(&ex->mutex);
+  for (int b = 0; b < OFL__HIST_BUCKETS; b++) {
+    const uint64_t c = ex->wait_hist.counts[b];
+    /* Counts only grow; a fresh window (all zero) takes the lifetime. */
+    recent.counts[b] = c - w->counts[b];
+    recent.total += recent.counts[b];
+    w->counts[b] = c;
+  }
+  recent.max_ns = ex->wait_hist.max_ns; /* an upper bound: clamps only */
+  for (int lane = 0; lane < OFL_LANE_COUNT; lane++) {
+    const ofl_task_t *t = ex->lanes[lane].head; /* FIFO: the lane's oldest */
+    if (t != NULL && (oldest == 0 || t->enqueued_ns < oldest))
+      oldest = t->enqueued_ns;
+  }
+  uv_mutex_unlock(&ex->mutex);
+  const double waited = ofl__hist_quantile_ms(&recent, q);
+  const uint64_t now = ofl_now_ns();
+  const double age =
+      oldest == 0 || now <= oldest ? 0.0 : (double)(now - oldest) / 1e6;
+  return waited > age ? waited : age;
+}

@@ -160,6 +160,23 @@ int ofl_task_should_stop(ofl_task_t *task);
 /* ---- 4. observability ------------------------------------------------- */
 void ofl_executor_stats(ofl_executor_t *ex, ofl_executor_stats_t *out);
 
+/* Queue wait over a recent window (load shedding). The stats above are
+ * lifetime figures, which cannot show a recovery; a window is the interval
+ * between two calls with the same ofl_executor_window_t (zero it before the
+ * first call; each caller keeps its own). */
+#define OFL_EXECUTOR_WAIT_BINS 320
+typedef struct {
+  uint64_t counts[OFL_EXECUTOR_WAIT_BINS]; /* wait histogram at last call */
+} ofl_executor_window_t;
+
+/* @return in ms, the larger of the q-quantile (0..1) of the waits of tasks
+ * that left the queue since the previous call with w (0 if none did), and
+ * the age of the oldest task still queued (a stuck queue has no departures
+ * to measure); then starts a new window in w. 0 for NULL ex or w.
+ * Threadsafe. */
+double ofl_executor_recent_wait_ms(ofl_executor_t *ex, ofl_executor_window_t *w,
+                                   double q);
+
 #ifdef __cplusplus
 }
 #endif
