@@ -72,7 +72,10 @@ function onTimer() {
   let next = Infinity;
   for (const lane of lanes) {
     lane.expireUntil(now);
-    if (lane.head === null) lanes.delete(lane);
+    if (lane.head === null) {
+      lane.listed = false;
+      lanes.delete(lane);
+    }
     else if (lane.head.due < next) next = lane.head.due;
   }
   if (next !== Infinity) arm(next);
@@ -113,6 +116,7 @@ class Lane {
     this.head = null;
     this.tail = null;
     this.group = null; // { due, controller } of the newest deadline
+    this.listed = false; // in `lanes`
   }
 
   /** Links d with a deadline `timeout` from now; returns its AbortSignal. */
@@ -130,7 +134,12 @@ class Lane {
     if (this.tail !== null) this.tail.next = d;
     else {
       this.head = d;
-      lanes.add(this);
+      // An emptied lane stays in `lanes` until the timer drops it, so a
+      // sequence of one-at-a-time calls does no Set operation.
+      if (!this.listed) {
+        this.listed = true;
+        lanes.add(this);
+      }
     }
     this.tail = d;
     track(1);
