@@ -143,7 +143,8 @@ class Lane {
     this.makeReason = makeReason;
     this.head = null;
     this.tail = null;
-    // The newest group, { due, controller }; due is 0 until first stamped.
+    // The newest group, { due, controller, signal }; due is 0 until first
+    // stamped.
     this.group = null;
     // The first call without a deadline yet: unstamped calls are the
     // lane's tail and all belong to this.group.
@@ -156,7 +157,9 @@ class Lane {
   add(d) {
     let group = this.group;
     if (group === null) {
-      group = this.group = { due: 0, controller: new AbortController() };
+      const controller = new AbortController();
+      // signal is a getter: read it once per group, not once per call.
+      group = this.group = { due: 0, controller, signal: controller.signal };
     }
     d.group = group;
     d.lane = this;
@@ -181,7 +184,7 @@ class Lane {
       stampQueued = true;
       process.nextTick(stampLanes);
     }
-    return group.controller.signal;
+    return group.signal;
   }
 
   /** Gives the unstamped calls (all started before `now`) their deadline. */
