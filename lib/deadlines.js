@@ -105,6 +105,10 @@ function stampLanes() {
     if (lane.unstamped !== null) {
       lane.stamp(now);
       arm(lane.head.group.due);
+    } else if (lane.head === null) {
+      // No call got a deadline, so no timer may come to drop it.
+      lane.listed = false;
+      lanes.delete(lane);
     }
   }
 }
