@@ -256,3 +256,53 @@ test('breaker_timeout_timer_does_not_hold_the_process', () => {
   // Not held until the 10 s deadline timer would fire.
   assert.ok(Date.now() - t0 < 8000, `exit took ${Date.now() - t0} ms`);
 });
+
+test('breaker_timeout_never_fires_early', async () => {
+  // A call does not read the clock when it joins its deadline lane: its
+  // deadline comes from a later read. Bursts of stuck calls, some
+  // separated by busy JS, must each have run >= timeout when they time
+  // out, with their AbortSignal aborted.
+  const { performance } = require('node:perf_hooks');
+  const timeout = 30;
+  const b = new CircuitBreaker(undefined, { timeout, volumeThreshold: 1000 });
+  const calls = [];
+  for (let burst = 0; burst < 5; burst++) {
+    for (let i = 0; i < 11; i++) {
+      const t0 = performance.now();
+      let signal = null;
+      const p = b.execute((s) => { signal = s; return new Promise(() => {}); })
+        .catch((e) => [e, performance.now() - t0, signal]);
+      calls.push(p);
+      if (i % 4 === 3) {
+        const until = performance.now() + 2;
+        while (performance.now() < until); // busy: the clock moves on
+      }
+    }
+    await new Promise((r) => setTimeout(r, burst * 3));
+  }
+  for (const [err, elapsed, signal] of await Promise.all(calls)) {
+    assert.strictEqual(err.code, 'ETIMEDOUT');
+    assert.ok(elapsed >= timeout, `timed out after ${elapsed} ms`);
+    assert.ok(signal.aborted);
+  }
+});
+
+test('breaker_call_joining_from_a_timeout_listener_gets_its_own_deadline', async () => {
+  const { performance } = require('node:perf_hooks');
+  const b = new CircuitBreaker(() => new Promise(() => {}),
+    { timeout: 20, volumeThreshold: 1000 });
+  let late = null;
+  let lateSignal = null;
+  b.once('timeout', () => {
+    const t0 = performance.now();
+    late = b.execute((s) => { lateSignal = s; return new Promise(() => {}); })
+      .catch((e) => [e, performance.now() - t0, lateSignal]);
+  });
+  await Promise.all([b.fire(), b.fire()].map((p) => p.catch(() => {})));
+  assert.strictEqual(lateSignal.aborted, false,
+    'not aborted with the expiring calls');
+  const [err, elapsed, signal] = await late;
+  assert.strictEqual(err.code, 'ETIMEDOUT');
+  assert.ok(elapsed >= 20, `timed out after ${elapsed} ms`);
+  assert.ok(signal.aborted);
+});

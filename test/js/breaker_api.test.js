@@ -227,3 +227,85 @@ test('breaker_call_settles_when_a_listener_or_thenable_throws', async () => {
     assert.strictEqual(c.stats.failures, 1);
   }
 });
+
+test('breaker_untimed_fast_path_keeps_async_semantics', async () => {
+  // Closed, no timeout: a native promise is followed with .then (cached
+  // handlers when unsampled with no args); anything else is awaited. 20
+  // calls of each kind cover sampled and unsampled calls.
+  class SubPromise extends Promise {}
+  const actions = [
+    ['value', () => 5, 'ok', 5],
+    ['native promise', () => Promise.resolve(6), 'ok', 6],
+    ['thenable', () => ({ then(res) { res(7); } }), 'ok', 7],
+    ['subclass', () => SubPromise.resolve(8), 'ok', 8],
+    ['rejecting', () => Promise.reject(new Error('no')), 'err', 'no'],
+    ['throwing', () => { throw new Error('sync'); }, 'err', 'sync'],
+    ['rejecting thenable', () => ({ then(res, rej) { rej(new Error('t')); } }),
+      'err', 't'],
+  ];
+  for (const [name, fn, kind, want] of actions) {
+    for (const args of [[], [1, 2]]) {
+      const b = new CircuitBreaker(fn, { timeout: 0, volumeThreshold: 1000 });
+      const events = [];
+      b.on('success', (v) => events.push(['success', v]));
+      b.on('failure', (e, latency, a) => {
+        assert.ok(latency >= 0);
+        events.push(['failure', e.message, a]);
+      });
+      for (let i = 0; i < 20; i++) {
+        const r = await b.fire(...args).then((v) => ['ok', v],
+          (e) => ['err', e.message]);
+        assert.deepStrictEqual(r, [kind, want], `${name} ${args.length}`);
+      }
+      const expected = kind === 'ok' ? ['success', want] :
+        ['failure', want, args];
+      assert.deepStrictEqual(events, Array(20).fill(expected), name);
+      const s = b.stats;
+      assert.strictEqual(kind === 'ok' ? s.successes : s.failures, 20, name);
+      assert.strictEqual(s.fires, 20, name);
+    }
+  }
+});
+
+test('breaker_untimed_fast_path_failure_events_fallback_and_args', async () => {
+  const b = new CircuitBreaker(boom, { timeout: 0, volumeThreshold: 1000 });
+  const got = [];
+  b.fallback((...a) => a);
+  let failureArgs = null;
+  b.on('failure', (e, latency, a) => { failureArgs = a; });
+  for (let i = 0; i < 10; i++) {
+    const r = await b.fire();
+    assert.strictEqual(r.length, 1);
+    assert.strictEqual(r[0].message, 'boom');
+    assert.deepStrictEqual(failureArgs, []);
+    got.push(failureArgs);
+  }
+  assert.strictEqual(new Set(got).size, 10, 'a fresh args array per call');
+  // A 'fire' listener receives the args array and may change it: the
+  // failure and the fallback see its changes, as before.
+  b.on('fire', (a) => a.push('added'));
+  const r = await b.fire();
+  assert.deepStrictEqual(r.slice(0, 1), ['added']);
+  assert.deepStrictEqual(failureArgs, ['added']);
+  // A sync throw emits 'failure' before fire() returns (as async did).
+  const c = new CircuitBreaker(() => { throw new Error('sync'); },
+    { timeout: 0 });
+  let emitted = false;
+  c.on('failure', () => { emitted = true; });
+  const p = c.fire();
+  assert.strictEqual(emitted, true);
+  await assert.rejects(p, /sync/);
+});
+
+test('breaker_untimed_fast_path_ignores_a_patched_then', async () => {
+  // `await` never calls a native promise's own then(); neither does fire().
+  const p = Promise.resolve(9);
+  let called = false;
+  p.then = function patched(...a) {
+    called = true;
+    return Promise.prototype.then.apply(this, a);
+  };
+  const b = new CircuitBreaker(() => p, { timeout: 0 });
+  assert.strictEqual(await b.fire(), 9);
+  assert.strictEqual(called, false);
+});
