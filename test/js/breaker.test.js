@@ -3,8 +3,6 @@
 // admission, cross-thread sharing, options. No test sleeps for seconds.
 const test = require('node:test');
 const assert = require('node:assert');
-const path = require('node:path');
-const { Worker } = require('node:worker_threads');
 const offload = require('../..');
 
 const { CircuitBreaker } = offload;
@@ -173,15 +171,7 @@ test('breaker_window_counts_match_reference', async () => {
   }
 });
 
-function worker(data) {
-  const w = new Worker(path.join(__dirname, 'fixtures', 'breaker-worker.js'),
-    { workerData: data });
-  const next = () => new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
-  return { w, next };
-}
+const { worker } = require('./fixtures/breaker-worker-handle');
 
 test('breaker_shared_open_in_worker_a_rejects_in_main_and_worker_b', async () => {
   const name = fresh('shared');

@@ -4,8 +4,6 @@
 // shutdown, and every settle of a shared breaker counted at once.
 const test = require('node:test');
 const assert = require('node:assert');
-const path = require('node:path');
-const { Worker } = require('node:worker_threads');
 const offload = require('../..');
 
 const { CircuitBreaker } = offload;
@@ -15,15 +13,7 @@ let uniq = 0;
 const fresh = (tag) => `test.${tag}.${process.pid}.${uniq++}`;
 const CONFLICT = { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' };
 
-function worker(data) {
-  const w = new Worker(path.join(__dirname, 'fixtures', 'breaker-worker.js'),
-    { workerData: data });
-  const next = () => new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
-  return { w, next };
-}
+const { worker } = require('./fixtures/breaker-worker-handle');
 
 test('breaker_registry_timeout_conflict_in_this_thread', () => {
   const name = fresh('timeout');
