@@ -159,6 +159,7 @@ class CircuitBreaker extends EventEmitter {
     this._word = this._load();
     if (o.shared || (this._word & 3) === OPEN) S.watch(this);
     if (o.shared) require('./breakers')._adopt(this);
+    else if (o.name !== undefined) require('./breakers')._track(this);
   }
 
   _recountListeners() {

@@ -57,14 +57,20 @@ function get(name, options) {
 }
 
 /**
- * Every named breaker of the process, including those only other threads
- * hold (this thread then keeps a handle on them, with their exact
+ * This thread's named breakers that are not shared (in creation order),
+ * then every shared breaker of the process, including those only other
+ * threads hold (this thread then keeps a handle on them, with their exact
  * options, as get(name) would).
  * @example app.get('/health', (req, res) =>
  *   res.json(offload.breakers.getAll().map((b) => ({ name: b.name, ...b.status }))));
  */
 function getAll() {
   const out = [];
+  for (const ref of local) {
+    const b = ref.deref();
+    if (b === undefined || b._shut) local.delete(ref);
+    else out.push(b);
+  }
   for (const name of native.names().sort()) {
     let b = byName.get(name);
     if (b === undefined) {
@@ -81,6 +87,16 @@ function getAll() {
   return out;
 }
 
+// Named breakers that are not shared live in their thread only: listed by
+// this thread's getAll() until shut down or collected (weakly held, so the
+// registry never keeps one alive).
+const local = new Set();
+
+/** Called by the constructor of a named breaker that is not shared. */
+function _track(breaker) {
+  local.add(new WeakRef(breaker));
+}
+
 /** Called by the constructor of a shared breaker. */
 function _adopt(breaker) {
   if (!byName.has(breaker.name)) byName.set(breaker.name, breaker);
@@ -91,4 +107,4 @@ function _forget(breaker) {
   if (byName.get(breaker.name) === breaker) byName.delete(breaker.name);
 }
 
-module.exports = { get, getAll, _adopt, _forget };
+module.exports = { get, getAll, _adopt, _forget, _track };

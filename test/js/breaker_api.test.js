@@ -204,8 +204,14 @@ test('breaker_registry_get_and_get_all', () => {
   assert.strictEqual(offload.breakers.get(name, { timeout: 0 }), b);
   assert.throws(() => offload.breakers.get(name, { timeout: 5 }),
     { code: 'ERR_INVALID_ARG_VALUE' });
+  const local = new CircuitBreaker(ok, { name: `${name}.local` });
+  const anonymous = new CircuitBreaker(ok);
   const all = offload.breakers.getAll();
   assert.ok(all.includes(b));
+  assert.ok(all.includes(local), 'a named breaker that is not shared');
+  assert.ok(!all.includes(anonymous));
+  local.shutdown();
+  assert.ok(!offload.breakers.getAll().includes(local), 'gone after shutdown');
   assert.deepStrictEqual(Object.keys(b.status),
     ['state', 'failureCount', 'successCount', 'lastFailureTime']);
   b.shutdown();
