@@ -77,7 +77,10 @@ function async(mode, data, options, ticket) {
         return run((cb, timeout) => binding.codecParallel(o.id, o.level,
           input, block, task.lane, timeout, cb), task, ctx, ticket);
       }
-      if (ways > 1 && o.name === 'zstd') flags |= ways << 8;
+      // Some static libzstd builds are single-threaded: then one piece.
+      if (ways > 1 && o.name === 'zstd' && binding.zstdMaxWorkers > 0) {
+        flags |= Math.min(ways, binding.zstdMaxWorkers) << 8;
+      }
     }
     return run((cb, timeout) => binding.codecAsync(mode, o.id, o.level,
       flags, o.dictionary, o.maxOutputLength, input, stoppable ? 1 : 0,

@@ -345,12 +345,17 @@ static napi_value codec_info(napi_env env) {
 }
 
 napi_status ofl_napi_init_codec(napi_env env, napi_value exports) {
-  napi_value info = codec_info(env);
+  napi_value info = codec_info(env), max_workers;
   if (info == NULL) return napi_pending_exception;
+  napi_status mw = napi_create_int32(
+      env, ofl_codec_max_workers(OFL_CODEC_ZSTD), &max_workers);
+  if (mw != napi_ok) return mw;
   napi_property_descriptor props[] = {
       {"codecSync", NULL, codec_sync, NULL, NULL, NULL, napi_default, NULL},
       {"codecAsync", NULL, codec_async, NULL, NULL, NULL, napi_default, NULL},
       {"codecs", NULL, NULL, NULL, NULL, info, napi_enumerable, NULL},
+      {"zstdMaxWorkers", NULL, NULL, NULL, NULL, max_workers, napi_enumerable,
+       NULL},
   };
   napi_status st = napi_define_properties(
       env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -390,3 +390,13 @@ test('compress_v8_output_views_and_copies', async () => {
     }
   }
 });
+
+// `parallel` is a hint: a single-threaded libzstd (some static builds)
+// compresses in one piece instead of failing.
+test('compress_zstd_parallel_works_on_any_libzstd', async () => {
+  const input = logLines(3 * 1024 * 1024);
+  for (const parallel of [true, 'auto', false]) {
+    const z = await compress(input, { codec: 'zstd', parallel });
+    assert.ok(decompressSync(z, { codec: 'zstd' }).equals(input), String(parallel));
+  }
+});

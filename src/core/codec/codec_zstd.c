@@ -26,6 +26,13 @@ static int map_zstd(size_t r) {
   return OFL_ECORRUPT;
 }
 
+int ofl_codec_max_workers(ofl_codec_id_t codec) {
+  ZSTD_bounds b;
+  if (codec != OFL_CODEC_ZSTD) return 0;
+  b = ZSTD_cParam_getBounds(ZSTD_c_nbWorkers);
+  return ZSTD_isError(b.error) || b.upperBound < 1 ? 0 : b.upperBound;
+}
+
 int ofl__zstd_check_workers(int workers) {
   ZSTD_bounds b;
   if (workers < 0) return OFL_ERANGE;

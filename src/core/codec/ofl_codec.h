@@ -86,6 +86,11 @@ typedef struct {
   void *stop_arg;
 } ofl_codec_opts_t;
 
+/* @return how many compression workers opts.workers may ask for: 0 where
+ * the codec has none (all but zstd) or libzstd is single-threaded (some
+ * static builds are). */
+int ofl_codec_max_workers(ofl_codec_id_t codec);
+
 /* Fill *opts with defaults: default level, no checksum, no workers, no
  * dictionary, max_output SIZE_MAX, no cancellation. */
 void ofl_codec_opts_init(ofl_codec_opts_t *opts);
