@@ -157,13 +157,12 @@ static int run_into(int mode, ofl_codec_id_t codec,
   return ofl_codec_compress_to(codec, opts, in, len, dst, size, n);
 }
 
-/* A compressed output under 3/4 of its bound is copied out rather than
- * handed back as a view that would pin the whole bound. */
-static int worth_a_view(size_t n, size_t size) { return n >= size - size / 4; }
+int ofl_codec_worth_a_view(size_t n, size_t size) {
+  return n >= size - size / 4;
+}
 
-/* buf[0..n) as a Buffer: buf itself, or buf.subarray(0, n). */
-static napi_status view(napi_env env, napi_value buf, size_t n, size_t size,
-                        napi_value *out) {
+napi_status ofl_codec_view(napi_env env, napi_value buf, size_t n,
+                           size_t size, napi_value *out) {
   napi_value fn, args[2];
   napi_status st;
   if (n == size) {
@@ -194,8 +193,8 @@ static napi_value codec_sync(napi_env env, napi_callback_info info) {
       OFL_NAPI_CALL(env, napi_create_int32(env, r, &result));
       return result;
     }
-    if (r == 0 && worth_a_view(n, size)) {
-      OFL_NAPI_CALL(env, view(env, v8buf, n, size, &result));
+    if (r == 0 && ofl_codec_worth_a_view(n, size)) {
+      OFL_NAPI_CALL(env, ofl_codec_view(env, v8buf, n, size, &result));
       return result;
     }
     if (r == 0) {
@@ -247,7 +246,7 @@ static int codec_work(ofl_job_t *job) {
     int r = run_into(c->mode, c->codec, &c->opts, c->in, c->len, c->dst,
                      c->dst_len, &n);
     if (r < 0) return r;
-    if (r == 0 && worth_a_view(n, c->dst_len)) {
+    if (r == 0 && ofl_codec_worth_a_view(n, c->dst_len)) {
       c->dst_used = n; /* > 0: a view is at least 3/4 of a nonzero size */
       return 0;
     }
@@ -271,7 +270,7 @@ static napi_status codec_result(napi_env env, ofl_job_t *job,
   if (c->dst_used == 0) return ofl_codec_output_to_buffer(env, &c->out, out);
   st = napi_get_reference_value(env, job->pins[job->npins - 1], &buf);
   if (st != napi_ok) return st;
-  return view(env, buf, c->dst_used, c->dst_len, out);
+  return ofl_codec_view(env, buf, c->dst_used, c->dst_len, out);
 }
 
 static void codec_destroy(ofl_job_t *job) {

@@ -37,6 +37,16 @@ int ofl_codec_read_call(napi_env env, napi_callback_info info, size_t want,
 napi_status ofl_codec_output_to_buffer(napi_env env, ofl_codec_output_t *out,
                                        napi_value *result);
 
+/* An output that fills at least 3/4 of the V8 buffer it was written into
+ * (sized by a bound) is handed back as a view of it; a smaller one is
+ * copied out rather than pinning the whole bound. */
+int ofl_codec_worth_a_view(size_t n, size_t size);
+
+/* buf[0..n) as a Buffer: buf itself when n == size, else
+ * buf.subarray(0, n). */
+napi_status ofl_codec_view(napi_env env, napi_value buf, size_t n,
+                           size_t size, napi_value *out);
+
 napi_status ofl_napi_init_codec_stream(napi_env env, napi_value exports);
 napi_status ofl_napi_init_codec_parallel(napi_env env, napi_value exports);
 

@@ -42,6 +42,12 @@ typedef struct {
   atomic_size_t ended;
   atomic_int failed;
   int joined, join_err;
+  /* One-shot: a V8 buffer of the codec's bound, pinned by every piece
+   * (pins[1]); the join writes into it when the stream fills 3/4 of it
+   * (v8_used > 0), so a large output is V8's to recycle, not an external
+   * allocation whose collection pauses the loop. */
+  uint8_t *v8;
+  size_t v8_cap, v8_used;
 } par_state_t;
 
 typedef struct {
@@ -98,7 +104,9 @@ static int assemble(par_state_t *st) {
   for (size_t i = 0; i < n; i++) total += st->blocks[i].len;
   const size_t frame = st->framed ? 10 + 8 : 0; /* gzip's are the largest */
   if (total > SIZE_MAX - frame - 1) return OFL_ERANGE;
-  uint8_t *dst = malloc(total + frame + 1);
+  int in_v8 = st->v8 != NULL && total + frame <= st->v8_cap &&
+              ofl_codec_worth_a_view(total + frame, st->v8_cap);
+  uint8_t *dst = in_v8 ? st->v8 : malloc(total + frame + 1);
   if (dst == NULL) return OFL_ENOMEM;
   size_t pos = 0, w = 0;
   int err = 0;
@@ -118,10 +126,14 @@ static int assemble(par_state_t *st) {
     err = ofl_codec_par_trailer(st->codec, check, st->len, dst + pos,
                                 total + frame - pos, &w);
   if (err != 0) {
-    free(dst);
+    if (!in_v8) free(dst);
     return err;
   }
   st->check = check;
+  if (in_v8) {
+    st->v8_used = pos + w;
+    return 0;
+  }
   st->result.ptr = dst;
   st->result.len = pos + w;
   st->result.cap = total + frame + 1;
@@ -144,6 +156,11 @@ static int par_settle(napi_env env, ofl_job_t *job, int *status) {
 
 static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
   par_state_t *st = ((par_job_t *)job)->st;
+  if (st->v8_used > 0) {
+    napi_value buf;
+    napi_status s = napi_get_reference_value(env, job->pins[1], &buf);
+    return s != napi_ok ? s : ofl_codec_view(env, buf, st->v8_used, st->v8_cap, out);
+  }
   if (st->framed) return ofl_codec_output_to_buffer(env, &st->result, out);
   napi_value buf, check;
   napi_status s = ofl_codec_output_to_buffer(env, &st->result, &buf);
@@ -175,7 +192,8 @@ static int is_par_codec(uint32_t codec) {
 /* Submits one job per block of `in` (whose first dict_len bytes are
  * history). @return the group id or a negative OFL_E*. */
 static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
-                          napi_value callback, int lane, double deadline) {
+                          napi_value v8out, napi_value callback, int lane,
+                          double deadline) {
   size_t bs = st->block;
   if (st->len / bs >= PAR_MAX_PIECES) bs = st->len / (PAR_MAX_PIECES - 1);
   st->block = bs;
@@ -196,7 +214,8 @@ static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
       st->err = OFL_ENOMEM;
       break;
     }
-    if (ofl_job_pin(env, &p->job, in->backing) != napi_ok) {
+    if (ofl_job_pin(env, &p->job, in->backing) != napi_ok ||
+        (v8out != NULL && ofl_job_pin(env, &p->job, v8out) != napi_ok)) {
       ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
       st->err = OFL_EINTERNAL;
       break;
@@ -262,7 +281,21 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
     st->framed = 1;
     st->last = 1;
     st->len = in.len;
-    id = par_submit(env, st, &in, argv[6], (int)lane, deadline);
+    napi_value v8out = NULL;
+    size_t cap;
+    void *data;
+    if (ofl_codec_compress_bound((ofl_codec_id_t)codec, in.len, &cap) == 0 &&
+        napi_create_buffer(env, cap, &data, &v8out) == napi_ok) {
+      st->v8 = data;
+      st->v8_cap = cap;
+    } else { /* too large for V8: the join allocates natively */
+      napi_value exc;
+      bool pending = false;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
+        napi_get_and_clear_last_exception(env, &exc);
+      v8out = NULL;
+    }
+    id = par_submit(env, st, &in, v8out, argv[6], (int)lane, deadline);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
   return result;
@@ -297,7 +330,7 @@ static napi_value codec_par_segment(napi_env env, napi_callback_info info) {
     st->last = last != 0;
     st->dict_len = history;
     st->len = in.len - history;
-    id = par_submit(env, st, &in, argv[7], (int)lane, 0);
+    id = par_submit(env, st, &in, NULL, argv[7], (int)lane, 0);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
   return result;

@@ -400,3 +400,15 @@ test('compress_zstd_parallel_works_on_any_libzstd', async () => {
     assert.ok(decompressSync(z, { codec: 'zstd' }).equals(input), String(parallel));
   }
 });
+
+// Parallel gzip writes an incompressible stream into a V8 buffer of the
+// bound (a view comes back), a compressible one into a right-sized copy.
+test('compress_parallel_v8_output_view_and_copy', async () => {
+  for (const input of [randomBytes(3 * 1024 * 1024, 9), logLines(3 * 1024 * 1024)]) {
+    for (const codec of ['gzip', 'deflate', 'deflate-raw']) {
+      const z = await compress(input, { codec, parallel: true });
+      assert.ok(z.buffer.byteLength - z.length <= z.length / 3, codec);
+      assert.ok(decompressSync(z, { codec }).equals(input), codec);
+    }
+  }
+});
