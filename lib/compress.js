@@ -18,11 +18,13 @@ const INLINE_BYTES = [16 * 1024, 64 * 1024];
 // Parallel compression splits inputs of at least this size ('auto'); an
 // explicit `parallel: true` lowers it to two blocks. gzip-family blocks
 // of PARALLEL_BLOCK go through libdeflate without history (< 0.5% larger,
-// about twice zlib's speed per core), so 2 threads pay off; zstd workers
-// cost a thread start-up per call, so zstd 'auto' waits for 3+ threads
-// (docs/benchmarks.md).
+// about twice zlib's speed per core), so 2 threads pay off. zstd splits
+// into independent frames of ZSTD_FRAME (as pzstd does) on the executor;
+// libzstd's own workers, where it has them, cost a thread start-up per
+// call, so zstd 'auto' uses those only from 3 threads (docs/benchmarks.md).
 const PARALLEL_AUTO_MIN = 4 * 1024 * 1024;
 const PARALLEL_BLOCK = 512 * 1024;
+const ZSTD_FRAME = 4 * 1024 * 1024;
 const ZSTD_AUTO_THREADS = 3;
 
 /** How many ways to split a compression, or 1 for none. */
@@ -32,9 +34,6 @@ function parallelism(o, len) {
   if (len < min) return 1;
   const n = threads();
   if (n < 2) return 1;
-  if (o.parallel === 'auto' && o.name === 'zstd' && n < ZSTD_AUTO_THREADS) {
-    return 1;
-  }
   return Math.min(n, Math.ceil(len / PARALLEL_BLOCK));
 }
 
@@ -75,11 +74,18 @@ function async(mode, data, options, ticket) {
         // Even blocks: a short tail block would go through zlib.
         const block = Math.ceil(len / Math.ceil(len / PARALLEL_BLOCK));
         return run((cb, timeout) => binding.codecParallel(o.id, o.level,
-          input, block, task.lane, timeout, cb), task, ctx, ticket);
+          0, input, block, task.lane, timeout, cb), task, ctx, ticket);
       }
-      // Some static libzstd builds are single-threaded: then one piece.
-      if (ways > 1 && o.name === 'zstd' && binding.zstdMaxWorkers > 0) {
-        flags |= Math.min(ways, binding.zstdMaxWorkers) << 8;
+      if (ways > 1 && o.name === 'zstd' && o.dictionary === undefined) {
+        const mt = binding.zstdMaxWorkers; // 0: a single-threaded libzstd
+        if (mt > 0 && (o.parallel === true || ways >= ZSTD_AUTO_THREADS)) {
+          flags |= Math.min(ways, mt) << 8; // one frame, libzstd's workers
+        } else {
+          const pieces = Math.max(2, Math.ceil(len / ZSTD_FRAME));
+          return run((cb, timeout) => binding.codecParallel(o.id, o.level,
+            o.flags, input, Math.ceil(len / pieces), task.lane, timeout, cb),
+          task, ctx, ticket);
+        }
       }
     }
     return run((cb, timeout) => binding.codecAsync(mode, o.id, o.level,

@@ -29,6 +29,9 @@ typedef struct {
   ofl_codec_id_t codec;
   int level;
   int framed; /* one-shot: header + blocks + trailer */
+  int frames; /* zstd one-shot: each piece is a whole frame (pzstd-style),
+                 joined as they are: libzstd may be single-threaded */
+  int checksum; /* zstd frames: a content checksum each */
   int last;   /* the final block finishes the deflate stream */
   const uint8_t *in; /* dict_len bytes of history, then len bytes */
   size_t dict_len, len, block, pieces;
@@ -67,11 +70,35 @@ static const uint8_t *data_of(const par_state_t *st) {
 
 static int assemble(par_state_t *st);
 
+static int zstd_frame(par_state_t *st, const uint8_t *at, size_t len,
+                      ofl_codec_output_t *out) {
+  ofl_codec_opts_t o;
+  size_t cap, n;
+  ofl_codec_opts_init(&o);
+  o.level = st->level;
+  o.checksum = st->checksum;
+  if (ofl_codec_compress_bound(OFL_CODEC_ZSTD, len, &cap) != 0)
+    return OFL_ERANGE;
+  uint8_t *buf = malloc(cap ? cap : 1);
+  if (buf == NULL) return OFL_ENOMEM;
+  int r = ofl_codec_compress_to(OFL_CODEC_ZSTD, &o, at, len, buf, cap, &n);
+  if (r != 0) {
+    free(buf);
+    return r < 0 ? r : OFL_EINTERNAL; /* a bound-sized cap never declines */
+  }
+  out->ptr = buf;
+  out->len = n;
+  out->cap = cap ? cap : 1;
+  return 0;
+}
+
 static int par_compress(par_job_t *p) {
   par_state_t *st = p->st;
   int stop = ofl_task_should_stop(&p->job.task);
   if (stop != 0) return stop;
   size_t start = p->index * st->block, len = piece_len(st, p->index);
+  if (st->frames)
+    return zstd_frame(st, data_of(st) + start, len, &st->blocks[p->index]);
   size_t history = st->dict_len + start;
   size_t dict_len = history < PAR_WINDOW ? history : PAR_WINDOW;
   const uint8_t *at = data_of(st) + start;
@@ -161,7 +188,8 @@ static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
     napi_status s = napi_get_reference_value(env, job->pins[1], &buf);
     return s != napi_ok ? s : ofl_codec_view(env, buf, st->v8_used, st->v8_cap, out);
   }
-  if (st->framed) return ofl_codec_output_to_buffer(env, &st->result, out);
+  if (st->framed || st->frames)
+    return ofl_codec_output_to_buffer(env, &st->result, out);
   napi_value buf, check;
   napi_status s = ofl_codec_output_to_buffer(env, &st->result, &buf);
   if (s == napi_ok) s = napi_create_uint32(env, st->check, &check);
@@ -188,6 +216,8 @@ static int is_par_codec(uint32_t codec) {
   return codec == OFL_CODEC_GZIP || codec == OFL_CODEC_DEFLATE ||
          codec == OFL_CODEC_DEFLATE_RAW;
 }
+
+static int is_frames_codec(uint32_t codec) { return codec == OFL_CODEC_ZSTD; }
 
 /* Submits one job per block of `in` (whose first dict_len bytes are
  * history). @return the group id or a negative OFL_E*. */
@@ -245,40 +275,45 @@ static par_state_t *par_new(uint32_t codec, int32_t level, size_t block) {
   par_state_t *st = calloc(1, sizeof(*st));
   if (st == NULL) return NULL;
   st->codec = (ofl_codec_id_t)codec;
-  st->level = level == INT32_MIN ? 6 : level;
+  /* zstd frames resolve their own default; the gzip header needs it. */
+  st->level = level == INT32_MIN && is_par_codec(codec) ? 6 : level;
   st->block = block;
   atomic_init(&st->ended, 0);
   atomic_init(&st->failed, 0);
   return st;
 }
 
-/* codecParallel(codec, level, input, blockSize, lane, deadlineMs, callback)
- *   → id of the group | negative OFL_E*; the callback gets one framed
- *   stream. */
+/* codecParallel(codec, level, flags, input, blockSize, lane, deadlineMs,
+ *   callback) → id of the group | negative OFL_E*; the callback gets one
+ *   framed gzip/zlib/raw stream, or zstd frames joined. flags bit 0: zstd
+ *   content checksums. */
 static napi_value codec_parallel(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7], result;
+  size_t argc = 8;
+  napi_value argv[8], result;
   OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  uint32_t codec = 0, block = 0, lane = 0;
+  uint32_t codec = 0, flags = 0, block = 0, lane = 0;
   int32_t level = 0;
   double deadline = 0;
   ofl_bytes_t in;
-  if (argc < 7 || ofl_napi_get_u32(env, argv[0], "codec", &codec) != 0 ||
-      ofl_napi_get_bytes(env, argv[2], "data", &in) != 0 ||
-      ofl_napi_get_u32(env, argv[3], "blockSize", &block) != 0 ||
-      ofl_napi_get_u32(env, argv[4], "lane", &lane) != 0 ||
-      ofl_napi_get_double(env, argv[5], "deadline", &deadline) != 0)
+  if (argc < 8 || ofl_napi_get_u32(env, argv[0], "codec", &codec) != 0 ||
+      ofl_napi_get_u32(env, argv[2], "flags", &flags) != 0 ||
+      ofl_napi_get_bytes(env, argv[3], "data", &in) != 0 ||
+      ofl_napi_get_u32(env, argv[4], "blockSize", &block) != 0 ||
+      ofl_napi_get_u32(env, argv[5], "lane", &lane) != 0 ||
+      ofl_napi_get_double(env, argv[6], "deadline", &deadline) != 0)
     return NULL;
   OFL_NAPI_CALL(env, napi_get_value_int32(env, argv[1], &level));
-  if (!is_par_codec(codec) || lane >= OFL_LANE_COUNT || block < PAR_WINDOW ||
-      in.len == 0) {
+  if (!(is_par_codec(codec) || is_frames_codec(codec)) ||
+      lane >= OFL_LANE_COUNT || block < PAR_WINDOW || in.len == 0) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecParallel arguments");
     return NULL;
   }
   par_state_t *st = par_new(codec, level, block);
   int64_t id = OFL_ENOMEM;
   if (st != NULL) {
-    st->framed = 1;
+    st->frames = is_frames_codec(codec);
+    st->framed = !st->frames;
+    st->checksum = (flags & 1) != 0;
     st->last = 1;
     st->len = in.len;
     napi_value v8out = NULL;
@@ -295,7 +330,7 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
         napi_get_and_clear_last_exception(env, &exc);
       v8out = NULL;
     }
-    id = par_submit(env, st, &in, v8out, argv[6], (int)lane, deadline);
+    id = par_submit(env, st, &in, v8out, argv[7], (int)lane, deadline);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
   return result;

@@ -391,13 +391,41 @@ test('compress_v8_output_views_and_copies', async () => {
   }
 });
 
-// `parallel` is a hint: a single-threaded libzstd (some static builds)
-// compresses in one piece instead of failing.
-test('compress_zstd_parallel_works_on_any_libzstd', async () => {
-  const input = logLines(3 * 1024 * 1024);
+// zstd `parallel` splits into independent frames on the executor (as
+// pzstd does) when libzstd has no workers of its own: a standard stream of
+// frames that the zstd CLI, the stream decoder and 'auto' all read whole.
+test('compress_zstd_parallel_frames', async () => {
+  const input = logLines(9 * 1024 * 1024);
+  const magic = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+  const frames = (z) => {
+    let n = 0;
+    for (let i = z.indexOf(magic); i >= 0; i = z.indexOf(magic, i + 1)) n++;
+    return n;
+  };
   for (const parallel of [true, 'auto', false]) {
-    const z = await compress(input, { codec: 'zstd', parallel });
-    assert.ok(decompressSync(z, { codec: 'zstd' }).equals(input), String(parallel));
+    for (const checksum of [false, true]) {
+      const z = await compress(input, { codec: 'zstd', parallel, checksum });
+      if (parallel !== false && require('../../lib/binding').zstdMaxWorkers === 0) {
+        assert.ok(frames(z) >= 2, `${parallel}: ${frames(z)} frames`);
+      }
+      assert.ok(decompressSync(z, { codec: 'zstd' }).equals(input), String(parallel));
+      assert.ok((await decompress(z)).equals(input));
+      const viaStream = await new Promise((resolve, reject) => {
+        const parts = [];
+        const d = offload.createDecompressStream({ codec: 'zstd' });
+        d.on('data', (c) => parts.push(c)).on('end', () => resolve(Buffer.concat(parts)))
+          .on('error', reject);
+        d.end(z);
+      });
+      assert.ok(viaStream.equals(input));
+      const cli = execFileSync('zstd', ['-d', '-c'], { input: z, maxBuffer: 1 << 26 });
+      assert.ok(cli.equals(input), `zstd CLI reads ${parallel}`);
+      if (checksum) { // every frame carries and checks its own checksum
+        const bad = Buffer.from(z);
+        bad[bad.length - 2] ^= 1;
+        assert.throws(() => decompressSync(bad, { codec: 'zstd' }), CORRUPT);
+      }
+    }
   }
 });
 

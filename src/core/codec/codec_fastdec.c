@@ -88,31 +88,39 @@ int ofl__gzip_fast_decompress(const uint8_t *src, size_t len, size_t limit,
   return finish(buf, pos, cap, out);
 }
 
-/* The lone zstd frame that the single-pass decoder may take: the current
- * format, a declared size under limit and within the 64x cap, no other
- * frames or bytes after it. @return its size + 1, or 0. */
-static size_t zstd_lone_frame(const uint8_t *src, size_t len, size_t limit) {
-  /* Only the current frame format: libzstd may also read legacy frames
-   * one-shot, which the streaming engine (the reference) rejects. */
-  if (len < 4 || src[0] != 0x28 || src[1] != 0xb5 || src[2] != 0x2f ||
-      src[3] != 0xfd)
-    return 0;
-  ZSTD_frameHeader fh;
-  if (ZSTD_getFrameHeader(&fh, src, len) != 0 || fh.frameType != ZSTD_frame)
-    return 0;
-  /* libzstd 1.5.4's streaming decoder rejects blocks larger than the
-   * window, its single-pass decoder does not: only frames whose blocks can
-   * reach the format's maximum decode the same both ways. */
-  if (fh.blockSizeMax != ZSTD_BLOCKSIZE_MAX) return 0;
-  unsigned long long fcs = fh.frameContentSize;
-  if (fcs == ZSTD_CONTENTSIZE_UNKNOWN) return 0;
-  size_t frame = ZSTD_findFrameCompressedSize(src, len);
-  /* Several frames, skippable frames, garbage or oversized claims: the
-   * streaming engine handles (and reports) those. */
-  if (ZSTD_isError(frame) || frame != len || fcs >= limit ||
-      fcs > first_size(0, len, SIZE_MAX))
-    return 0;
-  return (size_t)fcs + 1;
+/* zstd frames that the single-pass decoder may take: the current format
+ * only, each declaring its size, their total under limit and within the
+ * 64x cap, nothing else before the end (libzstd decodes concatenated
+ * frames in one call, as offload's parallel compression writes them).
+ * @return the total size + 1, or 0. */
+static size_t zstd_frames(const uint8_t *src, size_t len, size_t limit) {
+  size_t off = 0, total = 0;
+  if (len == 0) return 0;
+  while (off < len) {
+    const uint8_t *f = src + off;
+    size_t left = len - off;
+    /* Only the current frame format: libzstd may also read legacy frames
+     * one-shot, which the streaming engine (the reference) rejects;
+     * skippable frames are left to it too. */
+    if (left < 4 || f[0] != 0x28 || f[1] != 0xb5 || f[2] != 0x2f ||
+        f[3] != 0xfd)
+      return 0;
+    ZSTD_frameHeader fh;
+    if (ZSTD_getFrameHeader(&fh, f, left) != 0 || fh.frameType != ZSTD_frame)
+      return 0;
+    /* libzstd 1.5.4's streaming decoder rejects blocks larger than the
+     * window, its single-pass decoder does not: only frames whose blocks
+     * can reach the format's maximum decode the same both ways. */
+    if (fh.blockSizeMax != ZSTD_BLOCKSIZE_MAX) return 0;
+    unsigned long long fcs = fh.frameContentSize;
+    if (fcs == ZSTD_CONTENTSIZE_UNKNOWN || fcs >= limit - total) return 0;
+    size_t frame = ZSTD_findFrameCompressedSize(f, left);
+    if (ZSTD_isError(frame) || frame == 0 || frame > left) return 0;
+    total += (size_t)fcs;
+    off += frame;
+  }
+  if (total >= limit || total > first_size(0, len, SIZE_MAX)) return 0;
+  return total + 1;
 }
 
 static int zstd_exact(const uint8_t *src, size_t len, uint8_t *dst,
@@ -131,7 +139,7 @@ static int zstd_exact(const uint8_t *src, size_t len, uint8_t *dst,
 
 int ofl__zstd_fast_decompress(const uint8_t *src, size_t len, size_t limit,
                               ofl_codec_output_t *out) {
-  size_t size = zstd_lone_frame(src, len, limit);
+  size_t size = zstd_frames(src, len, limit);
   if (size-- == 0) return OFL__FAST_DECLINE;
   uint8_t *buf = malloc(size ? size : 1);
   if (buf == NULL) return OFL_ENOMEM;
@@ -203,7 +211,7 @@ size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src,
   if (src == NULL) return 0;
   if (codec == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &codec) < 0)
     return 0;
-  if (codec == OFL_CODEC_ZSTD) n = zstd_lone_frame(src, len, limit);
+  if (codec == OFL_CODEC_ZSTD) n = zstd_frames(src, len, limit);
   if (codec == OFL_CODEC_LZ4) n = lz4_lone_frame(src, len, limit);
   if (codec == OFL_CODEC_GZIP) n = gzip_member(src, len, limit);
   return n > 0 ? n - 1 : 0;
@@ -214,8 +222,8 @@ int ofl_codec_decompress_exact(ofl_codec_id_t codec, const uint8_t *src,
   if (src == NULL || dst == NULL || size == 0) return OFL__FAST_DECLINE;
   if (codec == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &codec) < 0)
     return OFL__FAST_DECLINE;
-  if (codec == OFL_CODEC_ZSTD) /* libzstd would read on past one frame */
-    return zstd_lone_frame(src, len, SIZE_MAX) == size + 1
+  if (codec == OFL_CODEC_ZSTD) /* the frames the hint accepts, no others */
+    return zstd_frames(src, len, SIZE_MAX) == size + 1
                ? zstd_exact(src, len, dst, size) : OFL__FAST_DECLINE;
   if (codec == OFL_CODEC_LZ4) return lz4_exact(src, len, dst, size);
   if (codec == OFL_CODEC_GZIP) return gzip_exact(src, len, dst, size);

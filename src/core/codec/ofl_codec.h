@@ -226,15 +226,16 @@ int ofl_codec_compress_to(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
                           const uint8_t *src, size_t len, uint8_t *dst,
                           size_t cap, size_t *written);
 
-/* The output size that a lone zstd frame or lz4 frame declares, or that
- * a gzip member's ISIZE claims, when it is under max_output (SIZE_MAX =
+/* The output size that zstd frames (one or several, each declaring its
+ * size) or a lone lz4 frame declare, or that a gzip member's ISIZE claims, when it is under max_output (SIZE_MAX =
  * none) and at most 64x the input + 64 KiB; 0 when there is none. A hint
  * only: pass it to ofl_codec_decompress_exact, which checks it. */
 size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src,
                            size_t len, size_t max_output);
 
 /* Decode all of src into exactly dst[0..size) in one pass.
- * @return 0 when src is one frame/member producing exactly size bytes;
+ * @return 0 when src (zstd: frames; lz4, gzip: one frame/member) produces
+ * exactly size bytes;
  * 1 (declined) otherwise, including for corrupt input: the caller then
  * uses ofl_codec_decompress, whose error is the reference; or OFL_ENOMEM.
  * dst's contents are unspecified after a decline. */
