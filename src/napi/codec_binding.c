@@ -53,17 +53,19 @@ int ofl_codec_read_call(napi_env env, napi_callback_info info, size_t want,
                         napi_value *argv, const char *data_name,
                         ofl_codec_call_t *call) {
   size_t argc = want;
-  if (!ofl_napi_check(env, napi_get_cb_info(env, info, &argc, argv, NULL,
-                                            NULL), "napi_get_cb_info"))
+  if (!ofl_napi_check(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL),
+                      "napi_get_cb_info"))
     return OFL_EINTERNAL;
   if (argc < want) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "missing arguments");
     return OFL_EINVAL;
   }
-  if (ofl_napi_get_u32(env, argv[0], "mode", &call->mode) != 0) return OFL_EINVAL;
+  if (ofl_napi_get_u32(env, argv[0], "mode", &call->mode) != 0)
+    return OFL_EINVAL;
   int err = ofl_codec_read_opts(env, argv + 1, &call->codec, &call->opts,
                                 &call->dict);
-  return err != 0 ? err : ofl_napi_get_bytes(env, argv[6], data_name, &call->data);
+  return err != 0 ? err
+                  : ofl_napi_get_bytes(env, argv[6], data_name, &call->data);
 }
 
 static void free_external(napi_env env, void *data, void *hint) {
@@ -149,8 +151,8 @@ static void v8_output(napi_env env, const ofl_codec_call_t *c, int fast,
 /* Runs the call into dst. @return 0 and *n, 1 when only the allocating
  * path applies, or a negative OFL_E*. */
 static int run_into(int mode, ofl_codec_id_t codec,
-                    const ofl_codec_opts_t *opts, const uint8_t *in,
-                    size_t len, uint8_t *dst, size_t size, size_t *n) {
+                    const ofl_codec_opts_t *opts, const uint8_t *in, size_t len,
+                    uint8_t *dst, size_t size, size_t *n) {
   *n = size;
   if (mode == OFL_CODEC_DECOMPRESS)
     return ofl_codec_decompress_exact(codec, in, len, dst, size);
@@ -161,8 +163,8 @@ int ofl_codec_worth_a_view(size_t n, size_t size) {
   return n >= size - size / 4;
 }
 
-napi_status ofl_codec_view(napi_env env, napi_value buf, size_t n,
-                           size_t size, napi_value *out) {
+napi_status ofl_codec_view(napi_env env, napi_value buf, size_t n, size_t size,
+                           napi_value *out) {
   napi_value fn, args[2];
   napi_status st;
   if (n == size) {
@@ -203,8 +205,8 @@ static napi_value codec_sync(napi_env env, napi_callback_info info) {
     }
   }
   ofl_codec_output_t out = {0};
-  int err = run_codec((int)c.mode, c.codec, &c.opts, c.data.data,
-                      c.data.len, &out);
+  int err =
+      run_codec((int)c.mode, c.codec, &c.opts, c.data.data, c.data.len, &out);
   if (err != 0) {
     OFL_NAPI_CALL(env, napi_create_int32(env, err, &result));
     return result;
@@ -262,8 +264,7 @@ static int codec_work(ofl_job_t *job) {
   return run_codec(c->mode, c->codec, &c->opts, c->in, c->len, &c->out);
 }
 
-static napi_status codec_result(napi_env env, ofl_job_t *job,
-                                napi_value *out) {
+static napi_status codec_result(napi_env env, ofl_job_t *job, napi_value *out) {
   codec_job_t *c = (codec_job_t *)job;
   napi_value buf;
   napi_status st;
@@ -346,8 +347,8 @@ static napi_value codec_info(napi_env env) {
 napi_status ofl_napi_init_codec(napi_env env, napi_value exports) {
   napi_value info = codec_info(env), max_workers;
   if (info == NULL) return napi_pending_exception;
-  napi_status mw = napi_create_int32(
-      env, ofl_codec_max_workers(OFL_CODEC_ZSTD), &max_workers);
+  napi_status mw = napi_create_int32(env, ofl_codec_max_workers(OFL_CODEC_ZSTD),
+                                     &max_workers);
   if (mw != napi_ok) return mw;
   napi_property_descriptor props[] = {
       {"codecSync", NULL, codec_sync, NULL, NULL, NULL, napi_default, NULL},

@@ -7,9 +7,10 @@
 
 /* Reads the option block every codec entry point starts with:
  * argv[0] codec id, argv[1] level (int32; INT_MIN = default),
- * argv[2] flags (bit 0 checksum, bits 8+ zstd workers), argv[3] dictionary (bytes or undefined),
- * argv[4] maxOutputLength (double; < 0 = none). opts->dict points into
- * dict->backing, which the caller pins when the work outlives the call.
+ * argv[2] flags (bit 0 checksum, bits 8+ zstd workers), argv[3] dictionary
+ * (bytes or undefined), argv[4] maxOutputLength (double; < 0 = none).
+ * opts->dict points into dict->backing, which the caller pins when the work
+ * outlives the call.
  * @return 0, or a negative OFL_E* after throwing a coded error. */
 int ofl_codec_read_opts(napi_env env, const napi_value *argv,
                         ofl_codec_id_t *codec, ofl_codec_opts_t *opts,
@@ -44,8 +45,8 @@ int ofl_codec_worth_a_view(size_t n, size_t size);
 
 /* buf[0..n) as a Buffer: buf itself when n == size, else
  * buf.subarray(0, n). */
-napi_status ofl_codec_view(napi_env env, napi_value buf, size_t n,
-                           size_t size, napi_value *out);
+napi_status ofl_codec_view(napi_env env, napi_value buf, size_t n, size_t size,
+                           napi_value *out);
 
 napi_status ofl_napi_init_codec_stream(napi_env env, napi_value exports);
 napi_status ofl_napi_init_codec_parallel(napi_env env, napi_value exports);

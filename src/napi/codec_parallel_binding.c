@@ -3,9 +3,9 @@
  * and checksumming it on any executor thread. The piece whose work ends
  * last joins the blocks in order, still on its executor thread (a 16 MiB
  * join on the JS thread held the loop ~10 ms); the settle hook of the last
- * piece to settle calls back into JS. A one-shot call frames them (header + trailer) into ONE
- * standard stream; a stream segment returns them unframed with the
- * segment's checksum, and the stream frames the whole. */
+ * piece to settle calls back into JS. A one-shot call frames them (header +
+ * trailer) into ONE standard stream; a stream segment returns them unframed
+ * with the segment's checksum, and the stream frames the whole. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +28,11 @@ typedef struct {
   ofl_env_t *env;
   ofl_codec_id_t codec;
   int level;
-  int framed; /* one-shot: header + blocks + trailer */
-  int frames; /* zstd one-shot: each piece is a whole frame (pzstd-style),
-                 joined as they are: libzstd may be single-threaded */
+  int framed;   /* one-shot: header + blocks + trailer */
+  int frames;   /* zstd one-shot: each piece is a whole frame (pzstd-style),
+                   joined as they are: libzstd may be single-threaded */
   int checksum; /* zstd frames: a content checksum each */
-  int last;   /* the final block finishes the deflate stream */
+  int last;     /* the final block finishes the deflate stream */
   const uint8_t *in; /* dict_len bytes of history, then len bytes */
   size_t dict_len, len, block, pieces;
   uint32_t check;
@@ -103,9 +103,8 @@ static int par_compress(par_job_t *p) {
   size_t dict_len = history < PAR_WINDOW ? history : PAR_WINDOW;
   const uint8_t *at = data_of(st) + start;
   int last = st->last && p->index + 1 == st->pieces;
-  int err = ofl_codec_par_block_compress(st->level, at - dict_len, dict_len,
-                                         at, len, last,
-                                         &st->blocks[p->index]);
+  int err = ofl_codec_par_block_compress(st->level, at - dict_len, dict_len, at,
+                                         len, last, &st->blocks[p->index]);
   if (err != 0) return err;
   st->checks[p->index] = ofl_codec_par_checksum(st->codec, at, len);
   return 0;
@@ -137,7 +136,8 @@ static int assemble(par_state_t *st) {
   if (dst == NULL) return OFL_ENOMEM;
   size_t pos = 0, w = 0;
   int err = 0;
-  if (st->framed) err = ofl_codec_par_header(st->codec, st->level, dst, frame, &w);
+  if (st->framed)
+    err = ofl_codec_par_header(st->codec, st->level, dst, frame, &w);
   pos += w;
   uint32_t check = st->checks[0];
   for (size_t i = 0; err == 0 && i < n; i++) {
@@ -186,7 +186,9 @@ static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
   if (st->v8_used > 0) {
     napi_value buf;
     napi_status s = napi_get_reference_value(env, job->pins[1], &buf);
-    return s != napi_ok ? s : ofl_codec_view(env, buf, st->v8_used, st->v8_cap, out);
+    return s != napi_ok
+               ? s
+               : ofl_codec_view(env, buf, st->v8_used, st->v8_cap, out);
   }
   if (st->framed || st->frames)
     return ofl_codec_output_to_buffer(env, &st->result, out);
@@ -217,7 +219,9 @@ static int is_par_codec(uint32_t codec) {
          codec == OFL_CODEC_DEFLATE_RAW;
 }
 
-static int is_frames_codec(uint32_t codec) { return codec == OFL_CODEC_ZSTD; }
+static int is_frames_codec(uint32_t codec) {
+  return codec == OFL_CODEC_ZSTD;
+}
 
 /* Submits one job per block of `in` (whose first dict_len bytes are
  * history). @return the group id or a negative OFL_E*. */
@@ -393,11 +397,12 @@ static napi_value codec_par_frame(napi_env env, napi_callback_info info) {
   }
   uint8_t buf[16];
   size_t w = 0;
-  int err = trailer ? ofl_codec_par_trailer((ofl_codec_id_t)codec, check,
-                                            (uint64_t)total, buf, sizeof buf, &w)
-                    : ofl_codec_par_header((ofl_codec_id_t)codec,
-                                           level == INT32_MIN ? 6 : level, buf,
-                                           sizeof buf, &w);
+  int err = trailer
+                ? ofl_codec_par_trailer((ofl_codec_id_t)codec, check,
+                                        (uint64_t)total, buf, sizeof buf, &w)
+                : ofl_codec_par_header((ofl_codec_id_t)codec,
+                                       level == INT32_MIN ? 6 : level, buf,
+                                       sizeof buf, &w);
   if (err != 0) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecParFrame arguments");
     return NULL;

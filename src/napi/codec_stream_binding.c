@@ -47,8 +47,8 @@ static napi_value stream_create(napi_env env, napi_callback_info info) {
   }
   napi_value result;
   ofl_codec_stream_t *ctx = NULL;
-  int err = ofl_codec_stream_create((ofl_codec_mode_t)c.mode, c.codec, &c.opts,
-                                    &ctx);
+  int err =
+      ofl_codec_stream_create((ofl_codec_mode_t)c.mode, c.codec, &c.opts, &ctx);
   if (err != 0) {
     OFL_NAPI_CALL(env, napi_create_int32(env, err, &result));
     return result;
@@ -63,8 +63,7 @@ static napi_value stream_create(napi_env env, napi_callback_info info) {
   s->state = (int32_t *)state.data;
   s->refs = 1;
   napi_status st = napi_create_object(env, &result);
-  if (st == napi_ok)
-    st = napi_create_reference(env, argv[6], 1, &s->state_ref);
+  if (st == napi_ok) st = napi_create_reference(env, argv[6], 1, &s->state_ref);
   if (st == napi_ok)
     st = napi_wrap(env, result, s, cstream_finalize, NULL, NULL);
   if (st != napi_ok) {
@@ -108,7 +107,8 @@ typedef struct {
   ofl_codec_out_t out;
   ofl_codec_directive_t directive;
   int ret;
-  int settled; /* settle ran: busy already cleared, maybe re-set by a new write */
+  int settled; /* settle ran: busy already cleared, maybe re-set by a new write
+                */
 } stream_job_t;
 
 static int process(cstream_t *s, ofl_codec_in_t *in, ofl_codec_out_t *out,
@@ -143,7 +143,7 @@ static int sjob_settle(napi_env env, ofl_job_t *job, int *status) {
 static void sjob_destroy(ofl_job_t *job) {
   stream_job_t *j = (stream_job_t *)job;
   cstream_t *s = j->s;
-  if (s == NULL) return; /* discarded before it was attached */
+  if (s == NULL) return;        /* discarded before it was attached */
   if (!j->settled) s->busy = 0; /* dropped unsettled (teardown, submit error) */
   if (s->close_pending && !s->busy) {
     ofl_codec_stream_free(s->ctx);
@@ -249,13 +249,10 @@ napi_status ofl_napi_init_codec_stream(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"streamCreate", NULL, stream_create, NULL, NULL, NULL, napi_default,
        NULL},
-      {"streamWrite", NULL, stream_write, NULL, NULL, NULL, napi_default,
-       NULL},
-      {"streamReset", NULL, stream_reset, NULL, NULL, NULL, napi_default,
-       NULL},
-      {"streamClose", NULL, stream_close, NULL, NULL, NULL, napi_default,
-       NULL},
+      {"streamWrite", NULL, stream_write, NULL, NULL, NULL, napi_default, NULL},
+      {"streamReset", NULL, stream_reset, NULL, NULL, NULL, napi_default, NULL},
+      {"streamClose", NULL, stream_close, NULL, NULL, NULL, napi_default, NULL},
   };
-  return napi_define_properties(env, exports,
-                                sizeof(props) / sizeof(props[0]), props);
+  return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]),
+                                props);
 }

@@ -9,7 +9,8 @@ int ofl_hash_args_parse(napi_env env, const napi_value *argv,
                         ofl_hash_args_t *a) {
   memset(a, 0, sizeof(*a));
   uint32_t algo = 0, out_len = 0;
-  if (ofl_napi_get_u32(env, argv[0], "algorithm", &algo) != 0) return OFL_EINVAL;
+  if (ofl_napi_get_u32(env, argv[0], "algorithm", &algo) != 0)
+    return OFL_EINVAL;
   if (algo >= OFL_HASH_ALGO_COUNT) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "unknown hash algorithm");
     return OFL_EINVAL;

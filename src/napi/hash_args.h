@@ -18,8 +18,6 @@ typedef struct {
 int ofl_hash_args_parse(napi_env env, const napi_value *argv,
                         ofl_hash_args_t *out);
 
-
-
 /* A list of byte views read from a JS array of Buffers/TypedArrays. The
  * caller pins the array (lib/ passes a private copy, so nothing else can
  * drop its elements) and frees iov with free(). */

@@ -22,7 +22,8 @@ static int hash_chunked(ofl_task_t *task, const ofl_hash_args_t *a,
   for (size_t off = 0; off < len && err == 0; off += CHUNK) {
     err = ofl_task_should_stop(task);
     if (err == 0)
-      err = ofl_hash_ctx_update(ctx, data + off, len - off < CHUNK ? len - off : CHUNK);
+      err = ofl_hash_ctx_update(ctx, data + off,
+                                len - off < CHUNK ? len - off : CHUNK);
   }
   if (err == 0) err = ofl_hash_ctx_final(ctx, out, a->digest_size);
   ofl_hash_ctx_free(ctx);
@@ -48,19 +49,25 @@ static napi_status encode_digest(napi_env env, const uint8_t *d, size_t n,
       s[len++] = hex[d[i] & 15];
     }
   } else {
-    const char *tbl = enc == ENC_BASE64
-        ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-        : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char *tbl =
+        enc == ENC_BASE64
+            ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+              "_";
     for (size_t i = 0; i < n; i += 3) {
       uint32_t v = (uint32_t)d[i] << 16;
       if (i + 1 < n) v |= (uint32_t)d[i + 1] << 8;
       if (i + 2 < n) v |= d[i + 2];
       s[len++] = tbl[(v >> 18) & 63];
       s[len++] = tbl[(v >> 12) & 63];
-      if (i + 1 < n) s[len++] = tbl[(v >> 6) & 63];
-      else if (enc == ENC_BASE64) s[len++] = '=';
-      if (i + 2 < n) s[len++] = tbl[v & 63];
-      else if (enc == ENC_BASE64) s[len++] = '=';
+      if (i + 1 < n)
+        s[len++] = tbl[(v >> 6) & 63];
+      else if (enc == ENC_BASE64)
+        s[len++] = '=';
+      if (i + 2 < n)
+        s[len++] = tbl[v & 63];
+      else if (enc == ENC_BASE64)
+        s[len++] = '=';
     }
   }
   napi_status st = napi_create_string_latin1(env, s, len, out);
@@ -133,7 +140,8 @@ static napi_value hash_quick(napi_env env, napi_callback_info info) {
   if (napi_get_value_uint32(env, argv[1], &algo) != napi_ok ||
       napi_get_value_uint32(env, argv[2], &enc) != napi_ok ||
       algo >= OFL_HASH_ALGO_COUNT || enc > ENC_BASE64URL) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "hashQuick: bad algorithm or encoding");
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE",
+                   "hashQuick: bad algorithm or encoding");
     return NULL;
   }
   return hash_now(env, argv[0], (ofl_hash_algo_t)algo, NULL,
@@ -366,7 +374,8 @@ static napi_value algorithms(napi_env env) {
   const char *const *names = ofl_hash_algo_names();
   for (uint32_t i = 0; names[i] != NULL; i++) {
     napi_value s;
-    OFL_NAPI_CALL(env, napi_create_string_utf8(env, names[i], NAPI_AUTO_LENGTH, &s));
+    OFL_NAPI_CALL(env,
+                  napi_create_string_utf8(env, names[i], NAPI_AUTO_LENGTH, &s));
     OFL_NAPI_CALL(env, napi_set_element(env, arr, i, s));
   }
   return arr;

@@ -36,7 +36,9 @@ static int file_work(ofl_job_t *job) {
   if (fd < 0) return fs_error(job, fd, "open");
   uint8_t *buf = malloc(READ_SIZE);
   ofl_hash_ctx_t *ctx = NULL;
-  int err = buf == NULL ? OFL_ENOMEM : ofl_hash_ctx_create(f->args.algo, &f->args.opts, &ctx);
+  int err = buf == NULL
+                ? OFL_ENOMEM
+                : ofl_hash_ctx_create(f->args.algo, &f->args.opts, &ctx);
   while (err == 0) {
     err = ofl_task_should_stop(&job->task);
     if (err != 0) break;
@@ -64,8 +66,8 @@ static int file_work(ofl_job_t *job) {
 
 static napi_status file_result(napi_env env, ofl_job_t *job, napi_value *out) {
   file_job_t *f = (file_job_t *)job;
-  return napi_create_buffer_copy(env, f->args.digest_size,
-                                 f->xof != NULL ? f->xof : f->digest, NULL, out);
+  return napi_create_buffer_copy(
+      env, f->args.digest_size, f->xof != NULL ? f->xof : f->digest, NULL, out);
 }
 
 static void file_destroy(ofl_job_t *job) {
@@ -102,7 +104,8 @@ static napi_value hash_file(napi_env env, napi_callback_info info) {
   if (f->path == NULL ||
       (f->args.digest_size > sizeof(f->digest) &&
        (f->xof = malloc(f->args.digest_size)) == NULL) ||
-      napi_get_value_string_utf8(env, argv[0], f->path, plen + 1, &plen) != napi_ok) {
+      napi_get_value_string_utf8(env, argv[0], f->path, plen + 1, &plen) !=
+          napi_ok) {
     ofl_job_discard(env, &f->job);
     ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "out of memory");
     return NULL;
@@ -114,7 +117,7 @@ static napi_value hash_file(napi_env env, napi_callback_info info) {
 }
 
 napi_status ofl_napi_init_hash_file(napi_env env, napi_value exports) {
-  napi_property_descriptor p = {"hashFile", NULL, hash_file, NULL, NULL, NULL,
-                                napi_default, NULL};
+  napi_property_descriptor p = {"hashFile", NULL, hash_file,    NULL,
+                                NULL,       NULL, napi_default, NULL};
   return napi_define_properties(env, exports, 1, &p);
 }

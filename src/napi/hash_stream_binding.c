@@ -100,7 +100,8 @@ static int update_work(ofl_job_t *job) {
   update_job_t *u = (update_job_t *)job;
   for (uint32_t i = 0; i < u->count; i++) {
     int err = ofl_task_should_stop(&job->task);
-    if (err == 0) err = ofl_hash_ctx_update(u->stream->ctx, u->iov[i].data, u->iov[i].len);
+    if (err == 0)
+      err = ofl_hash_ctx_update(u->stream->ctx, u->iov[i].data, u->iov[i].len);
     if (err != 0) return err;
   }
   return 0;
@@ -252,7 +253,8 @@ napi_status ofl_napi_init_hash_stream(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"hashCreate", NULL, hash_create, NULL, NULL, NULL, napi_default, NULL},
       {"hashUpdate", NULL, hash_update, NULL, NULL, NULL, napi_default, NULL},
-      {"hashUpdateSync", NULL, hash_update_sync, NULL, NULL, NULL, napi_default, NULL},
+      {"hashUpdateSync", NULL, hash_update_sync, NULL, NULL, NULL, napi_default,
+       NULL},
       {"hashDigest", NULL, hash_digest, NULL, NULL, NULL, napi_default, NULL},
       {"hashMany", NULL, hash_many, NULL, NULL, NULL, napi_default, NULL},
   };

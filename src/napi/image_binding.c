@@ -14,8 +14,19 @@
 
 /* Geometry as lib/image.js packs it into a Uint32Array. */
 enum {
-  G_IN_W, G_IN_H, G_CH, G_STRIDE, G_FORMAT, G_OUT_W, G_OUT_H,
-  G_VIRT_W, G_VIRT_H, G_OFF_X, G_OFF_Y, G_KERNEL, G_COUNT
+  G_IN_W,
+  G_IN_H,
+  G_CH,
+  G_STRIDE,
+  G_FORMAT,
+  G_OUT_W,
+  G_OUT_H,
+  G_VIRT_W,
+  G_VIRT_H,
+  G_OFF_X,
+  G_OFF_Y,
+  G_KERNEL,
+  G_COUNT
 };
 
 typedef struct {
@@ -46,22 +57,30 @@ static int parse_args(napi_env env, napi_value data, napi_value geom,
   if (ofl_napi_get_bytes(env, data, "image.data", &in) != 0) return OFL_EINVAL;
   memset(a, 0, sizeof(*a));
   const size_t ss = g[G_FORMAT] == OFL_IMAGE_F32 ? sizeof(float) : 1;
-  if (g[G_FORMAT] >= OFL_IMAGE_FORMAT_COUNT || g[G_KERNEL] >= OFL_IMAGE_KERNEL_COUNT ||
-      ((uintptr_t)in.data % ss) != 0) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "resize: bad format or kernel");
+  if (g[G_FORMAT] >= OFL_IMAGE_FORMAT_COUNT ||
+      g[G_KERNEL] >= OFL_IMAGE_KERNEL_COUNT || ((uintptr_t)in.data % ss) != 0) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE",
+                   "resize: bad format or kernel");
     return OFL_EINVAL;
   }
-  a->src = (ofl_image_t){in.data, in.len / ss, g[G_STRIDE], g[G_IN_W], g[G_IN_H],
-                         g[G_CH], (ofl_image_format_t)g[G_FORMAT]};
-  a->opts = (ofl_image_resize_opts_t){(ofl_image_kernel_t)g[G_KERNEL],
-                                      g[G_VIRT_W], g[G_VIRT_H], g[G_OFF_X],
-                                      g[G_OFF_Y]};
+  a->src = (ofl_image_t){in.data,
+                         in.len / ss,
+                         g[G_STRIDE],
+                         g[G_IN_W],
+                         g[G_IN_H],
+                         g[G_CH],
+                         (ofl_image_format_t)g[G_FORMAT]};
+  a->opts =
+      (ofl_image_resize_opts_t){(ofl_image_kernel_t)g[G_KERNEL], g[G_VIRT_W],
+                                g[G_VIRT_H], g[G_OFF_X], g[G_OFF_Y]};
   a->input = in.backing;
   /* The cheap checks again (lib/ validated): they keep the allocation
    * below bounded by the pixel cap. */
   size_t need = 0;
   int err = ofl_image_min_len(g[G_OUT_W], g[G_OUT_H], g[G_CH], 0, &need);
-  if (err == 0) err = ofl_image_min_len(g[G_IN_W], g[G_IN_H], g[G_CH], g[G_STRIDE], &(size_t){0});
+  if (err == 0)
+    err = ofl_image_min_len(g[G_IN_W], g[G_IN_H], g[G_CH], g[G_STRIDE],
+                            &(size_t){0});
   if (err != 0) {
     napi_throw(env, ofl_napi_error(env, err, "resize geometry"));
     return err;
@@ -74,10 +93,16 @@ static int parse_args(napi_env env, napi_value data, napi_value geom,
     napi_value ab;
     s = napi_create_arraybuffer(env, need * ss, &out, &ab);
     if (s == napi_ok)
-      s = napi_create_typedarray(env, napi_float32_array, need, ab, 0, &a->output);
+      s = napi_create_typedarray(env, napi_float32_array, need, ab, 0,
+                                 &a->output);
   }
   if (!ofl_napi_check(env, s, "resize: allocate output")) return OFL_ENOMEM;
-  a->dst = (ofl_image_t){out, need, 0, g[G_OUT_W], g[G_OUT_H], g[G_CH],
+  a->dst = (ofl_image_t){out,
+                         need,
+                         0,
+                         g[G_OUT_W],
+                         g[G_OUT_H],
+                         g[G_CH],
                          (ofl_image_format_t)g[G_FORMAT]};
   return 0;
 }
@@ -105,10 +130,10 @@ typedef struct {
   ofl_image_plan_t *plan;
   ofl_env_t *env;
   uint32_t group;
-  int refs;    /* bands not yet destroyed, plus the submitter while it runs */
-  int bands;   /* bands submitted */
+  int refs;  /* bands not yet destroyed, plus the submitter while it runs */
+  int bands; /* bands submitted */
   int settled;
-  int err;     /* first failure */
+  int err; /* first failure */
 } band_group_t;
 
 typedef struct {
@@ -201,7 +226,8 @@ static int64_t submit_bands(napi_env env, band_group_t *g,
     g->bands++;
   }
   const int submitted = g->bands, err = g->err;
-  if (submitted > 0 && err != 0) ofl_env_cancel(g->env, g->group, OFL_ECANCELED);
+  if (submitted > 0 && err != 0)
+    ofl_env_cancel(g->env, g->group, OFL_ECANCELED);
   band_group_unref(g);
   if (submitted == 0) return err != 0 ? err : OFL_EINTERNAL;
   return first;
@@ -228,7 +254,9 @@ static napi_value resize_async(napi_env env, napi_callback_info info) {
   if (parse_args(env, argv[0], argv[1], &a) != 0) return NULL;
   int64_t id = OFL_ENOMEM;
   band_group_t *g = calloc(1, sizeof(*g));
-  int err = g == NULL ? OFL_ENOMEM : ofl_image_plan_create(&a.src, &a.dst, &a.opts, &g->plan);
+  int err = g == NULL
+                ? OFL_ENOMEM
+                : ofl_image_plan_create(&a.src, &a.dst, &a.opts, &g->plan);
   if (err != 0) {
     free(g);
     id = err;

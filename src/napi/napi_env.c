@@ -66,8 +66,8 @@ static void deliver(ofl_env_t *e, ofl_job_t *job, int status) {
   }
   if (napi_create_int32(env, status, &argv[0]) != napi_ok) goto out;
   if (status != 0 && job->detail[0] != '\0' &&
-      napi_create_string_utf8(env, job->detail, NAPI_AUTO_LENGTH,
-                              &argv[2]) != napi_ok)
+      napi_create_string_utf8(env, job->detail, NAPI_AUTO_LENGTH, &argv[2]) !=
+          napi_ok)
     goto out;
   if (napi_make_callback(env, e->actx, recv, cb, 3, argv, NULL) ==
       napi_pending_exception) {
@@ -85,7 +85,8 @@ static void done_trampoline(ofl_task_t *task, int status) {
   ofl_env_t *e = job->env;
   unlink_pending(e, job);
   int send = !e->closing;
-  if (send && job->vt->settle != NULL) send = job->vt->settle(e->env, job, &status);
+  if (send && job->vt->settle != NULL)
+    send = job->vt->settle(e->env, job, &status);
   if (send) deliver(e, job, status);
   job_free(e->env, job);
 }
@@ -100,7 +101,9 @@ static void on_async(uv_async_t *handle) {
   napi_close_handle_scope(e->env, scope);
 }
 
-static void notify(void *arg) { uv_async_send(&((ofl_async_t *)arg)->handle); }
+static void notify(void *arg) {
+  uv_async_send(&((ofl_async_t *)arg)->handle);
+}
 
 static void on_async_closed(uv_handle_t *h) {
   ofl_async_t *a = h->data;
@@ -128,7 +131,9 @@ static void on_env_teardown(napi_async_cleanup_hook_handle hook, void *arg) {
   uv_close((uv_handle_t *)&a->handle, on_async_closed);
 }
 
-static void free_on_close(uv_handle_t *h) { free(h->data); }
+static void free_on_close(uv_handle_t *h) {
+  free(h->data);
+}
 
 int ofl_env_ensure_executor(ofl_env_t *e, const ofl_executor_config_t *cfg) {
   if (e->closing) return OFL_ECLOSED;

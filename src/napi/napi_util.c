@@ -69,17 +69,27 @@ int ofl_napi_get_bytes(napi_env env, napi_value v, const char *name,
     napi_typedarray_type type;
     size_t count, offset;
     napi_value ab;
-    if (napi_get_typedarray_info(env, v, &type, &count, &data, &ab,
-                                 &offset) != napi_ok)
+    if (napi_get_typedarray_info(env, v, &type, &count, &data, &ab, &offset) !=
+        napi_ok)
       return type_error(env, name, "a readable TypedArray");
     size_t esize = 1;
     switch (type) {
-      case napi_int16_array: case napi_uint16_array: esize = 2; break;
-      case napi_int32_array: case napi_uint32_array:
-      case napi_float32_array: esize = 4; break;
-      case napi_float64_array: case napi_bigint64_array:
-      case napi_biguint64_array: esize = 8; break;
-      default: esize = 1;
+      case napi_int16_array:
+      case napi_uint16_array:
+        esize = 2;
+        break;
+      case napi_int32_array:
+      case napi_uint32_array:
+      case napi_float32_array:
+        esize = 4;
+        break;
+      case napi_float64_array:
+      case napi_bigint64_array:
+      case napi_biguint64_array:
+        esize = 8;
+        break;
+      default:
+        esize = 1;
     }
     if (count > SIZE_MAX / esize) return type_error(env, name, "a sane view");
     len = count * esize;
@@ -104,7 +114,8 @@ int ofl_napi_get_bytes(napi_env env, napi_value v, const char *name,
   if (napi_is_detached_arraybuffer(env, out->backing, &detached) == napi_ok &&
       detached) {
     char msg[160];
-    snprintf(msg, sizeof(msg), "The \"%s\" argument is a detached buffer", name);
+    snprintf(msg, sizeof(msg), "The \"%s\" argument is a detached buffer",
+             name);
     ofl_napi_throw(env, "ERR_INVALID_STATE", msg);
     return OFL_EINVAL;
   }

@@ -10,19 +10,19 @@
 
 /* Returns NULL from the calling napi_callback if status is not ok; a JS
  * exception is pending by then (ofl_napi_check throws one if needed). */
-#define OFL_NAPI_CALL(env, call)                                 \
-  do {                                                           \
-    if (!ofl_napi_check((env), (call), #call)) return NULL;      \
+#define OFL_NAPI_CALL(env, call)                            \
+  do {                                                      \
+    if (!ofl_napi_check((env), (call), #call)) return NULL; \
   } while (0)
 
 /* Same, for functions returning napi_status. */
-#define OFL_NAPI_TRY(env, call)                                  \
-  do {                                                           \
-    napi_status ofl__st = (call);                                \
-    if (ofl__st != napi_ok) {                                    \
-      ofl_napi_check((env), ofl__st, #call);                     \
-      return ofl__st;                                            \
-    }                                                            \
+#define OFL_NAPI_TRY(env, call)              \
+  do {                                       \
+    napi_status ofl__st = (call);            \
+    if (ofl__st != napi_ok) {                \
+      ofl_napi_check((env), ofl__st, #call); \
+      return ofl__st;                        \
+    }                                        \
   } while (0)
 
 /* @return 1 when status is napi_ok; otherwise makes sure an exception is

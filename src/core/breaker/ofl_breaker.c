@@ -152,8 +152,8 @@ static uint64_t ofl__sat_add(uint64_t a, uint64_t b) {
 }
 
 static void ofl__publish(ofl_breaker_t *b, int32_t old_word, int state) {
-  const uint32_t gen = (OFL_BREAKER_WORD_GEN(old_word) + 1u) &
-                       OFL_BREAKER_GEN_MASK;
+  const uint32_t gen =
+      (OFL_BREAKER_WORD_GEN(old_word) + 1u) & OFL_BREAKER_GEN_MASK;
   atomic_store_explicit(WORD(b), (int32_t)((gen << 2) | (uint32_t)state),
                         memory_order_release);
 }
@@ -202,8 +202,7 @@ int ofl_breaker_create(const ofl_breaker_opts_t *opts, uint64_t now_ms,
   if (rc != 0) return rc;
 
   const size_t nctr = (size_t)o.rolling_count_buckets * OFL__NCTR;
-  ofl_breaker_t *b =
-      calloc(1, sizeof(*b) + nctr * sizeof(_Atomic uint64_t));
+  ofl_breaker_t *b = calloc(1, sizeof(*b) + nctr * sizeof(_Atomic uint64_t));
   if (b == NULL) return OFL_ENOMEM;
   if (uv_mutex_init(&b->lock) != 0) {
     free(b);
@@ -265,9 +264,9 @@ int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms) {
       return w;
     }
     if (st == OFL_BREAKER_OPEN &&
-        now_ms < (uint64_t)atomic_load_explicit(
-                     S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS),
-                     memory_order_relaxed)) {
+        now_ms <
+            (uint64_t)atomic_load_explicit(
+                S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS), memory_order_relaxed)) {
       ofl__win_add(b, now_ms, OFL__C_REJECT);
       return OFL_ECIRCUITOPEN;
     }
@@ -498,9 +497,9 @@ int ofl_breaker_state(const ofl_breaker_t *b, uint64_t now_ms) {
   const int st = OFL_BREAKER_WORD_STATE(
       atomic_load_explicit(WORD(b), memory_order_acquire));
   if (st == OFL_BREAKER_OPEN &&
-      now_ms >= (uint64_t)atomic_load_explicit(
-                    S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS),
-                    memory_order_relaxed))
+      now_ms >=
+          (uint64_t)atomic_load_explicit(S64(b, OFL_BREAKER_SLOT64_RESET_AT_MS),
+                                         memory_order_relaxed))
     return OFL_BREAKER_HALF_OPEN;
   return st;
 }
@@ -521,8 +520,10 @@ void ofl_breaker_snapshot(const ofl_breaker_t *b, uint64_t now_ms,
   out->fallbacks = c[OFL__C_FALLBACK];
   for (unsigned k = 0; k < OFL__HIST_BINS; k++)
     out->latency_count += c[OFL__C_HIST + k];
-  out->latency_p50_ms = ofl__percentile(&c[OFL__C_HIST], out->latency_count, 50);
-  out->latency_p99_ms = ofl__percentile(&c[OFL__C_HIST], out->latency_count, 99);
+  out->latency_p50_ms =
+      ofl__percentile(&c[OFL__C_HIST], out->latency_count, 50);
+  out->latency_p99_ms =
+      ofl__percentile(&c[OFL__C_HIST], out->latency_count, 99);
 
   const int32_t w = atomic_load_explicit(WORD(b), memory_order_acquire);
   out->state = ofl_breaker_state(b, now_ms);

@@ -57,7 +57,7 @@ enum {
  * One atomic load therefore gives a consistent (state, generation) pair; a
  * thread that sees the word change knows a transition happened (emit the
  * event). The generation wraps modulo 2^29. */
-#define OFL_BREAKER_WORD_STATE(w) ((int)((uint32_t)(w) & 3u))
+#define OFL_BREAKER_WORD_STATE(w) ((int)((uint32_t)(w)&3u))
 #define OFL_BREAKER_WORD_GEN(w) ((uint32_t)(w) >> 2)
 #define OFL_BREAKER_GEN_MASK 0x1FFFFFFFu
 
@@ -104,19 +104,19 @@ enum {
  * reserved slots. */
 enum {
   /* Int32Array indices */
-  OFL_BREAKER_SLOT_STATE = 0,          /* state word, see above */
-  OFL_BREAKER_SLOT_IN_FLIGHT = 1,      /* permits held (all kinds) */
-  OFL_BREAKER_SLOT_PROBES = 2,         /* half-open probes in flight */
+  OFL_BREAKER_SLOT_STATE = 0,               /* state word, see above */
+  OFL_BREAKER_SLOT_IN_FLIGHT = 1,           /* permits held (all kinds) */
+  OFL_BREAKER_SLOT_PROBES = 2,              /* half-open probes in flight */
   OFL_BREAKER_SLOT_HALF_OPEN_SUCCESSES = 3, /* probe successes so far */
   OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES = 4,
-  OFL_BREAKER_SLOT_CAPACITY = 5,       /* option copy; 0 = unlimited */
-  OFL_BREAKER_SLOT_HALF_OPEN_MAX = 6,  /* option copy */
+  OFL_BREAKER_SLOT_CAPACITY = 5,      /* option copy; 0 = unlimited */
+  OFL_BREAKER_SLOT_HALF_OPEN_MAX = 6, /* option copy */
   /* 7..15 reserved (0) */
   OFL_BREAKER_SLOTS32 = 16,
   /* BigInt64Array indices (byte offset = 8 * index) */
-  OFL_BREAKER_SLOT64_OPENED_AT_MS = 8,    /* last closed/half-open->open */
-  OFL_BREAKER_SLOT64_RESET_AT_MS = 9,     /* opened_at + reset_timeout */
-  OFL_BREAKER_SLOT64_LAST_FAILURE_MS = 10,/* 0 = never */
+  OFL_BREAKER_SLOT64_OPENED_AT_MS = 8,     /* last closed/half-open->open */
+  OFL_BREAKER_SLOT64_RESET_AT_MS = 9,      /* opened_at + reset_timeout */
+  OFL_BREAKER_SLOT64_LAST_FAILURE_MS = 10, /* 0 = never */
   /* 11..15 reserved (0) */
   OFL_BREAKER_SHARED_BYTES = 128
 };
@@ -261,8 +261,7 @@ int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
  * @return as ofl_breaker_release; OFL_EINVAL also when word is not a
  *         CLOSED word or the breaker has a capacity. */
 int ofl_breaker_settle(ofl_breaker_t *b, int word, int outcome,
-                       uint64_t start_ms, uint64_t now_ms,
-                       uint32_t latency_ms);
+                       uint64_t start_ms, uint64_t now_ms, uint32_t latency_ms);
 
 /* Number of latency bins: bin 0 holds 0 ms, bin k >= 1 holds
  * [2^(k-1), 2^k - 1] ms, the last bin is open-ended. */
@@ -323,21 +322,21 @@ int ofl_breaker_state(const ofl_breaker_t *b, uint64_t now_ms);
 
 typedef struct ofl_breaker_stats_s {
   /* rolling window ending at now_ms (rolling_count_timeout_ms long) */
-  uint64_t fires;      /* acquire attempts (+ EV_FIRE) */
+  uint64_t fires; /* acquire attempts (+ EV_FIRE) */
   uint64_t successes;
-  uint64_t failures;   /* FAILURE + TIMEOUT outcomes */
-  uint64_t timeouts;   /* TIMEOUT outcomes (also in failures) */
-  uint64_t ignored;    /* IGNORED outcomes */
-  uint64_t rejects;    /* failed fast because open/half-open full */
-  uint64_t semlocked;  /* refused for capacity */
-  uint64_t fallbacks;  /* EV_FALLBACK */
-  uint64_t latency_count;   /* settled calls with a latency (not ignored) */
-  uint32_t latency_p50_ms;  /* upper edge of the histogram bin holding the */
-  uint32_t latency_p99_ms;  /* percentile: 0,1,3,7,...,2^k-1; >= 2^22 is
-                               reported as 4194304; 0 when no samples */
+  uint64_t failures;       /* FAILURE + TIMEOUT outcomes */
+  uint64_t timeouts;       /* TIMEOUT outcomes (also in failures) */
+  uint64_t ignored;        /* IGNORED outcomes */
+  uint64_t rejects;        /* failed fast because open/half-open full */
+  uint64_t semlocked;      /* refused for capacity */
+  uint64_t fallbacks;      /* EV_FALLBACK */
+  uint64_t latency_count;  /* settled calls with a latency (not ignored) */
+  uint32_t latency_p50_ms; /* upper edge of the histogram bin holding the */
+  uint32_t latency_p99_ms; /* percentile: 0,1,3,7,...,2^k-1; >= 2^22 is
+                              reported as 4194304; 0 when no samples */
   /* status */
-  int32_t state;              /* effective state, as ofl_breaker_state */
-  uint32_t generation;        /* from the state word */
+  int32_t state;       /* effective state, as ofl_breaker_state */
+  uint32_t generation; /* from the state word */
   uint32_t consecutive_failures;
   uint32_t half_open_successes;
   int32_t in_flight;

@@ -36,8 +36,7 @@ int ofl_codec_from_name(const char *name, ofl_codec_id_t *out) {
   return OFL_EUNSUPPORTED;
 }
 
-int ofl_codec_level_range(ofl_codec_id_t codec, int *min, int *max,
-                          int *def) {
+int ofl_codec_level_range(ofl_codec_id_t codec, int *min, int *max, int *def) {
   int lo, hi, d;
   switch (codec) {
     case OFL_CODEC_GZIP:
@@ -63,12 +62,12 @@ int ofl_codec_level_range(ofl_codec_id_t codec, int *min, int *max,
   return 0;
 }
 
-int ofl__level_resolve(ofl_codec_id_t codec, int level, int oneshot,
-                       int *out) {
+int ofl__level_resolve(ofl_codec_id_t codec, int level, int oneshot, int *out) {
   int lo, hi, d, r = ofl_codec_level_range(codec, &lo, &hi, &d);
   if (r < 0) return r;
   if (oneshot && codec <= OFL_CODEC_DEFLATE_RAW) hi = 12;
-  if (level == OFL_CODEC_LEVEL_DEFAULT || (codec == OFL_CODEC_ZSTD && level == 0))
+  if (level == OFL_CODEC_LEVEL_DEFAULT ||
+      (codec == OFL_CODEC_ZSTD && level == 0))
     level = d;
   if (level < lo || level > hi) return OFL_ERANGE;
   *out = level;
@@ -121,7 +120,8 @@ static int drive(ofl_codec_stream_t *s, const uint8_t *src, size_t len,
       d = OFL_CODEC_END;
     }
     if (pos == cap) {
-      size_t ncap = cap == 0 ? first_cap : (cap > cap_limit / 2 ? cap_limit : cap * 2);
+      size_t ncap =
+          cap == 0 ? first_cap : (cap > cap_limit / 2 ? cap_limit : cap * 2);
       uint8_t *nb;
       if (ncap <= cap) {
         r = OFL_EINTERNAL; /* the stream should have hit max_output */
@@ -181,12 +181,13 @@ static int begin(const uint8_t **src, size_t len, ofl_codec_output_t *out,
 /* Checks shared by the one-shot compressors. @return 0 and *level. */
 static int compress_setup(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
                           int *level) {
-  int r, deflate_family = codec >= OFL_CODEC_GZIP &&
-                          codec <= OFL_CODEC_DEFLATE_RAW;
+  int r, deflate_family =
+             codec >= OFL_CODEC_GZIP && codec <= OFL_CODEC_DEFLATE_RAW;
   if (codec < OFL_CODEC_GZIP || codec > OFL_CODEC_LZ4) return OFL_EUNSUPPORTED;
   if (opts->dict_len > 0 && opts->dict == NULL) return OFL_EINVAL;
   if ((r = ofl__level_resolve(codec, opts->level, 1, level)) < 0) return r;
-  if (codec == OFL_CODEC_ZSTD && (r = ofl__zstd_check_workers(opts->workers)) < 0)
+  if (codec == OFL_CODEC_ZSTD &&
+      (r = ofl__zstd_check_workers(opts->workers)) < 0)
     return r;
   if ((r = ofl__stop(opts->should_stop, opts->stop_arg)) < 0) return r;
   if (deflate_family && *level > 9 && opts->dict_len > 0) return OFL_ERANGE;
@@ -198,7 +199,8 @@ static int compress_setup(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
 static int compress_fast(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
                          int level, const uint8_t *src, size_t len,
                          uint8_t *dst, size_t cap, size_t *n) {
-  int deflate_family = codec >= OFL_CODEC_GZIP && codec <= OFL_CODEC_DEFLATE_RAW;
+  int deflate_family =
+      codec >= OFL_CODEC_GZIP && codec <= OFL_CODEC_DEFLATE_RAW;
   size_t bound;
   /* A stoppable call streams, to check between steps; libdeflate's levels
    * 10-12 exist only in one shot. */
@@ -206,9 +208,8 @@ static int compress_fast(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
     return OFL__FAST_DECLINE;
   switch (codec) {
     case OFL_CODEC_ZSTD:
-      return ofl__zstd_oneshot(level, opts->checksum, opts->workers,
-                               opts->dict, opts->dict_len, src, len, dst, cap,
-                               n);
+      return ofl__zstd_oneshot(level, opts->checksum, opts->workers, opts->dict,
+                               opts->dict_len, src, len, dst, cap, n);
     case OFL_CODEC_LZ4:
       if (opts->dict_len > 0) return OFL_EUNSUPPORTED;
       return ofl__lz4_oneshot(level, opts->checksum, src, len, dst, cap, n);
@@ -246,7 +247,8 @@ int ofl_codec_compress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
   }
   r = ofl__stream_create(OFL_CODEC_COMPRESS, codec, opts, 1, len, &s);
   if (r < 0) return r;
-  if (ofl_codec_compress_bound(codec, len, &bound) < 0 || bound > ((size_t)64 << 20))
+  if (ofl_codec_compress_bound(codec, len, &bound) < 0 ||
+      bound > ((size_t)64 << 20))
     bound = (size_t)64 << 20;
   r = drive(s, src, len, bound, SIZE_MAX, opts->should_stop, opts->stop_arg,
             out);
@@ -284,8 +286,10 @@ int ofl_codec_decompress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
     ofl_codec_id_t c = codec;
     if (c == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &c) < 0) c = codec;
     r = OFL__FAST_DECLINE;
-    if (c == OFL_CODEC_GZIP) r = ofl__gzip_fast_decompress(src, len, limit, out);
-    if (c == OFL_CODEC_ZSTD) r = ofl__zstd_fast_decompress(src, len, limit, out);
+    if (c == OFL_CODEC_GZIP)
+      r = ofl__gzip_fast_decompress(src, len, limit, out);
+    if (c == OFL_CODEC_ZSTD)
+      r = ofl__zstd_fast_decompress(src, len, limit, out);
     if (r != OFL__FAST_DECLINE) return r;
   }
   r = ofl__stream_create(OFL_CODEC_DECOMPRESS, codec, opts, 0, 0, &s);
@@ -302,9 +306,9 @@ int ofl_codec_decompress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
 }
 
 int ofl_codec_decompress_into(ofl_codec_id_t codec,
-                              const ofl_codec_opts_t *opts,
-                              const uint8_t *src, size_t len, uint8_t *dst,
-                              size_t cap, size_t *written) {
+                              const ofl_codec_opts_t *opts, const uint8_t *src,
+                              size_t len, uint8_t *dst, size_t cap,
+                              size_t *written) {
   ofl_codec_opts_t o;
   ofl_codec_stream_t *s;
   ofl_codec_in_t in = {src, len, 0};

@@ -19,8 +19,8 @@ int ofl__brotli_bound(size_t len, size_t *out) {
   return 0;
 }
 
-int ofl__brotli_oneshot(int level, const uint8_t *src, size_t len,
-                        uint8_t *dst, size_t cap, size_t *n) {
+int ofl__brotli_oneshot(int level, const uint8_t *src, size_t len, uint8_t *dst,
+                        size_t cap, size_t *n) {
   size_t bound;
   int r = ofl__brotli_bound(len, &bound);
   if (r < 0) return r;
@@ -126,14 +126,13 @@ static int br_decompress(brimpl *st, ofl_codec_in_t *in, ofl_codec_out_t *out,
       return 1;
     case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:
       return d == OFL_CODEC_END ? OFL_ECORRUPT : 0;
-    default:
-      {
-        int e = (int)BrotliDecoderGetErrorCode(st->d);
-        return e <= BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES &&
-                       e >= BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES
-                   ? OFL_ENOMEM
-                   : OFL_ECORRUPT;
-      }
+    default: {
+      int e = (int)BrotliDecoderGetErrorCode(st->d);
+      return e <= BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES &&
+                     e >= BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES
+                 ? OFL_ENOMEM
+                 : OFL_ECORRUPT;
+    }
   }
 }
 

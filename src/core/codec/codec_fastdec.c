@@ -23,7 +23,8 @@ static size_t first_size(size_t hint, size_t len, size_t limit) {
   return hint == 0 ? 1 : hint;
 }
 
-static int finish(uint8_t *buf, size_t pos, size_t cap, ofl_codec_output_t *out) {
+static int finish(uint8_t *buf, size_t pos, size_t cap,
+                  ofl_codec_output_t *out) {
   out->ptr = buf;
   out->len = pos;
   out->cap = cap;
@@ -159,8 +160,7 @@ static size_t lz4_lone_frame(const uint8_t *src, size_t len, size_t limit) {
   if (len < 7 || src[0] != 0x04 || src[1] != 0x22 || src[2] != 0x4d ||
       src[3] != 0x18)
     return 0;
-  if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION)))
-    return 0;
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION))) return 0;
   memset(&fi, 0, sizeof fi);
   r = LZ4F_getFrameInfo(d, &fi, src, &n);
   LZ4F_freeDecompressionContext(d);
@@ -180,7 +180,8 @@ static int lz4_exact(const uint8_t *src, size_t len, uint8_t *dst,
   LZ4F_freeDecompressionContext(d);
   /* 0: the frame ended, checksums verified; it must be all of the input. */
   return !LZ4F_isError(r) && r == 0 && sn == len && dn == size
-             ? 0 : OFL__FAST_DECLINE;
+             ? 0
+             : OFL__FAST_DECLINE;
 }
 
 /* gzip: ISIZE of the last member, a hint only (mod 2^32, may lie). */
@@ -202,11 +203,12 @@ static int gzip_exact(const uint8_t *src, size_t len, uint8_t *dst,
       d, src, len, dst, size, &in_used, &produced);
   libdeflate_free_decompressor(d);
   return r == LIBDEFLATE_SUCCESS && in_used == len && produced == size
-             ? 0 : OFL__FAST_DECLINE;
+             ? 0
+             : OFL__FAST_DECLINE;
 }
 
-size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src,
-                           size_t len, size_t max_output) {
+size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src, size_t len,
+                           size_t max_output) {
   size_t limit = max_output == SIZE_MAX ? SIZE_MAX : max_output + 1, n = 0;
   if (src == NULL) return 0;
   if (codec == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &codec) < 0)
@@ -224,7 +226,8 @@ int ofl_codec_decompress_exact(ofl_codec_id_t codec, const uint8_t *src,
     return OFL__FAST_DECLINE;
   if (codec == OFL_CODEC_ZSTD) /* the frames the hint accepts, no others */
     return zstd_frames(src, len, SIZE_MAX) == size + 1
-               ? zstd_exact(src, len, dst, size) : OFL__FAST_DECLINE;
+               ? zstd_exact(src, len, dst, size)
+               : OFL__FAST_DECLINE;
   if (codec == OFL_CODEC_LZ4) return lz4_exact(src, len, dst, size);
   if (codec == OFL_CODEC_GZIP) return gzip_exact(src, len, dst, size);
   return OFL__FAST_DECLINE;

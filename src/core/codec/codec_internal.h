@@ -29,8 +29,8 @@ struct ofl_codec_stream_s {
   unsigned long long pledged; /* compress: known total size + 1, 0 = unknown */
   size_t max_output;
   unsigned long long total_out;
-  int err;   /* sticky error */
-  int ended; /* END completed */
+  int err;         /* sticky error */
+  int ended;       /* END completed */
   uint8_t peek[4]; /* AUTO: header bytes held back until detection */
   size_t peek_len, peek_pos;
   const ofl__codec_vt *vt;
@@ -44,8 +44,7 @@ extern const ofl__codec_vt ofl__brotli_vt;
 
 /* Validate level for codec; oneshot extends the gzip family to 12.
  * @return 0 and *out (resolved default), or OFL_ERANGE/OFL_EUNSUPPORTED. */
-int ofl__level_resolve(ofl_codec_id_t codec, int level, int oneshot,
-                       int *out);
+int ofl__level_resolve(ofl_codec_id_t codec, int level, int oneshot, int *out);
 
 /* zlib level 0-9 to the libdeflate level with no larger output; 10-12 as is. */
 int ofl__libdeflate_level(int level);
@@ -59,14 +58,13 @@ int ofl__par_block_libdeflate(int level, const uint8_t *in, size_t len,
  * bound (ofl_codec_compress_bound is always enough). */
 int ofl__deflate_oneshot(ofl_codec_id_t codec, int level, const uint8_t *src,
                          size_t len, uint8_t *dst, size_t cap, size_t *n);
-int ofl__zstd_oneshot(int level, int checksum, int workers,
-                      const uint8_t *dict, size_t dict_len,
-                      const uint8_t *src, size_t len, uint8_t *dst,
-                      size_t cap, size_t *n);
+int ofl__zstd_oneshot(int level, int checksum, int workers, const uint8_t *dict,
+                      size_t dict_len, const uint8_t *src, size_t len,
+                      uint8_t *dst, size_t cap, size_t *n);
 int ofl__lz4_oneshot(int level, int checksum, const uint8_t *src, size_t len,
                      uint8_t *dst, size_t cap, size_t *n);
-int ofl__brotli_oneshot(int level, const uint8_t *src, size_t len,
-                        uint8_t *dst, size_t cap, size_t *n);
+int ofl__brotli_oneshot(int level, const uint8_t *src, size_t len, uint8_t *dst,
+                        size_t cap, size_t *n);
 
 /* Bounds; 0 and *out, or OFL_ERANGE. */
 int ofl__deflate_bound(ofl_codec_id_t codec, size_t len, size_t *out);

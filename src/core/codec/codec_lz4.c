@@ -76,7 +76,8 @@ static int l4_init(ofl_codec_stream_t *s) {
       return OFL_ENOMEM;
     }
     st->stage_cap = LZ4F_compressBound(OFL__LZ4_CHUNK, &st->prefs);
-    if (st->stage_cap < LZ4F_HEADER_SIZE_MAX) st->stage_cap = LZ4F_HEADER_SIZE_MAX;
+    if (st->stage_cap < LZ4F_HEADER_SIZE_MAX)
+      st->stage_cap = LZ4F_HEADER_SIZE_MAX;
     st->stage = malloc(st->stage_cap);
     if (st->stage == NULL) {
       l4_destroy(s);

@@ -5,11 +5,11 @@
  * the stream's last bit are (as zlib's examples/gzjoin.c does), the final
  * bit is cleared, and an empty stored block byte-aligns the end, exactly
  * what a zlib sync flush leaves. */
+#include <libdeflate.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-#include <libdeflate.h>
 
 #include "codec_internal.h"
 #include "ofl_checked.h"
@@ -63,7 +63,7 @@ static int seal(uint8_t *buf, size_t *len, size_t cap, size_t raw_len) {
   if (r < 0) return r;
   if (end > (uint64_t)*len * 8 || !(buf[hdr >> 3] & (1u << (hdr & 7))))
     return OFL_EINTERNAL;
-  buf[hdr >> 3] &= (uint8_t)~(1u << (hdr & 7));
+  buf[hdr >> 3] &= (uint8_t) ~(1u << (hdr & 7));
   /* Then 3 zero bits (BFINAL 0, BTYPE 00), padding, LEN 0000, NLEN ffff. */
   e = (size_t)(end >> 3);
   stop = (size_t)((end + 3 + 7) >> 3);

@@ -23,9 +23,8 @@ static int is_par_codec(ofl_codec_id_t c) {
 }
 
 int ofl_codec_par_block_compress(int level, const uint8_t *dict,
-                                 size_t dict_len, const uint8_t *in,
-                                 size_t len, int last,
-                                 ofl_codec_output_t *out) {
+                                 size_t dict_len, const uint8_t *in, size_t len,
+                                 int last, ofl_codec_output_t *out) {
   z_stream z;
   uint8_t *buf;
   size_t cap, pos = 0, blocks;
@@ -172,10 +171,9 @@ int ofl_codec_par_trailer(ofl_codec_id_t codec, uint32_t check,
   return 0;
 }
 
-int ofl_codec_par_compress(ofl_codec_id_t codec, int level,
-                           size_t block_size, const ofl_codec_opts_t *opts,
-                           const uint8_t *in, size_t len,
-                           ofl_codec_output_t *out) {
+int ofl_codec_par_compress(ofl_codec_id_t codec, int level, size_t block_size,
+                           const ofl_codec_opts_t *opts, const uint8_t *in,
+                           size_t len, ofl_codec_output_t *out) {
   uint8_t *buf;
   size_t cap, pos, n, off = 0;
   uint32_t check;
@@ -216,7 +214,8 @@ int ofl_codec_par_compress(ofl_codec_id_t codec, int level,
         bl);
     off += bl;
   } while (off < len);
-  if (r == 0) r = ofl_codec_par_trailer(codec, check, len, buf + pos, cap - pos, &n);
+  if (r == 0)
+    r = ofl_codec_par_trailer(codec, check, len, buf + pos, cap - pos, &n);
   if (r < 0) {
     free(buf);
     return r;

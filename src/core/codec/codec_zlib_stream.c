@@ -169,5 +169,4 @@ static int zl_process(ofl_codec_stream_t *s, ofl_codec_in_t *in,
   return zl_decompress(s, st, in, out, d);
 }
 
-const ofl__codec_vt ofl__zlib_vt = {zl_init, zl_process, zl_reset,
-                                    zl_destroy};
+const ofl__codec_vt ofl__zlib_vt = {zl_init, zl_process, zl_reset, zl_destroy};

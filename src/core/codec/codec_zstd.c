@@ -65,10 +65,9 @@ int ofl__zstd_bound(size_t len, size_t *out) {
   return 0;
 }
 
-int ofl__zstd_oneshot(int level, int checksum, int workers,
-                      const uint8_t *dict, size_t dict_len,
-                      const uint8_t *src, size_t len, uint8_t *dst,
-                      size_t cap, size_t *n) {
+int ofl__zstd_oneshot(int level, int checksum, int workers, const uint8_t *dict,
+                      size_t dict_len, const uint8_t *src, size_t len,
+                      uint8_t *dst, size_t cap, size_t *n) {
   size_t bound, r;
   int e;
   if ((e = ofl__zstd_bound(len, &bound)) < 0) return e;
@@ -81,8 +80,8 @@ int ofl__zstd_oneshot(int level, int checksum, int workers,
     if (!ZSTD_isError(r))
       *n = r;
     else
-      e = ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation
-              ? OFL_ENOMEM : OFL_EINTERNAL;
+      e = ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? OFL_ENOMEM
+                                                               : OFL_EINTERNAL;
   }
   ZSTD_freeCCtx(c);
   return e;
@@ -238,5 +237,4 @@ static int zs_process(ofl_codec_stream_t *s, ofl_codec_in_t *in,
   return zs_decompress(st, in, out, d);
 }
 
-const ofl__codec_vt ofl__zstd_vt = {zs_init, zs_process, zs_reset,
-                                    zs_destroy};
+const ofl__codec_vt ofl__zstd_vt = {zs_init, zs_process, zs_reset, zs_destroy};

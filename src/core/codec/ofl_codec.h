@@ -54,8 +54,8 @@ typedef enum {
   OFL_CODEC_DEFLATE_RAW = 3, /* RFC 1951 */
   OFL_CODEC_BROTLI = 4,
   OFL_CODEC_ZSTD = 5,
-  OFL_CODEC_LZ4 = 6,   /* LZ4 frame format (LZ4F), readable by the lz4 CLI */
-  OFL_CODEC_AUTO = 7   /* decompression only: gzip, zlib, zstd, lz4 by header */
+  OFL_CODEC_LZ4 = 6, /* LZ4 frame format (LZ4F), readable by the lz4 CLI */
+  OFL_CODEC_AUTO = 7 /* decompression only: gzip, zlib, zstd, lz4 by header */
 } ofl_codec_id_t;
 
 /* Use the codec's default level. */
@@ -76,12 +76,12 @@ typedef struct {
    *   zstd ZSTD_minCLevel()..22 (3), 0 means the default;
    *   lz4 0..12 (0; 3+ selects LZ4-HC). */
   int level;
-  int checksum;   /* zstd / lz4: write a content checksum (default 0). */
-  int workers;    /* zstd compression threads (0 = none). OFL_EUNSUPPORTED
-                     if libzstd is single-threaded. Ignored by others. */
+  int checksum;        /* zstd / lz4: write a content checksum (default 0). */
+  int workers;         /* zstd compression threads (0 = none). OFL_EUNSUPPORTED
+                          if libzstd is single-threaded. Ignored by others. */
   const uint8_t *dict; /* zstd, deflate, deflate-raw; copied at use. */
   size_t dict_len;
-  size_t max_output;   /* decompression cap, inclusive (SIZE_MAX = none). */
+  size_t max_output; /* decompression cap, inclusive (SIZE_MAX = none). */
   ofl_codec_stop_fn should_stop; /* optional; one-shot only */
   void *stop_arg;
 } ofl_codec_opts_t;
@@ -105,8 +105,7 @@ int ofl_codec_from_name(const char *name, ofl_codec_id_t *out);
 
 /* Level range of codec for streaming compression (one-shot gzip family
  * extends max to 12). @return 0, or OFL_EUNSUPPORTED. */
-int ofl_codec_level_range(ofl_codec_id_t codec, int *min, int *max,
-                          int *def);
+int ofl_codec_level_range(ofl_codec_id_t codec, int *min, int *max, int *def);
 
 /* Detect the format of compressed data from its first bytes (gzip, zlib,
  * zstd incl. skippable frames, lz4 frame; brotli and raw deflate cannot be
@@ -137,8 +136,7 @@ int ofl_codec_compress_bound(ofl_codec_id_t codec, size_t len, size_t *out);
  * @return 0 and *out (caller frees), or negative OFL_E*; *out is zeroed on
  * error. */
 int ofl_codec_compress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
-                       const uint8_t *src, size_t len,
-                       ofl_codec_output_t *out);
+                       const uint8_t *src, size_t len, ofl_codec_output_t *out);
 
 /* Decompress src[0..len) into a new buffer, at most opts->max_output bytes
  * (allocation stays <= max_output + 1). codec may be OFL_CODEC_AUTO.
@@ -152,15 +150,18 @@ int ofl_codec_decompress(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
  * min(cap, opts->max_output) gives OFL_ETOOBIG (dst contents then
  * unspecified). @return 0 and *written, or negative OFL_E*. */
 int ofl_codec_decompress_into(ofl_codec_id_t codec,
-                              const ofl_codec_opts_t *opts,
-                              const uint8_t *src, size_t len, uint8_t *dst,
-                              size_t cap, size_t *written);
+                              const ofl_codec_opts_t *opts, const uint8_t *src,
+                              size_t len, uint8_t *dst, size_t cap,
+                              size_t *written);
 
 /* ---- 2. Streaming ----------------------------------------------------- */
 
 typedef struct ofl_codec_stream_s ofl_codec_stream_t;
 
-typedef enum { OFL_CODEC_COMPRESS = 0, OFL_CODEC_DECOMPRESS = 1 } ofl_codec_mode_t;
+typedef enum {
+  OFL_CODEC_COMPRESS = 0,
+  OFL_CODEC_DECOMPRESS = 1
+} ofl_codec_mode_t;
 
 typedef enum {
   OFL_CODEC_CONTINUE = 0, /* consume input, emit what is ready */
@@ -227,11 +228,12 @@ int ofl_codec_compress_to(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
                           size_t cap, size_t *written);
 
 /* The output size that zstd frames (one or several, each declaring its
- * size) or a lone lz4 frame declare, or that a gzip member's ISIZE claims, when it is under max_output (SIZE_MAX =
- * none) and at most 64x the input + 64 KiB; 0 when there is none. A hint
- * only: pass it to ofl_codec_decompress_exact, which checks it. */
-size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src,
-                           size_t len, size_t max_output);
+ * size) or a lone lz4 frame declare, or that a gzip member's ISIZE claims, when
+ * it is under max_output (SIZE_MAX = none) and at most 64x the input + 64 KiB;
+ * 0 when there is none. A hint only: pass it to ofl_codec_decompress_exact,
+ * which checks it. */
+size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src, size_t len,
+                           size_t max_output);
 
 /* Decode all of src into exactly dst[0..size) in one pass.
  * @return 0 when src (zstd: frames; lz4, gzip: one frame/member) produces
@@ -257,9 +259,8 @@ int ofl_codec_decompress_exact(ofl_codec_id_t codec, const uint8_t *src,
  * level 0..9.
  * @return 0 and *out (caller frees), or negative OFL_E*. */
 int ofl_codec_par_block_compress(int level, const uint8_t *dict,
-                                 size_t dict_len, const uint8_t *in,
-                                 size_t len, int last,
-                                 ofl_codec_output_t *out);
+                                 size_t dict_len, const uint8_t *in, size_t len,
+                                 int last, ofl_codec_output_t *out);
 
 /* @return CRC-32 (gzip) or Adler-32 (deflate) of in[0..len); 0 for raw. */
 uint32_t ofl_codec_par_checksum(ofl_codec_id_t codec, const uint8_t *in,
@@ -283,10 +284,9 @@ int ofl_codec_par_trailer(ofl_codec_id_t codec, uint32_t check,
 /* Reference driver: the whole parallel scheme run sequentially with
  * block_size (0 = 128 KiB) blocks. opts->should_stop is checked per block.
  * @return 0 and *out (caller frees), or negative OFL_E*. */
-int ofl_codec_par_compress(ofl_codec_id_t codec, int level,
-                           size_t block_size, const ofl_codec_opts_t *opts,
-                           const uint8_t *in, size_t len,
-                           ofl_codec_output_t *out);
+int ofl_codec_par_compress(ofl_codec_id_t codec, int level, size_t block_size,
+                           const ofl_codec_opts_t *opts, const uint8_t *in,
+                           size_t len, ofl_codec_output_t *out);
 
 #ifdef __cplusplus
 }

@@ -13,21 +13,21 @@ extern "C" {
 #endif
 
 /* X(name, value, js_code, message) */
-#define OFL_ERRNO_MAP(X)                                                      \
-  X(EINVAL, -1, "ERR_INVALID_ARG_VALUE", "invalid argument")                 \
-  X(ERANGE, -2, "ERR_OUT_OF_RANGE", "value out of range")                    \
-  X(ENOMEM, -3, "ERR_OFFLOAD_NO_MEMORY", "out of memory")                    \
-  X(ETOOBIG, -4, "ERR_BUFFER_TOO_LARGE", "output exceeds maxOutputLength")   \
-  X(ECORRUPT, -5, "ERR_OFFLOAD_CORRUPT_DATA", "corrupt or truncated data")   \
-  X(EQUEUEFULL, -6, "ERR_OFFLOAD_QUEUE_FULL", "executor queue is full")      \
-  X(ECLOSED, -7, "ERR_OFFLOAD_CLOSED", "executor or object is closed")       \
-  X(ETIMEDOUT, -8, "ERR_OFFLOAD_TASK_TIMEOUT", "task deadline exceeded")     \
-  X(ECANCELED, -9, "ABORT_ERR", "the operation was aborted")                 \
-  X(ECIRCUITOPEN, -10, "CIRCUIT_OPEN", "Breaker is open")                    \
-  X(EUNSUPPORTED, -11, "ERR_INVALID_ARG_VALUE", "unsupported algorithm")     \
-  X(EIO, -12, "ERR_OFFLOAD_IO", "I/O error")                                 \
-  X(EINTERNAL, -13, "ERR_OFFLOAD_INTERNAL", "internal error")                \
-  X(ESEMLOCKED, -14, "ESEMLOCKED", "Breaker capacity is exhausted")          \
+#define OFL_ERRNO_MAP(X)                                                   \
+  X(EINVAL, -1, "ERR_INVALID_ARG_VALUE", "invalid argument")               \
+  X(ERANGE, -2, "ERR_OUT_OF_RANGE", "value out of range")                  \
+  X(ENOMEM, -3, "ERR_OFFLOAD_NO_MEMORY", "out of memory")                  \
+  X(ETOOBIG, -4, "ERR_BUFFER_TOO_LARGE", "output exceeds maxOutputLength") \
+  X(ECORRUPT, -5, "ERR_OFFLOAD_CORRUPT_DATA", "corrupt or truncated data") \
+  X(EQUEUEFULL, -6, "ERR_OFFLOAD_QUEUE_FULL", "executor queue is full")    \
+  X(ECLOSED, -7, "ERR_OFFLOAD_CLOSED", "executor or object is closed")     \
+  X(ETIMEDOUT, -8, "ERR_OFFLOAD_TASK_TIMEOUT", "task deadline exceeded")   \
+  X(ECANCELED, -9, "ABORT_ERR", "the operation was aborted")               \
+  X(ECIRCUITOPEN, -10, "CIRCUIT_OPEN", "Breaker is open")                  \
+  X(EUNSUPPORTED, -11, "ERR_INVALID_ARG_VALUE", "unsupported algorithm")   \
+  X(EIO, -12, "ERR_OFFLOAD_IO", "I/O error")                               \
+  X(EINTERNAL, -13, "ERR_OFFLOAD_INTERNAL", "internal error")              \
+  X(ESEMLOCKED, -14, "ESEMLOCKED", "Breaker capacity is exhausted")        \
   X(EBUSY, -15, "ERR_OFFLOAD_BUSY", "an operation is already in flight")
 
 typedef enum {
@@ -35,7 +35,7 @@ typedef enum {
 #define OFL__ERR_ENUM(name, value, code, msg) OFL_##name = (value),
   OFL_ERRNO_MAP(OFL__ERR_ENUM)
 #undef OFL__ERR_ENUM
-  OFL_ERR_MIN = -15
+      OFL_ERR_MIN = -15
 } ofl_err_t;
 
 /* @return the stable JS error code for err ("ERR_..."), or

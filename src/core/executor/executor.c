@@ -186,12 +186,15 @@ unsigned ofl_executor_default_threads(void) {
   return n;
 }
 
-int ofl_executor_create(const ofl_executor_config_t *cfg, ofl_executor_t **out) {
-  unsigned n = cfg && cfg->threads ? cfg->threads : ofl_executor_default_threads();
+int ofl_executor_create(const ofl_executor_config_t *cfg,
+                        ofl_executor_t **out) {
+  unsigned n =
+      cfg && cfg->threads ? cfg->threads : ofl_executor_default_threads();
   if (n > 256) return OFL_EINVAL;
   ofl_executor_t *ex = calloc(1, sizeof(*ex));
   if (ex == NULL) return OFL_ENOMEM;
-  ex->max_queue = cfg && cfg->max_queue ? cfg->max_queue : OFL__DEFAULT_MAX_QUEUE;
+  ex->max_queue =
+      cfg && cfg->max_queue ? cfg->max_queue : OFL__DEFAULT_MAX_QUEUE;
   ex->threads = calloc(n, sizeof(uv_thread_t));
   if (ex->threads == NULL) goto fail_alloc;
   if (uv_mutex_init(&ex->mutex) != 0) goto fail_alloc;

@@ -24,7 +24,8 @@ static ofl_executor_config_t resolve(const ofl_executor_config_t *cfg) {
   return r;
 }
 
-int ofl_executor_acquire(const ofl_executor_config_t *cfg, ofl_executor_t **out) {
+int ofl_executor_acquire(const ofl_executor_config_t *cfg,
+                         ofl_executor_t **out) {
   uv_once(&g_once, global_init);
   ofl_executor_config_t want = resolve(cfg);
   int err = 0;

@@ -79,8 +79,8 @@ struct ofl_task_s {
 };
 
 typedef struct {
-  unsigned threads;   /* 0 = available parallelism */
-  size_t max_queue;   /* 0 = default (4096) */
+  unsigned threads; /* 0 = available parallelism */
+  size_t max_queue; /* 0 = default (4096) */
 } ofl_executor_config_t;
 
 typedef struct {
@@ -109,7 +109,8 @@ void ofl_executor_destroy(ofl_executor_t *ex);
  * defaults from OFFLOAD_THREADS or the available parallelism). Later
  * acquires with a differing explicit cfg fail with OFL_EBUSY. Threadsafe.
  * @return 0, OFL_EBUSY or OFL_ENOMEM. */
-int ofl_executor_acquire(const ofl_executor_config_t *cfg, ofl_executor_t **out);
+int ofl_executor_acquire(const ofl_executor_config_t *cfg,
+                         ofl_executor_t **out);
 /* Drops one reference; the last one destroys the executor. */
 void ofl_executor_release(ofl_executor_t *ex);
 /* @return nonzero if the process-wide executor exists now. */

@@ -65,9 +65,9 @@ typedef enum {
 
 /* An image view. The library never frees `data`. */
 typedef struct {
-  void *data;       /* sample (0, 0); const for sources */
-  size_t len;       /* samples readable/writable from data */
-  size_t stride;    /* samples from one row to the next; 0 = width*channels */
+  void *data;    /* sample (0, 0); const for sources */
+  size_t len;    /* samples readable/writable from data */
+  size_t stride; /* samples from one row to the next; 0 = width*channels */
   uint32_t width, height;
   uint32_t channels; /* 1..4 */
   ofl_image_format_t format;

@@ -76,10 +76,18 @@ static ALWAYS_INLINE void hpass_u8_ch(const ofl__axis_t *ax, const int16_t *mid,
 static void hpass_u8(const ofl__axis_t *ax, const int16_t *mid, uint8_t *out,
                      uint32_t ch) {
   switch (ch) {
-    case 1: hpass_u8_ch(ax, mid, out, 1); break;
-    case 2: hpass_u8_ch(ax, mid, out, 2); break;
-    case 3: hpass_u8_ch(ax, mid, out, 3); break;
-    default: hpass_u8_ch(ax, mid, out, 4); break;
+    case 1:
+      hpass_u8_ch(ax, mid, out, 1);
+      break;
+    case 2:
+      hpass_u8_ch(ax, mid, out, 2);
+      break;
+    case 3:
+      hpass_u8_ch(ax, mid, out, 3);
+      break;
+    default:
+      hpass_u8_ch(ax, mid, out, 4);
+      break;
   }
 }
 
@@ -131,10 +139,18 @@ static ALWAYS_INLINE void hpass_f32_ch(const ofl__axis_t *ax, const float *mid,
 static void hpass_f32(const ofl__axis_t *ax, const float *mid, float *out,
                       uint32_t ch) {
   switch (ch) {
-    case 1: hpass_f32_ch(ax, mid, out, 1); break;
-    case 2: hpass_f32_ch(ax, mid, out, 2); break;
-    case 3: hpass_f32_ch(ax, mid, out, 3); break;
-    default: hpass_f32_ch(ax, mid, out, 4); break;
+    case 1:
+      hpass_f32_ch(ax, mid, out, 1);
+      break;
+    case 2:
+      hpass_f32_ch(ax, mid, out, 2);
+      break;
+    case 3:
+      hpass_f32_ch(ax, mid, out, 3);
+      break;
+    default:
+      hpass_f32_ch(ax, mid, out, 4);
+      break;
   }
 }
 
@@ -166,8 +182,8 @@ static int check_view(const ofl_image_t *im, ofl_image_t *resolved) {
   size_t need, bytes;
   if (im->data == NULL || (unsigned)im->format >= OFL_IMAGE_FORMAT_COUNT)
     return OFL_EINVAL;
-  int err = ofl_image_min_len(im->width, im->height, im->channels, im->stride,
-                              &need);
+  int err =
+      ofl_image_min_len(im->width, im->height, im->channels, im->stride, &need);
   if (err != 0) return err;
   /* The whole view must be addressable in bytes too. */
   if (need > im->len || !ofl_mul_size(need, sample_size(im->format), &bytes))

@@ -23,10 +23,12 @@ static double bicubic(double x, double b, double c) {
   x = fabs(x);
   if (x < 1.0)
     return ((12 - 9 * b - 6 * c) * x * x * x + (-18 + 12 * b + 6 * c) * x * x +
-            (6 - 2 * b)) / 6.0;
+            (6 - 2 * b)) /
+           6.0;
   if (x < 2.0)
     return ((-b - 6 * c) * x * x * x + (6 * b + 30 * c) * x * x +
-            (-12 * b - 48 * c) * x + (8 * b + 24 * c)) / 6.0;
+            (-12 * b - 48 * c) * x + (8 * b + 24 * c)) /
+           6.0;
   return 0.0;
 }
 
@@ -37,20 +39,30 @@ static double lanczos(double x, double a) {
 
 static double kernel_eval(ofl_image_kernel_t k, double x) {
   switch (k) {
-    case OFL_IMAGE_LINEAR: x = fabs(x); return x < 1.0 ? 1.0 - x : 0.0;
-    case OFL_IMAGE_CUBIC: return bicubic(x, 0.0, 0.5);
-    case OFL_IMAGE_MITCHELL: return bicubic(x, 1.0 / 3.0, 1.0 / 3.0);
-    case OFL_IMAGE_LANCZOS2: return lanczos(x, 2.0);
-    case OFL_IMAGE_LANCZOS3: return lanczos(x, 3.0);
-    default: return 0.0;
+    case OFL_IMAGE_LINEAR:
+      x = fabs(x);
+      return x < 1.0 ? 1.0 - x : 0.0;
+    case OFL_IMAGE_CUBIC:
+      return bicubic(x, 0.0, 0.5);
+    case OFL_IMAGE_MITCHELL:
+      return bicubic(x, 1.0 / 3.0, 1.0 / 3.0);
+    case OFL_IMAGE_LANCZOS2:
+      return lanczos(x, 2.0);
+    case OFL_IMAGE_LANCZOS3:
+      return lanczos(x, 3.0);
+    default:
+      return 0.0;
   }
 }
 
 static double kernel_support(ofl_image_kernel_t k) {
   switch (k) {
-    case OFL_IMAGE_LINEAR: return 1.0;
-    case OFL_IMAGE_LANCZOS3: return 3.0;
-    default: return 2.0;
+    case OFL_IMAGE_LINEAR:
+      return 1.0;
+    case OFL_IMAGE_LANCZOS3:
+      return 3.0;
+    default:
+      return 2.0;
   }
 }
 
@@ -90,8 +102,8 @@ static int build_nearest(ofl__axis_t *ax) {
 /* Fills ax->w16 / ax->wf for output i from the folded, unnormalised
  * weights in tmp[0..taps). @return 0 or OFL_EINTERNAL when the fixed-point
  * range invariant (see resize_impl.h) would not hold. */
-static int store_row(ofl__axis_t *ax, uint32_t i, const double *tmp,
-                     uint32_t n, uint32_t pad) {
+static int store_row(ofl__axis_t *ax, uint32_t i, const double *tmp, uint32_t n,
+                     uint32_t pad) {
   double sum = 0.0;
   for (uint32_t k = 0; k < n; k++) sum += tmp[k];
   int16_t *w16 = ax->w16 + (size_t)i * ax->taps;
@@ -105,7 +117,8 @@ static int store_row(ofl__axis_t *ax, uint32_t i, const double *tmp,
   for (uint32_t k = 0; k < n; k++) {
     const double w = tmp[k] / sum;
     cum += w;
-    int32_t c = k + 1 == n ? OFL__W_ONE : (int32_t)floor(cum * OFL__W_ONE + 0.5);
+    int32_t c =
+        k + 1 == n ? OFL__W_ONE : (int32_t)floor(cum * OFL__W_ONE + 0.5);
     int32_t q = c - prev;
     if (q < INT16_MIN || q > INT16_MAX) return OFL_EINTERNAL;
     if (q < 0) neg -= q;
@@ -164,7 +177,8 @@ int ofl__axis_build(ofl__axis_t *ax) {
   ax->wf = malloc(bf);
   double *tmp = malloc((size_t)ax->taps * sizeof(double));
   int err = OFL_ENOMEM;
-  if (ax->w16 != NULL && ax->wf != NULL && tmp != NULL) err = build_filter(ax, tmp);
+  if (ax->w16 != NULL && ax->wf != NULL && tmp != NULL)
+    err = build_filter(ax, tmp);
   free(tmp);
   ax->bytes = (size_t)ax->out * sizeof(*ax->start) + b16 + bf;
   return err;
