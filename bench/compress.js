@@ -35,10 +35,11 @@ const zstdNapi = optional('zstd-napi');
 const lz4Napi = optional('lz4-napi');
 if (!zstdNapi) console.log('zstd-napi not installed: its rows are skipped (see the comment in bench/compress.js)');
 
+const BATCH = QUICK ? 1 : 3;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Measures a group's implementations in interleaved rounds (one call of
+ * Measures a group's implementations in interleaved rounds (BATCH calls of
  * each per round, so a slow spell of this noisy machine hits all of them):
  * median MB/s, median per-round speed ratio against the group's first row
  * (the peer); async rows then report the event-loop delay over calls of
@@ -51,11 +52,20 @@ async function measureGroup(bytes, impls) {
   // Throughput rounds run with no timer: a 1 ms interval keeps the JS
   // thread awake, which speeds up callback-per-chunk APIs (async zlib: about
   // 2x here) and is not how they run in a quiet process.
+  // Each row makes BATCH back-to-back calls per round and counts their
+  // median: the row's own steady state, not the allocator and GC state the
+  // previous row left behind (every call here frees and makes 16 MiB
+  // buffers; one call right after another row's was up to 1.7x slower for
+  // every implementation, unevenly).
   for (let r = 0; r < RUNS; r++) {
     for (let i = 0; i < impls.length; i++) {
-      const t0 = performance.now();
-      outs[i] = await impls[i].fn();
-      times[i].push(performance.now() - t0);
+      const batch = [];
+      for (let b = 0; b < BATCH; b++) {
+        const t0 = performance.now();
+        outs[i] = await impls[i].fn();
+        batch.push(performance.now() - t0);
+      }
+      times[i].push(median(batch));
     }
   }
   // Then the event-loop delay of each async row, over RUNS more calls,
