@@ -2,12 +2,16 @@
 // Express: a 256 KiB JSON route compressed by offload.compression() vs the
 // `compression` package, under autocannon (50 connections). The server
 // runs in a child process and reports its event-loop delay.
-// Usage: node bench/middleware.js [seconds=10] [accept-encoding=gzip]
+// Usage: node bench/middleware.js [seconds=10] [accept-encoding=gzip] [rate]
+// With a rate (requests/s over all connections), both servers get the same
+// load, so their event-loop delay compares like for like; without, each
+// runs flat out.
 const { fork } = require('child_process');
 
 const [, , secondsArg, acceptArg] = process.argv;
 const SECONDS = Number(secondsArg || 10);
 const ACCEPT = acceptArg || 'gzip';
+const RATE = Number(process.argv[4] || 0);
 
 function server(kind) {
   const express = require('express');
@@ -38,7 +42,10 @@ async function bench(kind) {
   const url = `http://127.0.0.1:${port}/json`;
   // Warm-up, then the measured run.
   await autocannon({ url, connections: 10, duration: 2, headers: { 'accept-encoding': ACCEPT } });
-  const r = await autocannon({ url, connections: 50, duration: SECONDS, headers: { 'accept-encoding': ACCEPT } });
+  const r = await autocannon({
+    url, connections: 50, duration: SECONDS, headers: { 'accept-encoding': ACCEPT },
+    ...(RATE > 0 ? { overallRate: RATE } : {}),
+  });
   child.send('stop');
   const { eld } = await new Promise((res) => child.once('message', res));
   return { kind, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, bytes: r.throughput.average, eld };
@@ -46,7 +53,8 @@ async function bench(kind) {
 
 async function main() {
   if (process.argv[2] === '--server') return server(process.argv[3]);
-  console.log(`node ${process.version}, ${SECONDS} s, 50 connections, accept-encoding: ${ACCEPT}`);
+  const load = RATE > 0 ? `${RATE} req/s offered` : 'flat out';
+  console.log(`node ${process.version}, ${SECONDS} s, 50 connections, ${load}, accept-encoding: ${ACCEPT}`);
   console.log('| middleware | req/s | latency p50 (ms) | latency p99 (ms) | errors | server loop delay p50 / p99 / max (ms) |');
   console.log('|---|---|---|---|---|---|');
   for (const kind of ['compression', 'offload']) {
