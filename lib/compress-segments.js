@@ -14,6 +14,8 @@ const { GZIP_FAMILY } = require('./codec-options');
 const WINDOW = 32 * 1024;
 const MIN_BLOCK = 256 * 1024; // the core's libdeflate threshold
 const LANE_NORMAL = 1;
+const END = 2; // the stream directive
+const EMPTY = Buffer.alloc(0);
 
 // Once the executor has started its thread count is fixed (configure()
 // then refuses a different one), so it is read once, not per stream.
@@ -80,10 +82,78 @@ class Segments {
       done();
     };
     const block = Math.max(MIN_BLOCK, Math.ceil(len / threads()));
-    const id = binding.codecParSegment(this.codec, this.level, input, start,
+    const id = binding.codecParSegment(this.codec, this.level, 0, input, start,
       block, last ? 1 : 0, LANE_NORMAL, onDone);
     if (id < 0) process.nextTick(done, fromStatus(id));
   }
 }
 
-module.exports = { Segments, segmentsFor, threads };
+/**
+ * zstd compression streams on 2+ threads: a segment of at least FRAME_MIN
+ * is compressed as independent frames, one per executor thread at once
+ * (as pzstd does; smaller frames even compress a little better at level 3
+ * here), so the stream is a standard sequence of frames. Smaller segments
+ * (flushes, a slow writer) go through the stream's own zstd context, which
+ * keeps its history across them; its open frame is ended before frames
+ * follow it.
+ */
+const FRAME_MIN = 256 * 1024;
+
+class ZstdFrames {
+  constructor(o) {
+    this.codec = o.id;
+    this.level = o.level;
+    this.flags = o.flags & 1; // content checksums
+    this.used = false; // frames emitted: an empty END adds none
+  }
+
+  /** Whether a segment of `len` bytes goes as frames. */
+  takes(len) {
+    return len >= FRAME_MIN;
+  }
+
+  /**
+   * Emits input as frames; `endOpen`: the stream's context has an open
+   * frame, which is ended (and the context reset) first.
+   */
+  run(stream, input, endOpen, last, done) {
+    const go = () => {
+      const block = Math.max(FRAME_MIN, Math.ceil(input.length / threads()));
+      const id = binding.codecParSegment(this.codec, this.level, this.flags,
+        input, 0, block, last ? 1 : 0, LANE_NORMAL, (status, frames) => {
+          if (stream._closed) return;
+          if (status !== 0) {
+            done(fromStatus(status));
+            return;
+          }
+          this.used = true;
+          stream._emit(frames);
+          done();
+        });
+      if (id < 0) process.nextTick(done, fromStatus(id));
+    };
+    if (!endOpen) {
+      go();
+      return;
+    }
+    stream._run(EMPTY, END, (err) => {
+      if (err) {
+        done(err);
+        return;
+      }
+      const r = binding.streamReset(stream._handle);
+      if (r < 0) done(fromStatus(r));
+      else go();
+    });
+  }
+}
+
+/** Whether a compression stream with options `o` may use ZstdFrames. */
+function framesFor(o) {
+  return o.name === 'zstd' && o.dictionary === undefined &&
+    o.parallel !== false && (o.parallel === true || threads() >= 2);
+}
+
+module.exports = {
+  Segments, segmentsFor, threads, ZstdFrames, framesFor,
+};

@@ -10,7 +10,9 @@ const { codes, fromStatus } = require('./errors');
 const { validateObject, validateInteger, validateFunction } =
   require('./validate');
 const { codecOptions, COMPRESS, DECOMPRESS } = require('./codec-options');
-const { Segments, segmentsFor } = require('./compress-segments');
+const {
+  Segments, segmentsFor, ZstdFrames, framesFor,
+} = require('./compress-segments');
 const { admitStream } = require('./shed');
 
 const CONTINUE = 0;
@@ -59,6 +61,11 @@ class CodecStream extends Transform {
     // native stream context.
     this._segments = mode === COMPRESS && segmentsFor(o) ? new Segments(o)
       : null;
+    // zstd: large segments as parallel frames, the rest through the
+    // context below (_zopen: its frame has data and is not ended).
+    this._frames = mode === COMPRESS && framesFor(o) ? new ZstdFrames(o)
+      : null;
+    this._zopen = false;
     this._handle = null;
     if (this._segments === null) {
       const handle = binding.streamCreate(mode, o.id, o.level, o.flags,
@@ -347,9 +354,17 @@ class CompressStream extends CodecStream {
         }
         this._segments.run(this, stage.subarray(0, end), start,
           directive === END, done);
+      } else if (this._frames !== null && this._frames.takes(end - start)) {
+        this._frames.run(this, stage.subarray(start, end), this._zopen,
+          directive === END, done);
+        this._zopen = false;
+      } else if (this._frames !== null && directive === END &&
+                 end === start && !this._zopen && this._frames.used) {
+        process.nextTick(done); // every byte is in complete frames already
       } else {
         const len = end - start;
         this._minOut = len < INLINE_INPUT ? 0 : len + (len >>> 6) + 4096;
+        if (this._frames !== null) this._zopen = directive !== END;
         this._run(stage.subarray(start, end), directive, done);
       }
       if (directive === CONTINUE) callback();

@@ -340,36 +340,43 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* codecParSegment(codec, level, input, historyLen, blockSize, last, lane,
- *   callback) → id | negative OFL_E*. input = up to 32 KiB of history, then
- *   the segment. The callback gets [unframed blocks, segment checksum]. */
+/* codecParSegment(codec, level, flags, input, historyLen, blockSize, last,
+ *   lane, callback) → id | negative OFL_E*. gzip family: input = up to
+ *   32 KiB of history, then the segment; the callback gets [unframed
+ *   blocks, segment checksum]. zstd (no history): the callback gets the
+ *   segment as whole frames, one Buffer. flags bit 0: zstd checksums. */
 static napi_value codec_par_segment(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8], result;
+  size_t argc = 9;
+  napi_value argv[9], result;
   OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  uint32_t codec = 0, history = 0, block = 0, last = 0, lane = 0;
+  uint32_t codec = 0, flags = 0, history = 0, block = 0, last = 0, lane = 0;
   int32_t level = 0;
   ofl_bytes_t in;
-  if (argc < 8 || ofl_napi_get_u32(env, argv[0], "codec", &codec) != 0 ||
-      ofl_napi_get_bytes(env, argv[2], "data", &in) != 0 ||
-      ofl_napi_get_u32(env, argv[3], "historyLen", &history) != 0 ||
-      ofl_napi_get_u32(env, argv[4], "blockSize", &block) != 0 ||
-      ofl_napi_get_u32(env, argv[5], "last", &last) != 0 ||
-      ofl_napi_get_u32(env, argv[6], "lane", &lane) != 0)
+  if (argc < 9 || ofl_napi_get_u32(env, argv[0], "codec", &codec) != 0 ||
+      ofl_napi_get_u32(env, argv[2], "flags", &flags) != 0 ||
+      ofl_napi_get_bytes(env, argv[3], "data", &in) != 0 ||
+      ofl_napi_get_u32(env, argv[4], "historyLen", &history) != 0 ||
+      ofl_napi_get_u32(env, argv[5], "blockSize", &block) != 0 ||
+      ofl_napi_get_u32(env, argv[6], "last", &last) != 0 ||
+      ofl_napi_get_u32(env, argv[7], "lane", &lane) != 0)
     return NULL;
   OFL_NAPI_CALL(env, napi_get_value_int32(env, argv[1], &level));
-  if (!is_par_codec(codec) || lane >= OFL_LANE_COUNT || block < PAR_WINDOW ||
-      history > PAR_WINDOW || history > in.len) {
+  int frames = is_frames_codec(codec);
+  if (!(is_par_codec(codec) || frames) || lane >= OFL_LANE_COUNT ||
+      block < PAR_WINDOW || history > PAR_WINDOW || history > in.len ||
+      (frames && history > 0)) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecParSegment arguments");
     return NULL;
   }
   par_state_t *st = par_new(codec, level, block);
   int64_t id = OFL_ENOMEM;
   if (st != NULL) {
+    st->frames = frames;
+    st->checksum = (flags & 1) != 0;
     st->last = last != 0;
     st->dict_len = history;
     st->len = in.len - history;
-    id = par_submit(env, st, &in, NULL, argv[7], (int)lane, 0);
+    id = par_submit(env, st, &in, NULL, argv[8], (int)lane, 0);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
   return result;

@@ -279,3 +279,48 @@ test('compress_stream_slow_writer_output_not_held_for_a_full_segment', async () 
   const rest = await collect(c);
   assert.ok(zlib.gunzipSync(Buffer.concat([partial, rest])).equals(part));
 });
+
+test('compress_stream_zstd_frames_and_context_mix', async () => {
+  // zstd streams on 2+ threads send large segments as parallel frames and
+  // small ones (flushes, idle sends) through their own context, ending its
+  // frame before frames follow: any chunking and flush pattern must decode
+  // whole, by offload and the zstd CLI, with per-frame checksums intact.
+  const { execFileSync } = require('node:child_process');
+  const rnd = prng(91);
+  const big = Buffer.concat([logLines(2_500_000, 7), randomBytes(600_000, 8),
+    logLines(1_100_000, 9)]);
+  for (const parallel of ['auto', true, false]) {
+    for (const checksum of [false, true]) {
+      const c = offload.createCompressStream({ codec: 'zstd', parallel, checksum });
+      const out = collect(c);
+      await feed(c, big, rnd, { maxChunk: 400_000, flushEvery: 0.15 });
+      const z = await out;
+      assert.ok(offload.decompressSync(z, { codec: 'zstd' }).equals(big), `${parallel}`);
+      const cli = execFileSync('zstd', ['-d', '-c'], { input: z, maxBuffer: 1 << 26 });
+      assert.ok(cli.equals(big), `zstd CLI, parallel ${parallel}`);
+      assert.strictEqual(c.bytesProduced, z.length);
+    }
+  }
+  // Small writes and flushes first (the context's open frame), then a
+  // large segment (frames), then small again; empty and flush-only streams.
+  const c = offload.createCompressStream({ codec: 'zstd', parallel: true });
+  const out = collect(c);
+  const parts = [logLines(10_000, 1), logLines(2_000_000, 2), logLines(5_000, 3)];
+  c.write(parts[0]);
+  await new Promise((r) => c.flush(r));
+  c.write(parts[1]);
+  c.write(parts[2]);
+  c.end();
+  assert.ok(offload.decompressSync(await out, { codec: 'zstd' }).equals(Buffer.concat(parts)));
+  for (const writes of [[], ['flush', 'flush'], [logLines(300_000, 4)]]) {
+    const s = offload.createCompressStream({ codec: 'zstd', parallel: true });
+    const o = collect(s);
+    for (const w of writes) {
+      if (w === 'flush') await new Promise((r) => s.flush(r));
+      else s.write(w);
+    }
+    s.end();
+    const want = writes.filter((w) => w !== 'flush');
+    assert.ok(offload.decompressSync(await o, { codec: 'zstd' }).equals(Buffer.concat(want)));
+  }
+});
