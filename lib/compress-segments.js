@@ -127,7 +127,7 @@ class ZstdFrames {
             return;
           }
           this.used = true;
-          stream._emit(frames);
+          for (const f of frames) stream._emit(f);
           done();
         });
       if (id < 0) process.nextTick(done, fromStatus(id));

@@ -32,6 +32,7 @@ typedef struct {
   int frames;   /* zstd one-shot: each piece is a whole frame (pzstd-style),
                    joined as they are: libzstd may be single-threaded */
   int checksum; /* zstd frames: a content checksum each */
+  int oneshot;  /* one Buffer back; else a stream segment */
   int last;     /* the final block finishes the deflate stream */
   const uint8_t *in; /* dict_len bytes of history, then len bytes */
   size_t dict_len, len, block, pieces;
@@ -127,6 +128,8 @@ static int par_work(ofl_job_t *job) {
 
 static int assemble(par_state_t *st) {
   size_t total = 0, n = st->pieces;
+  /* A stream segment's frames go to JS as they are (par_result). */
+  if (st->frames && !st->oneshot) return 0;
   for (size_t i = 0; i < n; i++) total += st->blocks[i].len;
   const size_t frame = st->framed ? 10 + 8 : 0; /* gzip's are the largest */
   if (total > SIZE_MAX - frame - 1) return OFL_ERANGE;
@@ -190,8 +193,16 @@ static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
                ? s
                : ofl_codec_view(env, buf, st->v8_used, st->v8_cap, out);
   }
-  if (st->framed || st->frames)
-    return ofl_codec_output_to_buffer(env, &st->result, out);
+  if (st->oneshot) return ofl_codec_output_to_buffer(env, &st->result, out);
+  if (st->frames) { /* a segment's frames, in order, without a join */
+    napi_status s = napi_create_array_with_length(env, st->pieces, out);
+    for (size_t i = 0; s == napi_ok && i < st->pieces; i++) {
+      napi_value b;
+      s = ofl_codec_output_to_buffer(env, &st->blocks[i], &b);
+      if (s == napi_ok) s = napi_set_element(env, *out, (uint32_t)i, b);
+    }
+    return s;
+  }
   napi_value buf, check;
   napi_status s = ofl_codec_output_to_buffer(env, &st->result, &buf);
   if (s == napi_ok) s = napi_create_uint32(env, st->check, &check);
@@ -317,6 +328,7 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
   if (st != NULL) {
     st->frames = is_frames_codec(codec);
     st->framed = !st->frames;
+    st->oneshot = 1;
     st->checksum = (flags & 1) != 0;
     st->last = 1;
     st->len = in.len;
@@ -344,7 +356,7 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
  *   lane, callback) → id | negative OFL_E*. gzip family: input = up to
  *   32 KiB of history, then the segment; the callback gets [unframed
  *   blocks, segment checksum]. zstd (no history): the callback gets the
- *   segment as whole frames, one Buffer. flags bit 0: zstd checksums. */
+ *   segment's frames, an array of Buffers. flags bit 0: zstd checksums. */
 static napi_value codec_par_segment(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value argv[9], result;
