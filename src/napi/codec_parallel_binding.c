@@ -12,6 +12,7 @@
 
 #include "codec_binding.h"
 #include "napi_env.h"
+#include "ofl_checked.h"
 #include "ofl_errors.h"
 
 #define PAR_WINDOW (32u * 1024u)
@@ -52,6 +53,9 @@ typedef struct {
    * allocation whose collection pauses the loop. */
   uint8_t *v8;
   size_t v8_cap, v8_used;
+  /* zstd one-shot into v8: piece i writes its frame at i * region (its
+   * bound) and sizes[i]; the join moves them together in place. */
+  size_t region, *sizes;
 } par_state_t;
 
 typedef struct {
@@ -71,8 +75,9 @@ static const uint8_t *data_of(const par_state_t *st) {
 
 static int assemble(par_state_t *st);
 
-static int zstd_frame(par_state_t *st, const uint8_t *at, size_t len,
-                      ofl_codec_output_t *out) {
+static int zstd_frame(par_state_t *st, size_t i, const uint8_t *at,
+                      size_t len) {
+  ofl_codec_output_t *out = &st->blocks[i];
   ofl_codec_opts_t o;
   size_t cap, n;
   ofl_codec_opts_init(&o);
@@ -80,6 +85,13 @@ static int zstd_frame(par_state_t *st, const uint8_t *at, size_t len,
   o.checksum = st->checksum;
   if (ofl_codec_compress_bound(OFL_CODEC_ZSTD, len, &cap) != 0)
     return OFL_ERANGE;
+  if (st->sizes != NULL) { /* straight into its region of the V8 output */
+    int r = ofl_codec_compress_to(OFL_CODEC_ZSTD, &o, at, len,
+                                  st->v8 + i * st->region, cap, &n);
+    if (r != 0) return r < 0 ? r : OFL_EINTERNAL;
+    st->sizes[i] = n;
+    return 0;
+  }
   uint8_t *buf = malloc(cap ? cap : 1);
   if (buf == NULL) return OFL_ENOMEM;
   int r = ofl_codec_compress_to(OFL_CODEC_ZSTD, &o, at, len, buf, cap, &n);
@@ -99,7 +111,7 @@ static int par_compress(par_job_t *p) {
   if (stop != 0) return stop;
   size_t start = p->index * st->block, len = piece_len(st, p->index);
   if (st->frames)
-    return zstd_frame(st, data_of(st) + start, len, &st->blocks[p->index]);
+    return zstd_frame(st, p->index, data_of(st) + start, len);
   size_t history = st->dict_len + start;
   size_t dict_len = history < PAR_WINDOW ? history : PAR_WINDOW;
   const uint8_t *at = data_of(st) + start;
@@ -126,10 +138,32 @@ static int par_work(ofl_job_t *job) {
   return err;
 }
 
+/* zstd one-shot frames written in their regions of the V8 output: moved
+ * together in place (no fresh pages), kept as a view when they fill 3/4 of
+ * it, else copied out to a right-sized buffer. */
+static int join_regions(par_state_t *st) {
+  size_t pos = 0;
+  for (size_t i = 0; i < st->pieces; i++) {
+    memmove(st->v8 + pos, st->v8 + i * st->region, st->sizes[i]);
+    pos += st->sizes[i];
+  }
+  if (ofl_codec_worth_a_view(pos, st->v8_cap)) {
+    st->v8_used = pos;
+    return 0;
+  }
+  st->result.ptr = malloc(pos ? pos : 1);
+  if (st->result.ptr == NULL) return OFL_ENOMEM;
+  memcpy(st->result.ptr, st->v8, pos);
+  st->result.len = pos;
+  st->result.cap = pos ? pos : 1;
+  return 0;
+}
+
 static int assemble(par_state_t *st) {
   size_t total = 0, n = st->pieces;
   /* A stream segment's frames go to JS as they are (par_result). */
   if (st->frames && !st->oneshot) return 0;
+  if (st->sizes != NULL) return join_regions(st);
   for (size_t i = 0; i < n; i++) total += st->blocks[i].len;
   const size_t frame = st->framed ? 10 + 8 : 0; /* gzip's are the largest */
   if (total > SIZE_MAX - frame - 1) return OFL_ERANGE;
@@ -219,6 +253,7 @@ static void par_destroy(ofl_job_t *job) {
   ofl_codec_free_output(&st->result);
   free(st->blocks);
   free(st->checks);
+  free(st->sizes);
   free(st);
 }
 
@@ -236,13 +271,18 @@ static int is_frames_codec(uint32_t codec) {
 
 /* Submits one job per block of `in` (whose first dict_len bytes are
  * history). @return the group id or a negative OFL_E*. */
-static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
-                          napi_value v8out, napi_value callback, int lane,
-                          double deadline) {
+/* Sets st->block and st->pieces for st->len (idempotent). */
+static void plan(par_state_t *st) {
   size_t bs = st->block;
   if (st->len / bs >= PAR_MAX_PIECES) bs = st->len / (PAR_MAX_PIECES - 1);
   st->block = bs;
   st->pieces = st->len == 0 ? 1 : (st->len + bs - 1) / bs;
+}
+
+static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
+                          napi_value v8out, napi_value callback, int lane,
+                          double deadline) {
+  plan(st);
   st->blocks = calloc(st->pieces, sizeof(*st->blocks));
   st->checks = calloc(st->pieces, sizeof(*st->checks));
   if (st->blocks == NULL || st->checks == NULL) {
@@ -333,13 +373,25 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
     st->last = 1;
     st->len = in.len;
     napi_value v8out = NULL;
-    size_t cap;
+    size_t cap = 0, region = 0;
     void *data;
-    if (ofl_codec_compress_bound((ofl_codec_id_t)codec, in.len, &cap) == 0 &&
-        napi_create_buffer(env, cap, &data, &v8out) == napi_ok) {
+    int sized = ofl_codec_compress_bound((ofl_codec_id_t)codec, in.len, &cap);
+    if (sized == 0 && st->frames) { /* a region per frame, each its bound */
+      plan(st);
+      sized = ofl_codec_compress_bound(OFL_CODEC_ZSTD, st->block, &region);
+      if (sized == 0 && !ofl_mul_size(region, st->pieces, &cap)) sized = -1;
+      if (sized == 0) {
+        st->sizes = calloc(st->pieces, sizeof(*st->sizes));
+        if (st->sizes == NULL) sized = -1;
+      }
+    }
+    if (sized == 0 && napi_create_buffer(env, cap, &data, &v8out) == napi_ok) {
       st->v8 = data;
       st->v8_cap = cap;
+      st->region = region;
     } else { /* too large for V8: the join allocates natively */
+      free(st->sizes);
+      st->sizes = NULL;
       napi_value exc;
       bool pending = false;
       if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
