@@ -134,17 +134,7 @@ static void v8_output(napi_env env, const ofl_codec_call_t *c, int fast,
   } else if (ofl_codec_compress_bound(c->codec, c->data.len, &n) != 0) {
     n = 0;
   }
-  if (n == 0) return;
-  void *data = NULL;
-  if (napi_create_buffer(env, n, &data, buf) != napi_ok) {
-    napi_value exc; /* too large for V8: allocate natively instead */
-    bool pending = false;
-    if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
-      napi_get_and_clear_last_exception(env, &exc);
-    *buf = NULL;
-    return;
-  }
-  *dst = data;
+  if (n == 0 || ofl_codec_v8_buffer(env, n, dst, buf) != 0) return;
   *size = n;
 }
 
@@ -157,6 +147,32 @@ static int run_into(int mode, ofl_codec_id_t codec,
   if (mode == OFL_CODEC_DECOMPRESS)
     return ofl_codec_decompress_exact(codec, in, len, dst, size);
   return ofl_codec_compress_to(codec, opts, in, len, dst, size, n);
+}
+
+int ofl_codec_v8_buffer(napi_env env, size_t size, uint8_t **data,
+                        napi_value *buf) {
+  void *p = NULL;
+  if (napi_create_buffer(env, size, &p, buf) == napi_ok) {
+    *data = p;
+    return 0;
+  }
+  napi_value exc; /* too large for V8: the caller allocates natively */
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
+    napi_get_and_clear_last_exception(env, &exc);
+  *buf = NULL;
+  *data = NULL;
+  return -1;
+}
+
+int ofl_codec_output_copy(ofl_codec_output_t *out, const uint8_t *src,
+                          size_t n) {
+  out->ptr = malloc(n ? n : 1);
+  if (out->ptr == NULL) return OFL_ENOMEM;
+  memcpy(out->ptr, src, n);
+  out->len = n;
+  out->cap = n ? n : 1;
+  return 0;
 }
 
 int ofl_codec_worth_a_view(size_t n, size_t size) {
@@ -252,14 +268,8 @@ static int codec_work(ofl_job_t *job) {
       c->dst_used = n; /* > 0: a view is at least 3/4 of a nonzero size */
       return 0;
     }
-    if (r == 0) { /* copied here, off the event loop */
-      c->out.ptr = malloc(n ? n : 1);
-      if (c->out.ptr == NULL) return OFL_ENOMEM;
-      memcpy(c->out.ptr, c->dst, n);
-      c->out.len = n;
-      c->out.cap = n ? n : 1;
-      return 0;
-    }
+    if (r == 0) /* copied here, off the event loop */
+      return ofl_codec_output_copy(&c->out, c->dst, n);
   }
   return run_codec(c->mode, c->codec, &c->opts, c->in, c->len, &c->out);
 }

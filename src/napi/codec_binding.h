@@ -38,6 +38,15 @@ int ofl_codec_read_call(napi_env env, napi_callback_info info, size_t want,
 napi_status ofl_codec_output_to_buffer(napi_env env, ofl_codec_output_t *out,
                                        napi_value *result);
 
+/* A V8 Buffer of size bytes (uninitialised) in *buf, its bytes in *data.
+ * @return 0, or -1 (nothing pending) when V8 refuses: allocate natively. */
+int ofl_codec_v8_buffer(napi_env env, size_t size, uint8_t **data,
+                        napi_value *buf);
+
+/* out = a malloc'd copy of src[0..n). @return 0 or OFL_ENOMEM. */
+int ofl_codec_output_copy(ofl_codec_output_t *out, const uint8_t *src,
+                          size_t n);
+
 /* An output that fills at least 3/4 of the V8 buffer it was written into
  * (sized by a bound) is handed back as a view of it; a smaller one is
  * copied out rather than pinning the whole bound. */

@@ -110,8 +110,7 @@ static int par_compress(par_job_t *p) {
   int stop = ofl_task_should_stop(&p->job.task);
   if (stop != 0) return stop;
   size_t start = p->index * st->block, len = piece_len(st, p->index);
-  if (st->frames)
-    return zstd_frame(st, p->index, data_of(st) + start, len);
+  if (st->frames) return zstd_frame(st, p->index, data_of(st) + start, len);
   size_t history = st->dict_len + start;
   size_t dict_len = history < PAR_WINDOW ? history : PAR_WINDOW;
   const uint8_t *at = data_of(st) + start;
@@ -151,12 +150,7 @@ static int join_regions(par_state_t *st) {
     st->v8_used = pos;
     return 0;
   }
-  st->result.ptr = malloc(pos ? pos : 1);
-  if (st->result.ptr == NULL) return OFL_ENOMEM;
-  memcpy(st->result.ptr, st->v8, pos);
-  st->result.len = pos;
-  st->result.cap = pos ? pos : 1;
-  return 0;
+  return ofl_codec_output_copy(&st->result, st->v8, pos);
 }
 
 static int assemble(par_state_t *st) {
@@ -374,7 +368,6 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
     st->len = in.len;
     napi_value v8out = NULL;
     size_t cap = 0, region = 0;
-    void *data;
     int sized = ofl_codec_compress_bound((ofl_codec_id_t)codec, in.len, &cap);
     if (sized == 0 && st->frames) { /* a region per frame, each its bound */
       plan(st);
@@ -385,17 +378,12 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
         if (st->sizes == NULL) sized = -1;
       }
     }
-    if (sized == 0 && napi_create_buffer(env, cap, &data, &v8out) == napi_ok) {
-      st->v8 = data;
+    if (sized == 0 && ofl_codec_v8_buffer(env, cap, &st->v8, &v8out) == 0) {
       st->v8_cap = cap;
       st->region = region;
-    } else { /* too large for V8: the join allocates natively */
+    } else { /* no V8 output: the join allocates natively */
       free(st->sizes);
       st->sizes = NULL;
-      napi_value exc;
-      bool pending = false;
-      if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
-        napi_get_and_clear_last_exception(env, &exc);
       v8out = NULL;
     }
     id = par_submit(env, st, &in, v8out, argv[7], (int)lane, deadline);
