@@ -1,4 +1,9 @@
 // Round-trips: one-shot and streaming, every codec, several levels/sizes.
+#include <zstd.h>
+
+#include <atomic>
+#include <thread>
+
 #include "codec_test_util.h"
 
 using namespace codec_test;
@@ -259,3 +264,63 @@ TEST(CodecRoundTrip, Detect) {
 }
 
 }  // namespace
+
+// One-shot zstd borrows pooled contexts: whatever the previous call used
+// (level, checksum, dictionary, size), the output equals a fresh
+// context's, and concurrent callers never share one.
+TEST(CodecRoundTrip, ZstdPooledContextsMatchFreshOnes) {
+  const Bytes dict = Text(4096, 40);
+  struct Case {
+    int level;
+    int checksum;
+    bool with_dict;
+    size_t n;
+  };
+  const Case cases[] = {{19, 1, true, 70000}, {1, 0, false, 1},   {3, 1, false, 1 << 20},
+                        {3, 0, true, 0},      {-5, 0, false, 99}, {9, 1, false, 300000}};
+  for (int rep = 0; rep < 3; rep++) {
+    for (const Case &k : cases) {
+      Bytes in = Text(k.n, static_cast<uint32_t>(k.n + rep));
+      ofl_codec_opts_t o = Opts(k.level, k.checksum);
+      if (k.with_dict) {
+        o.dict = dict.data();
+        o.dict_len = dict.size();
+      }
+      Bytes ours = Compress(OFL_CODEC_ZSTD, in, &o);
+      ZSTD_CCtx *c = ZSTD_createCCtx();
+      ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, k.level);
+      ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, k.checksum);
+      if (k.with_dict) ZSTD_CCtx_loadDictionary(c, dict.data(), dict.size());
+      Bytes ref(ZSTD_compressBound(in.size()));
+      size_t r = ZSTD_compress2(c, ref.data(), ref.size(), in.data(), in.size());
+      ZSTD_freeCCtx(c);
+      ASSERT_FALSE(ZSTD_isError(r));
+      ref.resize(r);
+      EXPECT_EQ(ours, ref) << "level " << k.level << " n " << k.n << " rep " << rep;
+    }
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> bad{0};
+  for (int t = 0; t < 4; t++) {
+    threads.emplace_back([t, &bad] {
+      for (int i = 0; i < 25; i++) {
+        Bytes in = Text(20000 + 997 * i, static_cast<uint32_t>(t * 100 + i));
+        ofl_codec_opts_t o = Opts(1 + (i % 5));
+        ofl_codec_output_t z;
+        if (ofl_codec_compress(OFL_CODEC_ZSTD, &o, in.data(), in.size(), &z) != 0) {
+          bad++;
+          continue;
+        }
+        Bytes back(in.size());
+        size_t w = 0;
+        if (ofl_codec_decompress_into(OFL_CODEC_ZSTD, nullptr, z.ptr, z.len, back.data(),
+                                      back.size(), &w) != 0 ||
+            w != in.size() || back != in)
+          bad++;
+        ofl_codec_free_output(&z);
+      }
+    });
+  }
+  for (auto &th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}

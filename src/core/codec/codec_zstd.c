@@ -1,6 +1,7 @@
 /* zstd: one-shot ZSTD_compress2, streaming both ways. */
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_getFrameHeader */
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -65,6 +66,47 @@ int ofl__zstd_bound(size_t len, size_t *out) {
   return 0;
 }
 
+/* One-shot compressions borrow contexts from a small process-wide pool: a
+ * reused ZSTD_CCtx keeps its workspace (no allocation, no page faults) and
+ * leaves its tables dirty instead of clearing them, which cost about as
+ * much as compressing a 512 KiB frame of incompressible input. Bounded in
+ * count and in size: contexts beyond either are freed. */
+#define OFL__CCTX_POOL 8
+#define OFL__CCTX_KEEP ((size_t)8 << 20)
+static uv_once_t pool_once = UV_ONCE_INIT;
+static uv_mutex_t pool_lock; /* guards pool and pool_n */
+static ZSTD_CCtx *pool[OFL__CCTX_POOL];
+static int pool_n;
+
+static void pool_init(void) {
+  if (uv_mutex_init(&pool_lock) != 0) abort();
+}
+
+static ZSTD_CCtx *cctx_get(void) {
+  ZSTD_CCtx *c = NULL;
+  uv_once(&pool_once, pool_init);
+  uv_mutex_lock(&pool_lock);
+  if (pool_n > 0) c = pool[--pool_n];
+  uv_mutex_unlock(&pool_lock);
+  if (c == NULL) return ZSTD_createCCtx();
+  /* Parameters, dictionary and workers as new. */
+  ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters);
+  return c;
+}
+
+static void cctx_put(ZSTD_CCtx *c) {
+  if (c == NULL) return;
+  if (ZSTD_sizeof_CCtx(c) <= OFL__CCTX_KEEP) {
+    uv_mutex_lock(&pool_lock);
+    if (pool_n < OFL__CCTX_POOL) {
+      pool[pool_n++] = c;
+      c = NULL;
+    }
+    uv_mutex_unlock(&pool_lock);
+  }
+  ZSTD_freeCCtx(c);
+}
+
 int ofl__zstd_oneshot(int level, int checksum, int workers, const uint8_t *dict,
                       size_t dict_len, const uint8_t *src, size_t len,
                       uint8_t *dst, size_t cap, size_t *n) {
@@ -72,7 +114,7 @@ int ofl__zstd_oneshot(int level, int checksum, int workers, const uint8_t *dict,
   int e;
   if ((e = ofl__zstd_bound(len, &bound)) < 0) return e;
   if (bound > cap) return OFL__FAST_DECLINE;
-  ZSTD_CCtx *c = ZSTD_createCCtx();
+  ZSTD_CCtx *c = cctx_get();
   if (c == NULL) return OFL_ENOMEM;
   e = cctx_setup(c, level, checksum, workers, dict, dict_len);
   if (e == 0) {
@@ -83,7 +125,7 @@ int ofl__zstd_oneshot(int level, int checksum, int workers, const uint8_t *dict,
       e = ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? OFL_ENOMEM
                                                                : OFL_EINTERNAL;
   }
-  ZSTD_freeCCtx(c);
+  cctx_put(c);
   return e;
 }
 
