@@ -127,7 +127,7 @@ class ZstdFrames {
             return;
           }
           this.used = true;
-          for (const f of frames) stream._emit(f);
+          stream._emit(frames);
           done();
         });
       if (id < 0) process.nextTick(done, fromStatus(id));

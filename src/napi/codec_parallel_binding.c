@@ -33,7 +33,7 @@ typedef struct {
   int frames;   /* zstd one-shot: each piece is a whole frame (pzstd-style),
                    joined as they are: libzstd may be single-threaded */
   int checksum; /* zstd frames: a content checksum each */
-  int oneshot;  /* one Buffer back; else a stream segment */
+  int oneshot;  /* one Buffer back (one-shot, zstd segment); else blocks */
   int last;     /* the final block finishes the deflate stream */
   const uint8_t *in; /* dict_len bytes of history, then len bytes */
   size_t dict_len, len, block, pieces;
@@ -155,8 +155,6 @@ static int join_regions(par_state_t *st) {
 
 static int assemble(par_state_t *st) {
   size_t total = 0, n = st->pieces;
-  /* A stream segment's frames go to JS as they are (par_result). */
-  if (st->frames && !st->oneshot) return 0;
   if (st->sizes != NULL) return join_regions(st);
   for (size_t i = 0; i < n; i++) total += st->blocks[i].len;
   const size_t frame = st->framed ? 10 + 8 : 0; /* gzip's are the largest */
@@ -222,15 +220,6 @@ static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
                : ofl_codec_view(env, buf, st->v8_used, st->v8_cap, out);
   }
   if (st->oneshot) return ofl_codec_output_to_buffer(env, &st->result, out);
-  if (st->frames) { /* a segment's frames, in order, without a join */
-    napi_status s = napi_create_array_with_length(env, st->pieces, out);
-    for (size_t i = 0; s == napi_ok && i < st->pieces; i++) {
-      napi_value b;
-      s = ofl_codec_output_to_buffer(env, &st->blocks[i], &b);
-      if (s == napi_ok) s = napi_set_element(env, *out, (uint32_t)i, b);
-    }
-    return s;
-  }
   napi_value buf, check;
   napi_status s = ofl_codec_output_to_buffer(env, &st->result, &buf);
   if (s == napi_ok) s = napi_create_uint32(env, st->check, &check);
@@ -332,6 +321,31 @@ static par_state_t *par_new(uint32_t codec, int32_t level, size_t block) {
   return st;
 }
 
+/* A V8 buffer for a one-shot result (pinned by every piece), or NULL: the
+ * codec's bound, or for zstd frames a region per frame, each its bound. */
+static napi_value v8_output(napi_env env, par_state_t *st) {
+  napi_value v8out = NULL;
+  size_t cap = 0, region = 0;
+  int sized = ofl_codec_compress_bound(st->codec, st->len, &cap);
+  if (sized == 0 && st->frames) {
+    plan(st);
+    sized = ofl_codec_compress_bound(OFL_CODEC_ZSTD, st->block, &region);
+    if (sized == 0 && !ofl_mul_size(region, st->pieces, &cap)) sized = -1;
+    if (sized == 0) {
+      st->sizes = calloc(st->pieces, sizeof(*st->sizes));
+      if (st->sizes == NULL) sized = -1;
+    }
+  }
+  if (sized == 0 && ofl_codec_v8_buffer(env, cap, &st->v8, &v8out) == 0) {
+    st->v8_cap = cap;
+    st->region = region;
+    return v8out;
+  }
+  free(st->sizes); /* no V8 output: the join allocates natively */
+  st->sizes = NULL;
+  return NULL;
+}
+
 /* codecParallel(codec, level, flags, input, blockSize, lane, deadlineMs,
  *   callback) → id of the group | negative OFL_E*; the callback gets one
  *   framed gzip/zlib/raw stream, or zstd frames joined. flags bit 0: zstd
@@ -366,26 +380,7 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
     st->checksum = (flags & 1) != 0;
     st->last = 1;
     st->len = in.len;
-    napi_value v8out = NULL;
-    size_t cap = 0, region = 0;
-    int sized = ofl_codec_compress_bound((ofl_codec_id_t)codec, in.len, &cap);
-    if (sized == 0 && st->frames) { /* a region per frame, each its bound */
-      plan(st);
-      sized = ofl_codec_compress_bound(OFL_CODEC_ZSTD, st->block, &region);
-      if (sized == 0 && !ofl_mul_size(region, st->pieces, &cap)) sized = -1;
-      if (sized == 0) {
-        st->sizes = calloc(st->pieces, sizeof(*st->sizes));
-        if (st->sizes == NULL) sized = -1;
-      }
-    }
-    if (sized == 0 && ofl_codec_v8_buffer(env, cap, &st->v8, &v8out) == 0) {
-      st->v8_cap = cap;
-      st->region = region;
-    } else { /* no V8 output: the join allocates natively */
-      free(st->sizes);
-      st->sizes = NULL;
-      v8out = NULL;
-    }
+    napi_value v8out = v8_output(env, st);
     id = par_submit(env, st, &in, v8out, argv[7], (int)lane, deadline);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
@@ -396,7 +391,7 @@ static napi_value codec_parallel(napi_env env, napi_callback_info info) {
  *   lane, callback) → id | negative OFL_E*. gzip family: input = up to
  *   32 KiB of history, then the segment; the callback gets [unframed
  *   blocks, segment checksum]. zstd (no history): the callback gets the
- *   segment's frames, an array of Buffers. flags bit 0: zstd checksums. */
+ *   segment's frames, one Buffer. flags bit 0: zstd checksums. */
 static napi_value codec_par_segment(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value argv[9], result;
@@ -424,11 +419,13 @@ static napi_value codec_par_segment(napi_env env, napi_callback_info info) {
   int64_t id = OFL_ENOMEM;
   if (st != NULL) {
     st->frames = frames;
+    st->oneshot = frames; /* zstd: the segment's frames, one Buffer */
     st->checksum = (flags & 1) != 0;
     st->last = last != 0;
     st->dict_len = history;
     st->len = in.len - history;
-    id = par_submit(env, st, &in, NULL, argv[8], (int)lane, 0);
+    napi_value v8out = frames ? v8_output(env, st) : NULL;
+    id = par_submit(env, st, &in, v8out, argv[8], (int)lane, 0);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
   return result;
