@@ -212,17 +212,20 @@ static int par_settle(napi_env env, ofl_job_t *job, int *status) {
 
 static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
   par_state_t *st = ((par_job_t *)job)->st;
+  napi_value buf, v8, check;
+  napi_status s;
   if (st->v8_used > 0) {
-    napi_value buf;
-    napi_status s = napi_get_reference_value(env, job->pins[1], &buf);
-    return s != napi_ok
-               ? s
-               : ofl_codec_view(env, buf, st->v8_used, st->v8_cap, out);
+    s = napi_get_reference_value(env, job->pins[1], &v8);
+    if (s == napi_ok)
+      s = ofl_codec_view(env, v8, st->v8_used, st->v8_cap, &buf);
+  } else {
+    s = ofl_codec_output_to_buffer(env, &st->result, &buf);
   }
-  if (st->oneshot) return ofl_codec_output_to_buffer(env, &st->result, out);
-  napi_value buf, check;
-  napi_status s = ofl_codec_output_to_buffer(env, &st->result, &buf);
-  if (s == napi_ok) s = napi_create_uint32(env, st->check, &check);
+  if (s != napi_ok || st->oneshot) {
+    *out = buf;
+    return s;
+  }
+  s = napi_create_uint32(env, st->check, &check);
   if (s == napi_ok) s = napi_create_array_with_length(env, 2, out);
   if (s == napi_ok) s = napi_set_element(env, *out, 0, buf);
   if (s == napi_ok) s = napi_set_element(env, *out, 1, check);
@@ -424,7 +427,7 @@ static napi_value codec_par_segment(napi_env env, napi_callback_info info) {
     st->last = last != 0;
     st->dict_len = history;
     st->len = in.len - history;
-    napi_value v8out = frames ? v8_output(env, st) : NULL;
+    napi_value v8out = v8_output(env, st);
     id = par_submit(env, st, &in, v8out, argv[8], (int)lane, 0);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
