@@ -17,6 +17,11 @@ const LANE_NORMAL = 1;
 const END = 2; // the stream directive
 const EMPTY = Buffer.alloc(0);
 
+/** Blocks or frames of a segment: one per executor thread, at least MIN. */
+function perThread(len) {
+  return Math.max(MIN_BLOCK, Math.ceil(len / threads()));
+}
+
 // Once the executor has started its thread count is fixed (configure()
 // then refuses a different one), so it is read once, not per stream.
 let started = 0;
@@ -81,15 +86,14 @@ class Segments {
       }
       done();
     };
-    const block = Math.max(MIN_BLOCK, Math.ceil(len / threads()));
     const id = binding.codecParSegment(this.codec, this.level, 0, input, start,
-      block, last ? 1 : 0, LANE_NORMAL, onDone);
+      perThread(len), last ? 1 : 0, LANE_NORMAL, onDone);
     if (id < 0) process.nextTick(done, fromStatus(id));
   }
 }
 
 /**
- * zstd compression streams on 2+ threads: a segment of at least FRAME_MIN
+ * zstd compression streams on 2+ threads: a segment of at least MIN_BLOCK
  * is compressed as independent frames, one per executor thread at once
  * (as pzstd does; smaller frames even compress a little better at level 3
  * here), so the stream is a standard sequence of frames. Smaller segments
@@ -97,8 +101,6 @@ class Segments {
  * keeps its history across them; its open frame is ended before frames
  * follow it.
  */
-const FRAME_MIN = 256 * 1024;
-
 class ZstdFrames {
   constructor(o) {
     this.codec = o.id;
@@ -109,7 +111,7 @@ class ZstdFrames {
 
   /** Whether a segment of `len` bytes goes as frames. */
   takes(len) {
-    return len >= FRAME_MIN;
+    return len >= MIN_BLOCK;
   }
 
   /**
@@ -118,9 +120,9 @@ class ZstdFrames {
    */
   run(stream, input, endOpen, last, done) {
     const go = () => {
-      const block = Math.max(FRAME_MIN, Math.ceil(input.length / threads()));
       const id = binding.codecParSegment(this.codec, this.level, this.flags,
-        input, 0, block, last ? 1 : 0, LANE_NORMAL, (status, frames) => {
+        input, 0, perThread(input.length), last ? 1 : 0, LANE_NORMAL,
+        (status, frames) => {
           if (stream._closed) return;
           if (status !== 0) {
             done(fromStatus(status));
