@@ -4,7 +4,9 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <random>
 
+#include "hash_impl.h"
 #include "hash_test_util.h"
 
 using ofltest::Hex;
@@ -176,6 +178,42 @@ TEST(HashKat, XxhMatchesLibxxhash) {
                 buf);
     }
   }
+}
+
+// XXH64 with and without the AVX-512 stripe loop (hash_xxh.c), one-shot and
+// in random splits that start and end mid-stripe, equals libxxhash.
+TEST(HashKat, Xxh64EveryPathMatchesLibxxhash) {
+  const unsigned real = ofl__cpu_features();
+  std::mt19937_64 rng(64);
+  std::vector<uint8_t> in = ofltest::Pattern(70000);
+  for (unsigned mask : {real, real & ~(unsigned)OFL__CPU_AVX512}) {
+    SCOPED_TRACE("features " + std::to_string(mask));
+    ofl__cpu_override(mask);
+    for (size_t len = 0; len < 70000; len += len < 1100 ? 1 : 997) {
+      const uint64_t seed = rng();
+      const uint64_t want = XXH64(in.data(), len, seed);
+      ofl_hash_opts_t o{};
+      o.seed = seed;
+      uint8_t got[8];
+      ofl_hash_ctx_t *ctx = nullptr;
+      ASSERT_EQ(ofl_hash_ctx_create(OFL_HASH_XXH64, &o, &ctx), 0);
+      for (size_t pos = 0; pos < len;) {
+        size_t n = rng() % 3 == 0 ? rng() % 40 : rng() % 3000;
+        if (n > len - pos) n = len - pos;
+        ASSERT_EQ(ofl_hash_ctx_update(ctx, in.data() + pos, n), 0);
+        pos += n;
+      }
+      ASSERT_EQ(ofl_hash_ctx_final(ctx, got, 8), 8);
+      ofl_hash_ctx_free(ctx);
+      uint64_t v = 0;
+      for (uint8_t b : got) v = v << 8 | b;
+      ASSERT_EQ(v, want) << "streamed, len " << len;
+      ASSERT_EQ(Hex(ofltest::OneShot(OFL_HASH_XXH64, &o, in.data(), len)),
+                Hex(std::vector<uint8_t>(got, got + 8)))
+          << "one-shot, len " << len;
+    }
+  }
+  ofl__cpu_override(real);
 }
 
 TEST(HashKat, NamesRoundTrip) {

@@ -38,6 +38,10 @@ unsigned ExpectedFeatures() {
       {" avx2 ", OFL__CPU_AVX2}};
   for (const auto &fl : flags)
     if (line.find(fl.first) != std::string::npos) f |= fl.second;
+  if (line.find(" avx512f ") != std::string::npos &&
+      line.find(" avx512vl ") != std::string::npos &&
+      line.find(" avx512dq ") != std::string::npos)
+    f |= OFL__CPU_AVX512;
 #elif defined(OFL__ARM64) && defined(__linux__)
   f = OFL__CPU_NEON;
   if (getauxval(AT_HWCAP) & (1ul << 7)) f |= OFL__CPU_ARM_CRC;  // HWCAP_CRC32

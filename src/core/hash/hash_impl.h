@@ -26,13 +26,22 @@ enum {
   OFL__CPU_SSE42 = 1u << 1,
   OFL__CPU_AVX2 = 1u << 2,
   OFL__CPU_ARM_CRC = 1u << 3,
-  OFL__CPU_NEON = 1u << 4
+  OFL__CPU_NEON = 1u << 4,
+  OFL__CPU_AVX512 = 1u << 5 /* F + VL + DQ (vpmullq on ymm) */
 };
 unsigned ofl__cpu_features(void);
 /* Tests only: make ofl__cpu_features() report `features` from now on, as on
  * a CPU without (or with) them. Kernels already chosen stay in use until
  * the next ofl__*_force_impl(AUTO). */
 void ofl__cpu_override(unsigned features);
+
+/* ---- XXH64 ---- */
+/* XXH64's stripe rounds on p[0..len) with the lanes in one AVX-512VL
+ * register: consumes whole 32-byte stripes into acc[4] (XXH64_state_t's
+ * v[]) and @return the bytes consumed. Call only with OFL__CPU_AVX512;
+ * other builds return 0. */
+size_t ofl__xxh64_stripes_avx512(uint64_t acc[4], const uint8_t *p,
+                                 size_t len);
 
 /* ---- BLAKE3 ---- */
 #define OFL__B3_BLOCK 64

@@ -40,6 +40,45 @@ static void put32(uint8_t *out, XXH32_hash_t h) {
   memcpy(out, c.digest, 4);
 }
 
+/* XXH64_state_t's v[] layout is 0.8.1's (0.8.0 had v1..v4). */
+#if XXH_VERSION_NUMBER >= 801
+#define WIDE_XXH64 1
+#endif
+/* Below this, the vector loop's setup costs more than it saves. */
+#define WIDE_MIN 512
+
+/* XXH64_update, with the bulk of long inputs on the AVX-512 stripe loop:
+ * the state stays libxxhash's own, so digest and the other paths agree. */
+static void xxh64_update(XXH64_state_t *s, const uint8_t *p, size_t len) {
+#ifdef WIDE_XXH64
+  if (len >= WIDE_MIN && (ofl__cpu_features() & OFL__CPU_AVX512)) {
+    if (s->memsize != 0) { /* complete the buffered stripe first */
+      size_t fill = 32 - s->memsize;
+      XXH64_update(s, p, fill);
+      p += fill;
+      len -= fill;
+    }
+    size_t done = ofl__xxh64_stripes_avx512(s->v, p, len);
+    s->total_len += done;
+    p += done;
+    len -= done;
+  }
+#endif
+  XXH64_update(s, p, len);
+}
+
+static XXH64_hash_t xxh64(const void *data, size_t len, uint64_t seed) {
+#ifdef WIDE_XXH64
+  if (len >= WIDE_MIN && (ofl__cpu_features() & OFL__CPU_AVX512)) {
+    XXH64_state_t s;
+    XXH64_reset(&s, seed);
+    xxh64_update(&s, data, len);
+    return XXH64_digest(&s);
+  }
+#endif
+  return XXH64(data, len, seed);
+}
+
 void ofl__xxh_oneshot(int algo, uint64_t seed, const void *data, size_t len,
                       uint8_t *out) {
   switch (algo) {
@@ -47,7 +86,7 @@ void ofl__xxh_oneshot(int algo, uint64_t seed, const void *data, size_t len,
       put32(out, XXH32(data, len, (XXH32_hash_t)seed));
       break;
     case OFL_HASH_XXH64:
-      put64(out, XXH64(data, len, seed));
+      put64(out, xxh64(data, len, seed));
       break;
     case OFL_HASH_XXH3:
       put64(out, XXH3_64bits_withSeed(data, len, seed));
@@ -100,7 +139,7 @@ void ofl__xxh_update(int algo, void *state, const void *data, size_t len) {
       XXH32_update((XXH32_state_t *)state, data, len);
       break;
     case OFL_HASH_XXH64:
-      XXH64_update((XXH64_state_t *)state, data, len);
+      xxh64_update((XXH64_state_t *)state, data, len);
       break;
     case OFL_HASH_XXH3:
       XXH3_64bits_update((XXH3_state_t *)state, data, len);
