@@ -23,8 +23,8 @@ static unsigned detect(void) {
   /* libgcc/compiler-rt report avx2 only when the OS saves YMM state. */
   if (__builtin_cpu_supports("avx2")) f |= OFL__CPU_AVX2;
   /* Likewise avx512*: only when the OS saves ZMM and mask state. */
-  if (__builtin_cpu_supports("avx512f") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq"))
     f |= OFL__CPU_AVX512;
 #endif
 #ifdef OFL__ARM64

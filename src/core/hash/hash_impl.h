@@ -40,8 +40,7 @@ void ofl__cpu_override(unsigned features);
  * register: consumes whole 32-byte stripes into acc[4] (XXH64_state_t's
  * v[]) and @return the bytes consumed. Call only with OFL__CPU_AVX512;
  * other builds return 0. */
-size_t ofl__xxh64_stripes_avx512(uint64_t acc[4], const uint8_t *p,
-                                 size_t len);
+size_t ofl__xxh64_stripes_avx512(uint64_t acc[4], const uint8_t *p, size_t len);
 
 /* ---- BLAKE3 ---- */
 #define OFL__B3_BLOCK 64
