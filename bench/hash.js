@@ -24,6 +24,7 @@ const arg = (name, dflt) => {
   return i < 0 ? dflt : Number(process.argv[i + 1]);
 };
 const ROUNDS = arg('--rounds', 5);
+const STREAM_BATCH = 3;
 
 let xxrs = null;
 let hashWasm = null;
@@ -260,20 +261,25 @@ async function round(r) {
     m.crc32Zlib = tp(one.length, perCall(() => zlib.crc32(one)));
   }
 
-  // Streaming: 64 MiB in 64 KiB chunks.
+  // Streaming: 64 MiB in 64 KiB chunks. Throughput: STREAM_BATCH runs of
+  // each, interleaved, without the loop monitor (like every throughput
+  // row); the median run of each counts. Loop delay: one more run each.
   {
-    const so = await withLoopDelay(() => streamOffload(big));
-    const sc = await withLoopDelay(() => streamCrypto(big));
-    const oneShot = await once(() => offload.hash('sha256', big));
-    // What the stream machinery alone costs: the same pipeline, no hashing.
-    const bare = await once(() =>
-      pipeline(chunkSource(big, 64 * 1024), new PassThrough(), sink()));
-    m.streamBare = tp(big.length, bare);
-    m.streamOfl = tp(big.length, so.s);
-    m.streamOflDelay = so.max;
-    m.streamCrypto = tp(big.length, sc.s);
-    m.streamCryptoDelay = sc.max;
-    m.streamOneShot = tp(big.length, oneShot);
+    const so = [], sc = [], one = [], bare = [];
+    for (let b = 0; b < STREAM_BATCH; b++) {
+      so.push(await once(() => streamOffload(big)));
+      one.push(await once(() => offload.hash('sha256', big)));
+      sc.push(await once(() => streamCrypto(big)));
+      // What the stream machinery alone costs: the same pipeline, no hashing.
+      bare.push(await once(() =>
+        pipeline(chunkSource(big, 64 * 1024), new PassThrough(), sink())));
+    }
+    m.streamBare = tp(big.length, median(bare));
+    m.streamOfl = tp(big.length, median(so));
+    m.streamCrypto = tp(big.length, median(sc));
+    m.streamOneShot = tp(big.length, median(one));
+    m.streamOflDelay = (await withLoopDelay(() => streamOffload(big))).max;
+    m.streamCryptoDelay = (await withLoopDelay(() => streamCrypto(big))).max;
   }
 
   // Other OpenSSL digests on 64 MiB.
