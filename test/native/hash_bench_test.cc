@@ -36,8 +36,8 @@ TEST(HashBench, DISABLED_Throughput1MiB) {
   const size_t len = 1 << 20;
   std::vector<uint8_t> in = ofltest::Pattern(len);
   uint8_t out[64];
-  const char *b3names[] = {"", "portable", "sse41", "avx2", "neon"};
-  for (int impl = OFL__B3_IMPL_PORTABLE; impl <= OFL__B3_IMPL_NEON; impl++) {
+  const char *b3names[] = {"", "portable", "sse41", "avx2", "neon", "avx512"};
+  for (int impl = OFL__B3_IMPL_PORTABLE; impl <= OFL__B3_IMPL_AVX512; impl++) {
     if (ofl__blake3_force_impl(impl) != 0) continue;
     printf("blake3 %-8s %6.2f GB/s\n", b3names[impl], GBps(len, [&] {
              ofl_hash_oneshot(OFL_HASH_BLAKE3, nullptr, in.data(), len, out,

@@ -60,7 +60,8 @@ struct Kernel {
 const Kernel kB3[] = {{OFL__B3_IMPL_PORTABLE, 0, "portable"},
                       {OFL__B3_IMPL_SSE41, OFL__CPU_SSE41, "sse4.1"},
                       {OFL__B3_IMPL_AVX2, OFL__CPU_AVX2, "avx2"},
-                      {OFL__B3_IMPL_NEON, OFL__CPU_NEON, "neon"}};
+                      {OFL__B3_IMPL_NEON, OFL__CPU_NEON, "neon"},
+                      {OFL__B3_IMPL_AVX512, OFL__CPU_AVX512, "avx512"}};
 const Kernel kCrc[] = {{OFL__CRC32C_IMPL_TABLE, 0, "table"},
                        {OFL__CRC32C_IMPL_SSE42, OFL__CPU_SSE42, "sse4.2"},
                        {OFL__CRC32C_IMPL_ARM, OFL__CPU_ARM_CRC, "armv8-crc"}};

@@ -99,7 +99,7 @@ inline std::vector<int> Accepted(int (*force)(int), int first, int last) {
 }
 inline std::vector<int> Blake3Impls() {
   return Accepted(ofl__blake3_force_impl, OFL__B3_IMPL_PORTABLE,
-                  OFL__B3_IMPL_NEON);
+                  OFL__B3_IMPL_AVX512);
 }
 inline std::vector<int> Crc32cImpls() {
   return Accepted(ofl__crc32c_force_impl, OFL__CRC32C_IMPL_TABLE,

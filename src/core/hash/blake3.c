@@ -16,6 +16,7 @@ static int best_impl(void) {
   unsigned f = ofl__cpu_features();
   (void)f;
 #ifdef OFL__X86_64
+  if (f & OFL__CPU_AVX512) return OFL__B3_IMPL_AVX512;
   if (f & OFL__CPU_AVX2) return OFL__B3_IMPL_AVX2;
   if (f & OFL__CPU_SSE41) return OFL__B3_IMPL_SSE41;
 #endif
@@ -42,6 +43,9 @@ int ofl__blake3_force_impl(int impl) {
       break;
     case OFL__B3_IMPL_AVX2:
       ok = (f & OFL__CPU_AVX2) != 0;
+      break;
+    case OFL__B3_IMPL_AVX512:
+      ok = (f & OFL__CPU_AVX512) != 0;
       break;
 #endif
 #ifdef OFL__ARM64
@@ -71,6 +75,8 @@ int ofl__blake3_impl(void) {
 ofl__b3_many_fn ofl__b3_kernel(int impl) {
   switch (impl) {
 #ifdef OFL__X86_64
+    case OFL__B3_IMPL_AVX512:
+      return ofl__b3_many_avx512;
     case OFL__B3_IMPL_AVX2:
       return ofl__b3_many_avx2;
     case OFL__B3_IMPL_SSE41:

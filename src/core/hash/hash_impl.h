@@ -62,7 +62,8 @@ enum {
   OFL__B3_IMPL_PORTABLE = 1,
   OFL__B3_IMPL_SSE41 = 2,
   OFL__B3_IMPL_AVX2 = 3,
-  OFL__B3_IMPL_NEON = 4
+  OFL__B3_IMPL_NEON = 4,
+  OFL__B3_IMPL_AVX512 = 5
 };
 
 extern const uint32_t ofl__b3_iv[8];
@@ -143,6 +144,10 @@ void ofl__b3_many_avx2(const uint8_t *const *inputs, size_t n, size_t blocks,
                        const uint32_t key[8], uint64_t counter, int inc,
                        uint8_t flags, uint8_t flags_start, uint8_t flags_end,
                        uint8_t *out);
+void ofl__b3_many_avx512(const uint8_t *const *inputs, size_t n, size_t blocks,
+                         const uint32_t key[8], uint64_t counter, int inc,
+                         uint8_t flags, uint8_t flags_start, uint8_t flags_end,
+                         uint8_t *out);
 #endif
 #ifdef OFL__ARM64
 void ofl__b3_many_neon(const uint8_t *const *inputs, size_t n, size_t blocks,
