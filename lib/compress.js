@@ -26,6 +26,24 @@ const PARALLEL_AUTO_MIN = 4 * 1024 * 1024;
 const PARALLEL_BLOCK = 512 * 1024;
 const ZSTD_FRAME = 4 * 1024 * 1024;
 const ZSTD_AUTO_THREADS = 3;
+// zstd inputs of several frames (offload's parallel output, pzstd's) of at
+// least this many compressed bytes decode their frames on several threads.
+const FRAMES_MIN = 256 * 1024;
+const FRAMES_MAX_PIECES = 64;
+
+/**
+ * Pieces for a multi-frame zstd decode across the executor, or 0 for the
+ * one-job path (one frame, a skippable frame, an undeclared size...).
+ */
+function framePieces(o, input) {
+  if ((o.name !== 'zstd' && o.name !== 'auto') || o.dictionary !== undefined ||
+      o.parallel === false || input.byteLength < FRAMES_MIN ||
+      !binding.codecFrames) return 0;
+  const n = threads();
+  if (n < 2) return 0;
+  const frames = binding.zstdFrames(input, o.maxOutputLength);
+  return frames < 2 ? 0 : Math.min(FRAMES_MAX_PIECES, frames, 4 * n);
+}
 
 /** How many ways to split a compression, or 1 for none. */
 function parallelism(o, len) {
@@ -67,6 +85,11 @@ function async(mode, data, options, ticket) {
         : Promise.resolve(out);
     }
     let flags = o.flags;
+    const pieces = mode === DECOMPRESS ? framePieces(o, input) : 0;
+    if (pieces > 1) {
+      return run((cb, timeout) => binding.codecFrames(input,
+        o.maxOutputLength, pieces, task.lane, timeout, cb), task, ctx, ticket);
+    }
     if (mode === COMPRESS) {
       const ways = parallelism(o, len);
       if (ways > 1 && GZIP_FAMILY.includes(o.name) && o.level <= 9 &&

@@ -371,5 +371,6 @@ napi_status ofl_napi_init_codec(napi_env env, napi_value exports) {
       env, exports, sizeof(props) / sizeof(props[0]), props);
   if (st != napi_ok) return st;
   if ((st = ofl_napi_init_codec_stream(env, exports)) != napi_ok) return st;
+  if ((st = ofl_napi_init_codec_frames(env, exports)) != napi_ok) return st;
   return ofl_napi_init_codec_parallel(env, exports);
 }

@@ -59,5 +59,6 @@ napi_status ofl_codec_view(napi_env env, napi_value buf, size_t n, size_t size,
 
 napi_status ofl_napi_init_codec_stream(napi_env env, napi_value exports);
 napi_status ofl_napi_init_codec_parallel(napi_env env, napi_value exports);
+napi_status ofl_napi_init_codec_frames(napi_env env, napi_value exports);
 
 #endif

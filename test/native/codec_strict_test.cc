@@ -382,3 +382,52 @@ TEST(CodecStrict, ExactPathTakesLoneFramesOnly) {
   EXPECT_EQ(ofl_codec_size_hint(OFL_CODEC_ZSTD, z.data(), z.size(), SIZE_MAX), 0u);
   EXPECT_EQ(ofl_codec_size_hint(OFL_CODEC_BROTLI, z.data(), z.size(), SIZE_MAX), 0u);
 }
+
+// The frame index behind parallel zstd decoding: one span per frame, in
+// order, each decoding exactly into its place; none when the hint would
+// decline (skippable frame, trailing bytes, over max_output).
+TEST(CodecStrict, ZstdSpansIndexEveryFrame) {
+  // (Each frame large enough for 128 KiB blocks: the exact path takes only
+  // those, see zstd_frames.)
+  Bytes a = Text(300000, 3), b = Text(200000, 4), c = Text(177777, 5);
+  Bytes za = Compress(OFL_CODEC_ZSTD, a), zb = Compress(OFL_CODEC_ZSTD, b),
+        zc = Compress(OFL_CODEC_ZSTD, c);
+  Bytes all = Cat({za, zb, zc}), want = Cat({a, b, c});
+  ofl_codec_span_t s[3];
+  size_t total = 0;
+  ASSERT_EQ(ofl_codec_zstd_spans(all.data(), all.size(), SIZE_MAX, s, 3, &total),
+            3u);
+  EXPECT_EQ(total, want.size());
+  Bytes dst(total);
+  size_t src_off = 0, dst_off = 0;
+  for (const ofl_codec_span_t &sp : s) {
+    EXPECT_EQ(sp.src_off, src_off);
+    EXPECT_EQ(sp.dst_off, dst_off);
+    ASSERT_EQ(ofl_codec_decompress_exact(OFL_CODEC_ZSTD, all.data() + sp.src_off,
+                                         sp.src_len, dst.data() + sp.dst_off,
+                                         sp.dst_len),
+              0);
+    src_off += sp.src_len;
+    dst_off += sp.dst_len;
+  }
+  EXPECT_EQ(src_off, all.size());
+  EXPECT_EQ(dst, want);
+  // Fewer slots than frames: the count, and only the first slots filled.
+  EXPECT_EQ(ofl_codec_zstd_spans(all.data(), all.size(), SIZE_MAX, s, 1, nullptr),
+            3u);
+  EXPECT_EQ(ofl_codec_zstd_spans(all.data(), all.size(), SIZE_MAX, nullptr, 0,
+                                 nullptr),
+            3u);
+  EXPECT_EQ(ofl_codec_zstd_spans(all.data(), all.size(), want.size() - 1, s, 3,
+                                 nullptr),
+            0u);
+  Bytes skip = {0x50, 0x2a, 0x4d, 0x18, 1, 0, 0, 0, 9};
+  Bytes with_skip = Cat({za, skip, zb}), tail = Cat({za, Bytes{1, 2, 3}});
+  EXPECT_EQ(ofl_codec_zstd_spans(with_skip.data(), with_skip.size(), SIZE_MAX,
+                                 s, 3, nullptr),
+            0u);
+  EXPECT_EQ(
+      ofl_codec_zstd_spans(tail.data(), tail.size(), SIZE_MAX, s, 3, nullptr),
+      0u);
+  EXPECT_EQ(ofl_codec_zstd_spans(nullptr, 0, SIZE_MAX, s, 3, nullptr), 0u);
+}

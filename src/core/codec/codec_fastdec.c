@@ -94,8 +94,9 @@ int ofl__gzip_fast_decompress(const uint8_t *src, size_t len, size_t limit,
  * 64x cap, nothing else before the end (libzstd decodes concatenated
  * frames in one call, as offload's parallel compression writes them).
  * @return the total size + 1, or 0. */
-static size_t zstd_frames(const uint8_t *src, size_t len, size_t limit) {
-  size_t off = 0, total = 0;
+static size_t zstd_frames(const uint8_t *src, size_t len, size_t limit,
+                          ofl_codec_span_t *spans, size_t *count) {
+  size_t off = 0, total = 0, n = 0;
   if (len == 0) return 0;
   while (off < len) {
     const uint8_t *f = src + off;
@@ -117,10 +118,14 @@ static size_t zstd_frames(const uint8_t *src, size_t len, size_t limit) {
     if (fcs == ZSTD_CONTENTSIZE_UNKNOWN || fcs >= limit - total) return 0;
     size_t frame = ZSTD_findFrameCompressedSize(f, left);
     if (ZSTD_isError(frame) || frame == 0 || frame > left) return 0;
+    if (spans != NULL && n < *count)
+      spans[n] = (ofl_codec_span_t){off, frame, total, (size_t)fcs};
+    n++;
     total += (size_t)fcs;
     off += frame;
   }
   if (total >= limit || total > first_size(0, len, SIZE_MAX)) return 0;
+  if (count != NULL) *count = n;
   return total + 1;
 }
 
@@ -140,7 +145,7 @@ static int zstd_exact(const uint8_t *src, size_t len, uint8_t *dst,
 
 int ofl__zstd_fast_decompress(const uint8_t *src, size_t len, size_t limit,
                               ofl_codec_output_t *out) {
-  size_t size = zstd_frames(src, len, limit);
+  size_t size = zstd_frames(src, len, limit, NULL, NULL);
   if (size-- == 0) return OFL__FAST_DECLINE;
   uint8_t *buf = malloc(size ? size : 1);
   if (buf == NULL) return OFL_ENOMEM;
@@ -213,7 +218,7 @@ size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src, size_t len,
   if (src == NULL) return 0;
   if (codec == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &codec) < 0)
     return 0;
-  if (codec == OFL_CODEC_ZSTD) n = zstd_frames(src, len, limit);
+  if (codec == OFL_CODEC_ZSTD) n = zstd_frames(src, len, limit, NULL, NULL);
   if (codec == OFL_CODEC_LZ4) n = lz4_lone_frame(src, len, limit);
   if (codec == OFL_CODEC_GZIP) n = gzip_member(src, len, limit);
   return n > 0 ? n - 1 : 0;
@@ -225,10 +230,21 @@ int ofl_codec_decompress_exact(ofl_codec_id_t codec, const uint8_t *src,
   if (codec == OFL_CODEC_AUTO && ofl_codec_detect(src, len, &codec) < 0)
     return OFL__FAST_DECLINE;
   if (codec == OFL_CODEC_ZSTD) /* the frames the hint accepts, no others */
-    return zstd_frames(src, len, SIZE_MAX) == size + 1
+    return zstd_frames(src, len, SIZE_MAX, NULL, NULL) == size + 1
                ? zstd_exact(src, len, dst, size)
                : OFL__FAST_DECLINE;
   if (codec == OFL_CODEC_LZ4) return lz4_exact(src, len, dst, size);
   if (codec == OFL_CODEC_GZIP) return gzip_exact(src, len, dst, size);
   return OFL__FAST_DECLINE;
+}
+
+size_t ofl_codec_zstd_spans(const uint8_t *src, size_t len, size_t max_output,
+                            ofl_codec_span_t *spans, size_t max_spans,
+                            size_t *total) {
+  size_t limit = max_output == SIZE_MAX ? SIZE_MAX : max_output + 1;
+  size_t n = max_spans, t;
+  if (src == NULL) return 0;
+  if ((t = zstd_frames(src, len, limit, spans, &n)) == 0) return 0;
+  if (total != NULL) *total = t - 1;
+  return n;
 }

@@ -235,6 +235,21 @@ int ofl_codec_compress_to(ofl_codec_id_t codec, const ofl_codec_opts_t *opts,
 size_t ofl_codec_size_hint(ofl_codec_id_t codec, const uint8_t *src, size_t len,
                            size_t max_output);
 
+/* One zstd frame of a multi-frame input: src[src_off..+src_len) decodes to
+ * dst[dst_off..+dst_len). */
+typedef struct {
+  size_t src_off, src_len, dst_off, dst_len;
+} ofl_codec_span_t;
+
+/* The frames of a zstd input that ofl_codec_size_hint accepts (so each
+ * declares its size), for decoding them on several threads, each span
+ * with ofl_codec_decompress_exact. Fills spans[0..min(n, max_spans)) (spans
+ * may be NULL) and *total (may be NULL) with the whole output size.
+ * @return the frame count n, or 0 when the hint would decline. */
+size_t ofl_codec_zstd_spans(const uint8_t *src, size_t len, size_t max_output,
+                            ofl_codec_span_t *spans, size_t max_spans,
+                            size_t *total);
+
 /* Decode all of src into exactly dst[0..size) in one pass.
  * @return 0 when src (zstd: frames; lz4, gzip: one frame/member) produces
  * exactly size bytes;
