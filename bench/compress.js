@@ -10,6 +10,7 @@ const zlib = require('zlib');
 const { pipeline, Readable, Writable } = require('stream');
 const { monitorEventLoopDelay, performance } = require('perf_hooks');
 const offload = require('..');
+const binding = require('../lib/binding');
 const { logLines, randomBytes } = require('../test/js/fixtures/compress-data');
 
 const QUICK = process.argv.includes('--quick');
@@ -169,9 +170,16 @@ async function main() {
     if (zstdNapi) await row(z, input, 'zstd-napi compress (sync)', () => zstdNapi.compress(d, { compressionLevel: 3 }));
     await row(z, input, 'offload.compress', () => offload.compress(d, { codec: 'zstd', level: 3 }), { async: true });
     await row(z, input, 'offload.compress parallel:false', () => offload.compress(d, { codec: 'zstd', level: 3, parallel: false }), { async: true });
-    const zd = 'zstd decompress';
+    const zd = 'zstd decompress, one frame';
     if (zstdNapi) await row(zd, input, 'zstd-napi decompress (sync)', () => zstdNapi.decompress(zs));
     await row(zd, input, 'offload.decompress', () => offload.decompress(zs, { codec: 'zstd' }), { async: true });
+    // What offload.compress() (and pzstd) write for large inputs: ~4 MiB
+    // frames, which offload decodes on several threads.
+    const zm = await offload.compress(d, { codec: 'zstd', level: 3 });
+    const zdm = `zstd decompress, ${binding.zstdFrames(zm, 2 ** 40)} frames (offload.compress output)`;
+    if (zstdNapi) await row(zdm, input, 'zstd-napi decompress (sync)', () => zstdNapi.decompress(zm));
+    await row(zdm, input, 'offload.decompress', () => offload.decompress(zm, { codec: 'zstd' }), { async: true });
+    await row(zdm, input, 'offload.decompress parallel:false', () => offload.decompress(zm, { codec: 'zstd', parallel: false }), { async: true });
     const l = 'lz4 compress';
     if (lz4Napi) await row(l, input, 'lz4-napi compressFrame (async)', () => lz4Napi.compressFrame(d), { async: true });
     if (lz4Napi) await row(l, input, 'lz4-napi compress (block, async)', () => lz4Napi.compress(d), { async: true });
