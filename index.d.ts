@@ -278,6 +278,8 @@ export interface CompressOptions extends CodecOptions, TaskOptions {
 export interface DecompressOptions extends Omit<CodecOptions, 'codec' | 'level'>, TaskOptions {
   /** 'auto' (default) detects gzip, zlib, zstd and lz4 by header. */
   codec?: Codec | 'auto';
+  /** zstd inputs of several frames decode them on several executor threads. Default 'auto'; false: one thread. */
+  parallel?: 'auto' | boolean;
 }
 
 export interface CompressStreamOptions extends CodecOptions {

@@ -65,6 +65,7 @@ async function useCompression(): Promise<void> {
   const back: Buffer = decompressSync(gz, { codec: 'auto', maxOutputLength: 1 << 20 });
   void back;
   await offload.decompress(new Uint8Array(4), { codec: 'zstd', dictionary: new ArrayBuffer(8) });
+  await offload.decompress(new Uint8Array(4), { codec: 'zstd', parallel: false, maxOutputLength: 1 << 20 });
   const s: CompressStream = createCompressStream({ codec: 'zstd', checksum: true, chunkSize: 16384 });
   const gzs: CompressStream = createCompressStream({ codec: 'gzip', parallel: false });
   void gzs;
