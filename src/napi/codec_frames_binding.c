@@ -15,13 +15,11 @@
 
 #define FR_MAX_PIECES 64
 
-/* Shared by every piece. JS-thread fields: refs, n, settled, err, group.
- * Executor side: ended/failed/declined; final and result are written by
- * the piece that ends last, before its completion is posted. */
+/* Shared by every piece. Executor side: ended/failed/declined; final and
+ * result are written by the piece that ends last, before its completion
+ * is posted. */
 typedef struct {
-  int refs, n, settled, err;
-  uint32_t group;
-  ofl_env_t *env;
+  ofl_group_t g; /* first: the pieces' shared part */
   const uint8_t *in;
   size_t len, max_output;
   uint8_t *dst; /* the V8 output, pinned by every piece (pins[1]) */
@@ -77,13 +75,10 @@ static int fr_work(ofl_job_t *job) {
 static int fr_settle(napi_env env, ofl_job_t *job, int *status) {
   (void)env;
   fr_state_t *st = ((fr_job_t *)job)->st;
-  st->settled++;
-  if (*status != 0 && st->err == 0) {
-    st->err = *status;
-    ofl_env_cancel(st->env, st->group, OFL_ECANCELED); /* stop the rest */
-  }
-  if (st->settled < st->n) return 0;
-  *status = st->err != 0 ? st->err : st->finished ? st->final : OFL_EINTERNAL;
+  if (!ofl_group_settle(&st->g, status)) return 0;
+  *status = st->g.err != 0 ? st->g.err
+            : st->finished ? st->final
+                           : OFL_EINTERNAL;
   return 1;
 }
 
@@ -94,12 +89,16 @@ static napi_status fr_result(napi_env env, ofl_job_t *job, napi_value *out) {
   return napi_get_reference_value(env, job->pins[1], out);
 }
 
-static void fr_destroy(ofl_job_t *job) {
-  fr_state_t *st = ((fr_job_t *)job)->st;
-  if (st == NULL || --st->refs > 0) return;
+static void fr_unref(void *state) {
+  fr_state_t *st = state;
+  if (st == NULL || --st->g.refs > 0) return;
   ofl_codec_free_output(&st->result);
   free(st->spans);
   free(st);
+}
+
+static void fr_destroy(ofl_job_t *job) {
+  fr_unref(((fr_job_t *)job)->st);
 }
 
 static const ofl_job_vtable_t fr_vt = {fr_work, fr_result, fr_destroy,
@@ -121,43 +120,31 @@ static void group(fr_state_t *st, size_t nframes, size_t want) {
   st->bounds[++st->pieces] = nframes;
 }
 
-static int64_t fr_submit(napi_env env, fr_state_t *st, napi_value input,
-                         napi_value v8out, napi_value callback, int lane,
-                         double deadline) {
-  st->env = ofl_env_get(env);
-  st->refs = 1; /* held by this function until the loop ends */
-  int64_t first = 0;
-  for (size_t i = 0; i < st->pieces; i++) {
-    fr_job_t *p = (fr_job_t *)ofl_job_alloc(sizeof(*p), &fr_vt);
-    if (p == NULL) {
-      st->err = OFL_ENOMEM;
-      break;
-    }
-    if (ofl_job_pin(env, &p->job, input) != napi_ok ||
-        ofl_job_pin(env, &p->job, v8out) != napi_ok) {
-      ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
-      st->err = OFL_EINTERNAL;
-      break;
-    }
-    p->st = st;
-    p->index = i;
-    p->job.group = (uint32_t)first;
-    st->refs++;
-    int64_t id = ofl_job_submit(env, &p->job, callback, lane, deadline);
-    if (id < 0) { /* the job was freed through fr_destroy */
-      st->err = (int)id;
-      break;
-    }
-    if (i == 0) first = id, st->group = (uint32_t)id;
-    st->n++;
+typedef struct {
+  fr_state_t *st;
+  napi_value input, v8out;
+} fr_make_t;
+
+static ofl_job_t *fr_make(napi_env env, void *arg, size_t i, int *err) {
+  fr_make_t *m = arg;
+  fr_job_t *p = (fr_job_t *)ofl_job_alloc(sizeof(*p), &fr_vt);
+  if (p == NULL) {
+    *err = OFL_ENOMEM;
+    return NULL;
   }
-  int submitted = st->n;
-  if (submitted > 0 && st->err != 0)
-    ofl_env_cancel(st->env, st->group, OFL_ECANCELED);
-  int err = st->err;
-  fr_destroy(&(fr_job_t){.st = st}.job); /* drop this function's ref */
-  if (submitted == 0) first = err != 0 ? err : OFL_EINTERNAL;
-  return first;
+  if (ofl_job_pin(env, &p->job, m->input) != napi_ok ||
+      ofl_job_pin(env, &p->job, m->v8out) != napi_ok) {
+    ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
+    *err = OFL_EINTERNAL;
+    return NULL;
+  }
+  p->st = m->st;
+  p->index = i;
+  return &p->job;
+}
+
+static void fr_make_unref(void *arg) {
+  fr_unref(((fr_make_t *)arg)->st);
 }
 
 /* Reads (input, maxOutputLength) at argv[0..1]. @return 0, or -1 with a
@@ -232,7 +219,9 @@ static napi_value codec_frames(napi_env env, napi_callback_info info) {
     st->max_output = max_output;
     st->size = total;
     group(st, n, want < n ? want : n);
-    id = fr_submit(env, st, argv[0], v8out, argv[5], (int)lane, deadline);
+    fr_make_t m = {st, argv[0], v8out};
+    id = ofl_group_submit(env, &st->g, &m, st->pieces, fr_make, fr_make_unref,
+                          argv[5], (int)lane, deadline);
   } else if (st != NULL) {
     free(st->spans);
     free(st);

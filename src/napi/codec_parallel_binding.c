@@ -24,12 +24,7 @@
 /* Shared by every piece. Only touched on the JS thread, except blocks[i]
  * and checks[i], each written by exactly one piece's work(). */
 typedef struct {
-  int refs;    /* pieces not yet destroyed */
-  int n;       /* pieces submitted */
-  int settled; /* pieces settled */
-  int err;     /* first failure */
-  uint32_t group;
-  ofl_env_t *env;
+  ofl_group_t g; /* first: the pieces' shared part */
   ofl_codec_id_t codec;
   int level;
   int framed;   /* one-shot: header + blocks + trailer */
@@ -202,14 +197,11 @@ static int assemble(par_state_t *st) {
 static int par_settle(napi_env env, ofl_job_t *job, int *status) {
   (void)env;
   par_state_t *st = ((par_job_t *)job)->st;
-  st->settled++;
-  if (*status != 0 && st->err == 0) {
-    st->err = *status;
-    ofl_env_cancel(st->env, st->group, OFL_ECANCELED); /* stop the rest */
-  }
-  if (st->settled < st->n) return 0;
+  if (!ofl_group_settle(&st->g, status)) return 0;
   /* Every piece was submitted and none failed: joined on the executor. */
-  *status = st->err != 0 ? st->err : st->joined ? st->join_err : OFL_EINTERNAL;
+  *status = st->g.err != 0 ? st->g.err
+            : st->joined   ? st->join_err
+                           : OFL_EINTERNAL;
   return 1;
 }
 
@@ -235,15 +227,19 @@ static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
   return s;
 }
 
-static void par_destroy(ofl_job_t *job) {
-  par_state_t *st = ((par_job_t *)job)->st;
-  if (st == NULL || --st->refs > 0) return;
-  for (int i = 0; i < st->n; i++) ofl_codec_free_output(&st->blocks[i]);
+static void par_unref(void *state) {
+  par_state_t *st = state;
+  if (st == NULL || --st->g.refs > 0) return;
+  for (int i = 0; i < st->g.n; i++) ofl_codec_free_output(&st->blocks[i]);
   ofl_codec_free_output(&st->result);
   free(st->blocks);
   free(st->checks);
   free(st->sizes);
   free(st);
+}
+
+static void par_destroy(ofl_job_t *job) {
+  par_unref(((par_job_t *)job)->st);
 }
 
 static const ofl_job_vtable_t par_vt = {par_work, par_result, par_destroy,
@@ -268,6 +264,33 @@ static void plan(par_state_t *st) {
   st->pieces = st->len == 0 ? 1 : (st->len + bs - 1) / bs;
 }
 
+typedef struct {
+  par_state_t *st;
+  napi_value input, v8out;
+} par_make_t;
+
+static ofl_job_t *par_make(napi_env env, void *arg, size_t i, int *err) {
+  par_make_t *m = arg;
+  par_job_t *p = (par_job_t *)ofl_job_alloc(sizeof(*p), &par_vt);
+  if (p == NULL) {
+    *err = OFL_ENOMEM;
+    return NULL;
+  }
+  if (ofl_job_pin(env, &p->job, m->input) != napi_ok ||
+      (m->v8out != NULL && ofl_job_pin(env, &p->job, m->v8out) != napi_ok)) {
+    ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
+    *err = OFL_EINTERNAL;
+    return NULL;
+  }
+  p->st = m->st;
+  p->index = i;
+  return &p->job;
+}
+
+static void par_make_unref(void *arg) {
+  par_unref(((par_make_t *)arg)->st);
+}
+
 static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
                           napi_value v8out, napi_value callback, int lane,
                           double deadline) {
@@ -275,44 +298,13 @@ static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
   st->blocks = calloc(st->pieces, sizeof(*st->blocks));
   st->checks = calloc(st->pieces, sizeof(*st->checks));
   if (st->blocks == NULL || st->checks == NULL) {
-    free(st->blocks), free(st->checks), free(st);
+    free(st->blocks), free(st->checks), free(st->sizes), free(st);
     return OFL_ENOMEM;
   }
-  st->env = ofl_env_get(env);
   st->in = in->data;
-  st->refs = 1; /* held by this function until the loop ends */
-  int64_t first = 0;
-  for (size_t i = 0; i < st->pieces; i++) {
-    par_job_t *p = (par_job_t *)ofl_job_alloc(sizeof(*p), &par_vt);
-    if (p == NULL) {
-      st->err = OFL_ENOMEM;
-      break;
-    }
-    if (ofl_job_pin(env, &p->job, in->backing) != napi_ok ||
-        (v8out != NULL && ofl_job_pin(env, &p->job, v8out) != napi_ok)) {
-      ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
-      st->err = OFL_EINTERNAL;
-      break;
-    }
-    p->st = st;
-    p->index = i;
-    p->job.group = (uint32_t)first;
-    st->refs++;
-    int64_t id = ofl_job_submit(env, &p->job, callback, lane, deadline);
-    if (id < 0) { /* the job was freed through par_destroy */
-      st->err = (int)id;
-      break;
-    }
-    if (i == 0) first = id, st->group = (uint32_t)id;
-    st->n++;
-  }
-  int submitted = st->n;
-  if (submitted > 0 && st->err != 0)
-    ofl_env_cancel(st->env, st->group, OFL_ECANCELED);
-  int err = st->err;
-  par_destroy(&(par_job_t){.st = st}.job); /* drop this function's ref */
-  if (submitted == 0) first = err != 0 ? err : OFL_EINTERNAL;
-  return first;
+  par_make_t m = {st, in->backing, v8out};
+  return ofl_group_submit(env, &st->g, &m, st->pieces, par_make, par_make_unref,
+                          callback, lane, deadline);
 }
 
 static par_state_t *par_new(uint32_t codec, int32_t level, size_t block) {

@@ -247,6 +247,45 @@ void ofl_env_cancel(ofl_env_t *e, uint32_t id, int reason) {
       ofl_executor_cancel(e->ex, &j->task, reason);
 }
 
+int64_t ofl_group_submit(napi_env env, ofl_group_t *g, void *state, size_t n,
+                         ofl_group_make_fn make, void (*unref)(void *state),
+                         napi_value callback, int lane, double deadline_ms) {
+  int64_t first = 0;
+  g->env = ofl_env_get(env);
+  g->refs = 1; /* the submitter's, until the loop ends */
+  for (size_t i = 0; i < n; i++) {
+    int err = OFL_EINTERNAL;
+    ofl_job_t *job = make(env, state, i, &err);
+    if (job == NULL) {
+      g->err = err;
+      break;
+    }
+    job->group = (uint32_t)first;
+    g->refs++;
+    int64_t id = ofl_job_submit(env, job, callback, lane, deadline_ms);
+    if (id < 0) { /* the job was freed through its destroy hook */
+      g->err = (int)id;
+      break;
+    }
+    if (i == 0) first = id, g->id = (uint32_t)id;
+    g->n++;
+  }
+  if (g->n > 0 && g->err != 0) ofl_env_cancel(g->env, g->id, OFL_ECANCELED);
+  int submitted = g->n, err = g->err;
+  unref(state);
+  if (submitted == 0) return err != 0 ? err : OFL_EINTERNAL;
+  return first;
+}
+
+int ofl_group_settle(ofl_group_t *g, const int *status) {
+  g->settled++;
+  if (*status != 0 && g->err == 0) {
+    g->err = *status;
+    ofl_env_cancel(g->env, g->id, OFL_ECANCELED); /* stop the rest */
+  }
+  return g->settled >= g->n;
+}
+
 static void env_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;

@@ -85,6 +85,38 @@ void ofl_env_cancel(ofl_env_t *e, uint32_t id, int reason);
 /* Frees a job that was never submitted (releases pins). */
 void ofl_job_discard(napi_env env, ofl_job_t *job);
 
+/* ---- job groups: pieces of one call that deliver one result ---- */
+
+/* The shared part of a group's state (its first member). refs counts
+ * pieces not yet destroyed; the other fields are the JS thread's. */
+typedef struct {
+  int refs;    /* pieces not yet destroyed (+1 while submitting) */
+  int n;       /* pieces submitted */
+  int settled; /* pieces settled */
+  int err;     /* first failure */
+  uint32_t id; /* the first piece's id: cancelling it reaches them all */
+  ofl_env_t *env;
+} ofl_group_t;
+
+/* Makes piece i: a job allocated, pinned and pointing at the state, or
+ * NULL with *err set (a half-made job is discarded before it points at
+ * the state, so its destroy hook leaves the state alone). */
+typedef ofl_job_t *(*ofl_group_make_fn)(napi_env env, void *state, size_t i,
+                                        int *err);
+
+/* Submits pieces 0..n-1 made by make, as one group (each piece's
+ * job->group is the group id). On a failure part-way, the submitted pieces
+ * are cancelled and settle with it. unref(state) drops the submitter's own
+ * reference (refs--, freeing the state at 0) before returning.
+ * @return the group id, or a negative OFL_E* when nothing was submitted. */
+int64_t ofl_group_submit(napi_env env, ofl_group_t *g, void *state, size_t n,
+                         ofl_group_make_fn make, void (*unref)(void *state),
+                         napi_value callback, int lane, double deadline_ms);
+
+/* For a piece's settle hook: records a failure (cancelling the rest).
+ * @return 1 when every submitted piece has settled (deliver now). */
+int ofl_group_settle(ofl_group_t *g, const int *status);
+
 /* Installs per-env state; called from module init. */
 napi_status ofl_env_init(napi_env env);
 
