@@ -49,10 +49,16 @@ class CodecStream extends Transform {
       chunkSize = validateInteger(opts.chunkSize, 'options.chunkSize', 64,
         2 ** 30);
     }
+    // Compression: the write that fills a segment waits for its native
+    // operation, so writes queue meanwhile; a segment's worth of room lets
+    // the source keep producing while the codec works.
+    const writableHWM = opts.writableHighWaterMark !== undefined ||
+      opts.highWaterMark !== undefined || mode !== COMPRESS
+      ? opts.writableHighWaterMark : STAGE;
     super({
       highWaterMark: opts.highWaterMark,
       readableHighWaterMark: opts.readableHighWaterMark,
-      writableHighWaterMark: opts.writableHighWaterMark,
+      writableHighWaterMark: writableHWM,
     });
     this._mode = mode;
     this._codec = o;
@@ -309,10 +315,10 @@ class CompressStream extends CodecStream {
   }
 
   /**
-   * Sends the staged bytes with `directive`. CONTINUE calls back once the
-   * segment is handed over (the next one may fill meanwhile); FLUSH and END
-   * call back when their output has been pushed. A send waits while
-   * another runs: at most one native operation is in flight.
+   * Sends the staged bytes with `directive` and calls back once that
+   * native operation has completed and its output has been pushed (the
+   * issue's "callback after the native work"). A send waits while another
+   * runs: at most one native operation is in flight.
    */
   _send(directive, callback) {
     if (this._idle !== null) {
@@ -334,14 +340,14 @@ class CompressStream extends CodecStream {
         if (err) {
           const waiting = this._waiter;
           this._waiter = null;
-          if (directive !== CONTINUE) callback(err);
+          if (callback !== noop) callback(err);
           else if (waiting) waiting.cb(err);
           else this.destroy(err);
           return;
         }
-        if (directive !== CONTINUE) callback();
         if (this._waiter) this._waiter.go();
         else if (!this._closed) this._armIdle();
+        callback();
       };
       if (this._segments) {
         const history = this._segments.history(stage, end);
@@ -367,7 +373,6 @@ class CompressStream extends CodecStream {
         if (this._frames !== null) this._zopen = directive !== END;
         this._run(stage.subarray(start, end), directive, done);
       }
-      if (directive === CONTINUE) callback();
     };
     if (this._busy) this._waiter = { go, cb: callback };
     else go();

@@ -324,3 +324,22 @@ test('compress_stream_zstd_frames_and_context_mix', async () => {
     assert.ok(offload.decompressSync(await o, { codec: 'zstd' }).equals(Buffer.concat(want)));
   }
 });
+
+test('compress_stream_filling_write_calls_back_after_its_native_operation', async () => {
+  // A write that fills a segment starts a native operation; its callback
+  // runs only once that operation has completed (its output is pushed),
+  // so a writer never runs ahead of the codec by more than one segment.
+  for (const codec of ['gzip', 'zstd', 'lz4', 'brotli']) {
+    const c = offload.createCompressStream({ codec, level: codec === 'brotli' ? 4 : undefined });
+    c.resume();
+    const before = offload.stats().completed;
+    const completed = await new Promise((resolve, reject) => {
+      c.write(randomBytes(1 << 20, 31),
+        (err) => (err ? reject(err) : resolve(offload.stats().completed - before)));
+    });
+    // (brotli may hold its output back until more input or a flush: count
+    // the executor's finished tasks, not output bytes.)
+    assert.ok(completed > 0, `${codec}: callback before the segment was compressed`);
+    await new Promise((resolve) => c.end(resolve));
+  }
+});
