@@ -225,8 +225,9 @@ class CodecStream extends Transform {
  * A gzip/deflate/brotli/zstd/lz4 compressor as a stream.Transform. Writes
  * are copied into a staging buffer that goes to native code as one
  * segment once it holds STAGE bytes (or on flush/end), so the thread hop
- * is paid per segment rather than per chunk, and the next segment fills
- * while the last one compresses. gzip/deflate segments are compressed
+ * is paid per segment rather than per chunk; the write that fills a
+ * segment calls back once it is compressed, while further writes queue in
+ * the writable buffer. gzip/deflate segments are compressed
  * pigz-style on all executor threads (see compress-segments.js).
  */
 class CompressStream extends CodecStream {

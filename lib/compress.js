@@ -32,17 +32,16 @@ const FRAMES_MIN = 256 * 1024;
 const FRAMES_MAX_PIECES = 64;
 
 /**
- * Pieces for a multi-frame zstd decode across the executor, or 0 for the
- * one-job path (one frame, a skippable frame, an undeclared size...).
+ * How many frames a multi-frame zstd decode across the executor gets, or
+ * 0 for the one-job path (one frame, a skippable frame, an undeclared
+ * size...).
  */
-function framePieces(o, input) {
+function zstdFrames(o, input) {
   if ((o.name !== 'zstd' && o.name !== 'auto') || o.dictionary !== undefined ||
       o.parallel === false || input.byteLength < FRAMES_MIN ||
-      !binding.codecFrames) return 0;
-  const n = threads();
-  if (n < 2) return 0;
+      !binding.codecFrames || threads() < 2) return 0;
   const frames = binding.zstdFrames(input, o.maxOutputLength);
-  return frames < 2 ? 0 : Math.min(FRAMES_MAX_PIECES, frames, 4 * n);
+  return frames < 2 ? 0 : frames;
 }
 
 /** How many ways to split a compression, or 1 for none. */
@@ -85,10 +84,12 @@ function async(mode, data, options, ticket) {
         : Promise.resolve(out);
     }
     let flags = o.flags;
-    const pieces = mode === DECOMPRESS ? framePieces(o, input) : 0;
-    if (pieces > 1) {
+    const frames = mode === DECOMPRESS ? zstdFrames(o, input) : 0;
+    if (frames > 1) {
+      const pieces = Math.min(FRAMES_MAX_PIECES, frames, 4 * threads());
       return run((cb, timeout) => binding.codecFrames(input,
-        o.maxOutputLength, pieces, task.lane, timeout, cb), task, ctx, ticket);
+        o.maxOutputLength, frames, pieces, task.lane, timeout, cb), task,
+      ctx, ticket);
     }
     if (mode === COMPRESS) {
       const ways = parallelism(o, len);

@@ -32,11 +32,7 @@ typedef struct {
   ofl_codec_output_t result; /* the reference decoder's, after a decline */
 } fr_state_t;
 
-typedef struct {
-  ofl_job_t job;
-  fr_state_t *st;
-  size_t index;
-} fr_job_t;
+typedef ofl_group_job_t fr_job_t;
 
 static int decode_piece(fr_state_t *st, size_t i) {
   const ofl_codec_span_t *a = &st->spans[st->bounds[i]];
@@ -51,7 +47,7 @@ static int decode_piece(fr_state_t *st, size_t i) {
 
 static int fr_work(ofl_job_t *job) {
   fr_job_t *p = (fr_job_t *)job;
-  fr_state_t *st = p->st;
+  fr_state_t *st = p->state;
   int err = ofl_task_should_stop(&job->task);
   if (err == 0) err = decode_piece(st, p->index);
   if (err != 0) atomic_store(&st->failed, 1);
@@ -74,7 +70,7 @@ static int fr_work(ofl_job_t *job) {
 
 static int fr_settle(napi_env env, ofl_job_t *job, int *status) {
   (void)env;
-  fr_state_t *st = ((fr_job_t *)job)->st;
+  fr_state_t *st = ((fr_job_t *)job)->state;
   if (!ofl_group_settle(&st->g, status)) return 0;
   *status = st->g.err != 0 ? st->g.err
             : st->finished ? st->final
@@ -83,7 +79,7 @@ static int fr_settle(napi_env env, ofl_job_t *job, int *status) {
 }
 
 static napi_status fr_result(napi_env env, ofl_job_t *job, napi_value *out) {
-  fr_state_t *st = ((fr_job_t *)job)->st;
+  fr_state_t *st = ((fr_job_t *)job)->state;
   if (atomic_load(&st->declined))
     return ofl_codec_output_to_buffer(env, &st->result, out);
   return napi_get_reference_value(env, job->pins[1], out);
@@ -98,7 +94,7 @@ static void fr_unref(void *state) {
 }
 
 static void fr_destroy(ofl_job_t *job) {
-  fr_unref(((fr_job_t *)job)->st);
+  fr_unref(((fr_job_t *)job)->state);
 }
 
 static const ofl_job_vtable_t fr_vt = {fr_work, fr_result, fr_destroy,
@@ -120,38 +116,19 @@ static void group(fr_state_t *st, size_t nframes, size_t want) {
   st->bounds[++st->pieces] = nframes;
 }
 
-typedef struct {
-  fr_state_t *st;
-  napi_value input, v8out;
-} fr_make_t;
-
-static ofl_job_t *fr_make(napi_env env, void *arg, size_t i, int *err) {
-  fr_make_t *m = arg;
-  fr_job_t *p = (fr_job_t *)ofl_job_alloc(sizeof(*p), &fr_vt);
-  if (p == NULL) {
-    *err = OFL_ENOMEM;
-    return NULL;
-  }
-  if (ofl_job_pin(env, &p->job, m->input) != napi_ok ||
-      ofl_job_pin(env, &p->job, m->v8out) != napi_ok) {
-    ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
-    *err = OFL_EINTERNAL;
-    return NULL;
-  }
-  p->st = m->st;
-  p->index = i;
-  return &p->job;
-}
-
-static void fr_make_unref(void *arg) {
-  fr_unref(((fr_make_t *)arg)->st);
-}
-
-/* Reads (input, maxOutputLength) at argv[0..1]. @return 0, or -1 with a
- * pending exception. */
-static int read_input(napi_env env, napi_value *argv, ofl_bytes_t *in,
-                      size_t *max_output) {
+/* Reads a call of `want` arguments, (input, maxOutputLength, ...).
+ * @return 0, or -1 with a pending exception. */
+static int read_call(napi_env env, napi_callback_info info, size_t want,
+                     napi_value *argv, ofl_bytes_t *in, size_t *max_output) {
+  size_t argc = want;
   double max_out = -1;
+  if (!ofl_napi_check(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL),
+                      "napi_get_cb_info"))
+    return -1;
+  if (argc < want) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "missing arguments");
+    return -1;
+  }
   if (ofl_napi_get_bytes(env, argv[0], "data", in) != 0 ||
       ofl_napi_get_double(env, argv[1], "maxOutputLength", &max_out) != 0)
     return -1;
@@ -163,65 +140,62 @@ static int read_input(napi_env env, napi_value *argv, ofl_bytes_t *in,
 /* zstdFrames(input, maxOutputLength) → how many frames a parallel decode
  * would get (0: the input is not such a sequence; use codecAsync). */
 static napi_value zstd_frames(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2], result;
   ofl_bytes_t in;
   size_t max_output;
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 2) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "missing arguments");
-    return NULL;
-  }
-  if (read_input(env, argv, &in, &max_output) != 0) return NULL;
+  if (read_call(env, info, 2, argv, &in, &max_output) != 0) return NULL;
   size_t n = ofl_codec_zstd_spans(in.data, in.len, max_output, NULL, 0, NULL);
   OFL_NAPI_CALL(env, napi_create_double(env, (double)n, &result));
   return result;
 }
 
-/* codecFrames(input, maxOutputLength, pieces, lane, deadlineMs, callback)
- *   → id of the group | negative OFL_E*. Only for inputs zstdFrames()
- *   counts 2+ frames in; the callback gets the whole output. */
+/* Indexes the n frames into st->spans and st->size and allocates the V8
+ * output. The count must still be what zstdFrames() saw: only a shared
+ * buffer changed in between can differ, and that is corrupt input. */
+static int fr_prepare(napi_env env, fr_state_t *st, const ofl_bytes_t *in,
+                      size_t max_output, size_t n, napi_value *v8out) {
+  if (st == NULL || (st->spans = calloc(n, sizeof(*st->spans))) == NULL)
+    return OFL_ENOMEM;
+  if (ofl_codec_zstd_spans(in->data, in->len, max_output, st->spans, n,
+                           &st->size) != n ||
+      st->size == 0)
+    return OFL_ECORRUPT;
+  return ofl_codec_v8_buffer(env, st->size, &st->dst, v8out) == 0 ? 0
+                                                                  : OFL_ENOMEM;
+}
+
+/* codecFrames(input, maxOutputLength, frames, pieces, lane, deadlineMs,
+ *   callback) → id of the group | negative OFL_E*. frames: what
+ *   zstdFrames() counted (2+); the callback gets the whole output. */
 static napi_value codec_frames(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6], result, v8out;
-  uint32_t want = 0, lane = 0;
+  napi_value argv[7], result, v8out;
+  uint32_t n = 0, want = 0, lane = 0;
   double deadline = 0;
   ofl_bytes_t in;
   size_t max_output;
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 6) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "missing arguments");
+  if (read_call(env, info, 7, argv, &in, &max_output) != 0 ||
+      ofl_napi_get_u32(env, argv[2], "frames", &n) != 0 ||
+      ofl_napi_get_u32(env, argv[3], "pieces", &want) != 0 ||
+      ofl_napi_get_u32(env, argv[4], "lane", &lane) != 0 ||
+      ofl_napi_get_double(env, argv[5], "deadline", &deadline) != 0)
     return NULL;
-  }
-  if (read_input(env, argv, &in, &max_output) != 0 ||
-      ofl_napi_get_u32(env, argv[2], "pieces", &want) != 0 ||
-      ofl_napi_get_u32(env, argv[3], "lane", &lane) != 0 ||
-      ofl_napi_get_double(env, argv[4], "deadline", &deadline) != 0)
-    return NULL;
-  size_t total = 0;
-  size_t n = ofl_codec_zstd_spans(in.data, in.len, max_output, NULL, 0, &total);
-  if (n < 2 || total == 0 || want < 2 || want > FR_MAX_PIECES ||
-      lane >= OFL_LANE_COUNT) {
+  if (n < 2 || want < 2 || want > FR_MAX_PIECES || lane >= OFL_LANE_COUNT) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "codecFrames arguments");
     return NULL;
   }
-  int64_t id = OFL_ENOMEM;
   fr_state_t *st = calloc(1, sizeof(*st));
-  if (st != NULL && (st->spans = calloc(n, sizeof(*st->spans))) != NULL &&
-      ofl_codec_zstd_spans(in.data, in.len, max_output, st->spans, n, NULL) ==
-          n &&
-      ofl_codec_v8_buffer(env, total, &st->dst, &v8out) == 0) {
+  int64_t id = fr_prepare(env, st, &in, max_output, n, &v8out);
+  if (id == 0) {
     atomic_init(&st->ended, 0);
     atomic_init(&st->failed, 0);
     atomic_init(&st->declined, 0);
     st->in = in.data;
     st->len = in.len;
     st->max_output = max_output;
-    st->size = total;
     group(st, n, want < n ? want : n);
-    fr_make_t m = {st, argv[0], v8out};
-    id = ofl_group_submit(env, &st->g, &m, st->pieces, fr_make, fr_make_unref,
-                          argv[5], (int)lane, deadline);
+    const napi_value pins[2] = {argv[0], v8out}; /* fr_result: pins[1] */
+    id = ofl_group_submit(env, &st->g, st, st->pieces, &fr_vt, pins, 2,
+                          fr_unref, argv[6], (int)lane, deadline);
   } else if (st != NULL) {
     free(st->spans);
     free(st);

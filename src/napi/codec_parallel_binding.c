@@ -56,11 +56,7 @@ typedef struct {
   size_t region, *sizes;
 } par_state_t;
 
-typedef struct {
-  ofl_job_t job;
-  par_state_t *st;
-  size_t index;
-} par_job_t;
+typedef ofl_group_job_t par_job_t;
 
 static size_t piece_len(const par_state_t *st, size_t i) {
   size_t start = i * st->block;
@@ -104,7 +100,7 @@ static int zstd_frame(par_state_t *st, size_t i, const uint8_t *at,
 }
 
 static int par_compress(par_job_t *p) {
-  par_state_t *st = p->st;
+  par_state_t *st = p->state;
   int stop = ofl_task_should_stop(&p->job.task);
   if (stop != 0) return stop;
   size_t start = p->index * st->block, len = piece_len(st, p->index);
@@ -122,7 +118,7 @@ static int par_compress(par_job_t *p) {
 
 static int par_work(ofl_job_t *job) {
   par_job_t *p = (par_job_t *)job;
-  par_state_t *st = p->st;
+  par_state_t *st = p->state;
   int err = par_compress(p);
   if (err != 0) atomic_store(&st->failed, 1);
   /* Pieces dropped from the queue never get here, so a group with one
@@ -196,7 +192,7 @@ static int assemble(par_state_t *st) {
 
 static int par_settle(napi_env env, ofl_job_t *job, int *status) {
   (void)env;
-  par_state_t *st = ((par_job_t *)job)->st;
+  par_state_t *st = ((par_job_t *)job)->state;
   if (!ofl_group_settle(&st->g, status)) return 0;
   /* Every piece was submitted and none failed: joined on the executor. */
   *status = st->g.err != 0 ? st->g.err
@@ -206,7 +202,7 @@ static int par_settle(napi_env env, ofl_job_t *job, int *status) {
 }
 
 static napi_status par_result(napi_env env, ofl_job_t *job, napi_value *out) {
-  par_state_t *st = ((par_job_t *)job)->st;
+  par_state_t *st = ((par_job_t *)job)->state;
   napi_value buf, v8, check;
   napi_status s;
   if (st->v8_used > 0) {
@@ -239,7 +235,7 @@ static void par_unref(void *state) {
 }
 
 static void par_destroy(ofl_job_t *job) {
-  par_unref(((par_job_t *)job)->st);
+  par_unref(((par_job_t *)job)->state);
 }
 
 static const ofl_job_vtable_t par_vt = {par_work, par_result, par_destroy,
@@ -264,33 +260,6 @@ static void plan(par_state_t *st) {
   st->pieces = st->len == 0 ? 1 : (st->len + bs - 1) / bs;
 }
 
-typedef struct {
-  par_state_t *st;
-  napi_value input, v8out;
-} par_make_t;
-
-static ofl_job_t *par_make(napi_env env, void *arg, size_t i, int *err) {
-  par_make_t *m = arg;
-  par_job_t *p = (par_job_t *)ofl_job_alloc(sizeof(*p), &par_vt);
-  if (p == NULL) {
-    *err = OFL_ENOMEM;
-    return NULL;
-  }
-  if (ofl_job_pin(env, &p->job, m->input) != napi_ok ||
-      (m->v8out != NULL && ofl_job_pin(env, &p->job, m->v8out) != napi_ok)) {
-    ofl_job_discard(env, &p->job); /* st not attached: no destroy effect */
-    *err = OFL_EINTERNAL;
-    return NULL;
-  }
-  p->st = m->st;
-  p->index = i;
-  return &p->job;
-}
-
-static void par_make_unref(void *arg) {
-  par_unref(((par_make_t *)arg)->st);
-}
-
 static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
                           napi_value v8out, napi_value callback, int lane,
                           double deadline) {
@@ -302,9 +271,9 @@ static int64_t par_submit(napi_env env, par_state_t *st, const ofl_bytes_t *in,
     return OFL_ENOMEM;
   }
   st->in = in->data;
-  par_make_t m = {st, in->backing, v8out};
-  return ofl_group_submit(env, &st->g, &m, st->pieces, par_make, par_make_unref,
-                          callback, lane, deadline);
+  const napi_value pins[2] = {in->backing, v8out}; /* par_result: pins[1] */
+  return ofl_group_submit(env, &st->g, st, st->pieces, &par_vt, pins, 2,
+                          par_unref, callback, lane, deadline);
 }
 
 static par_state_t *par_new(uint32_t codec, int32_t level, size_t block) {

@@ -247,22 +247,45 @@ void ofl_env_cancel(ofl_env_t *e, uint32_t id, int reason) {
       ofl_executor_cancel(e->ex, &j->task, reason);
 }
 
+/* Allocates and pins piece i (not yet pointing at the state, so a failed
+ * one is discarded without touching it). */
+static ofl_group_job_t *group_piece(napi_env env, const ofl_job_vtable_t *vt,
+                                    const napi_value *pins, int npins,
+                                    int *err) {
+  ofl_group_job_t *p = (ofl_group_job_t *)ofl_job_alloc(sizeof(*p), vt);
+  if (p == NULL) {
+    *err = OFL_ENOMEM;
+    return NULL;
+  }
+  for (int k = 0; k < npins; k++) {
+    if (pins[k] != NULL && ofl_job_pin(env, &p->job, pins[k]) != napi_ok) {
+      ofl_job_discard(env, &p->job);
+      *err = OFL_EINTERNAL;
+      return NULL;
+    }
+  }
+  return p;
+}
+
 int64_t ofl_group_submit(napi_env env, ofl_group_t *g, void *state, size_t n,
-                         ofl_group_make_fn make, void (*unref)(void *state),
+                         const ofl_job_vtable_t *vt, const napi_value *pins,
+                         int npins, void (*unref)(void *state),
                          napi_value callback, int lane, double deadline_ms) {
   int64_t first = 0;
   g->env = ofl_env_get(env);
   g->refs = 1; /* the submitter's, until the loop ends */
   for (size_t i = 0; i < n; i++) {
-    int err = OFL_EINTERNAL;
-    ofl_job_t *job = make(env, state, i, &err);
-    if (job == NULL) {
+    int err = 0;
+    ofl_group_job_t *p = group_piece(env, vt, pins, npins, &err);
+    if (p == NULL) {
       g->err = err;
       break;
     }
-    job->group = (uint32_t)first;
+    p->state = state;
+    p->index = i;
+    p->job.group = (uint32_t)first;
     g->refs++;
-    int64_t id = ofl_job_submit(env, job, callback, lane, deadline_ms);
+    int64_t id = ofl_job_submit(env, &p->job, callback, lane, deadline_ms);
     if (id < 0) { /* the job was freed through its destroy hook */
       g->err = (int)id;
       break;

@@ -98,19 +98,24 @@ typedef struct {
   ofl_env_t *env;
 } ofl_group_t;
 
-/* Makes piece i: a job allocated, pinned and pointing at the state, or
- * NULL with *err set (a half-made job is discarded before it points at
- * the state, so its destroy hook leaves the state alone). */
-typedef ofl_job_t *(*ofl_group_make_fn)(napi_env env, void *state, size_t i,
-                                        int *err);
+/* A piece's job: which group state it shares and which piece it is. */
+typedef struct {
+  ofl_job_t job; /* first */
+  void *state;
+  size_t index;
+} ofl_group_job_t;
 
-/* Submits pieces 0..n-1 made by make, as one group (each piece's
- * job->group is the group id). On a failure part-way, the submitted pieces
- * are cancelled and settle with it. unref(state) drops the submitter's own
- * reference (refs--, freeing the state at 0) before returning.
+/* Submits pieces 0..n-1 as one group: each an ofl_group_job_t run by vt,
+ * pinning pins[0..npins) (NULL entries skipped, so a pin keeps its slot
+ * only while every earlier one is present), with job->group the group id.
+ * vt->destroy must drop the piece's reference to state with unref. On a
+ * failure part-way, the submitted pieces are cancelled and settle with
+ * it. unref(state) drops the submitter's own reference (refs--, freeing
+ * the state at 0) before returning.
  * @return the group id, or a negative OFL_E* when nothing was submitted. */
 int64_t ofl_group_submit(napi_env env, ofl_group_t *g, void *state, size_t n,
-                         ofl_group_make_fn make, void (*unref)(void *state),
+                         const ofl_job_vtable_t *vt, const napi_value *pins,
+                         int npins, void (*unref)(void *state),
                          napi_value callback, int lane, double deadline_ms);
 
 /* For a piece's settle hook: records a failure (cancelling the rest).
