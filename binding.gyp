@@ -14,6 +14,7 @@
       "conditions": [
         ["ofl_werror==1", { "cflags_c": ["-Werror"] }],
         ["OS=='linux'", {
+          "libraries!": ["-lnode"],
           "ldflags": ["-Wl,--version-script=<(module_root_dir)/src/napi/exports.map"]
         }],
         ["OS=='mac'", {

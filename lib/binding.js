@@ -5,12 +5,24 @@
 // build/ to shadow it. On failure, one error that says what was tried and
 // how to fix it.
 const path = require('path');
+const { foreignLibnode, foreignLibnodeMessage } = require('./linked-node');
 
 const root = path.join(__dirname, '..');
 
+// Resolves first, so a binary that links a foreign libnode is refused
+// before dlopen: loading it would crash the process, not throw.
+function open() {
+  const gypBuild = require('node-gyp-build');
+  if (typeof gypBuild.path !== 'function') return gypBuild(root);
+  const file = gypBuild.path(root);
+  const lib = foreignLibnode(file);
+  if (lib !== null) throw new Error(foreignLibnodeMessage(file, lib));
+  return require(file);
+}
+
 function load() {
   try {
-    return require('node-gyp-build')(root);
+    return open();
   } catch (cause) {
     const where = `${process.platform}-${process.arch}`;
     const err = new Error(

@@ -42,6 +42,9 @@ const codes = {
     'ERR_OUT_OF_RANGE',
     `The value of "${name}" is out of range. It must be ${range}. ` +
     `Received ${inspect(value)}`),
+  ERR_INVALID_TRANSFER_OBJECT: (detail) => coded(TypeError,
+    'ERR_INVALID_TRANSFER_OBJECT', `Found invalid object in transferList${
+      detail ? `: ${detail}` : ''}`),
   ERR_BUFFER_TOO_LARGE: (max) => coded(RangeError, 'ERR_BUFFER_TOO_LARGE',
     `Cannot create a Buffer larger than ${max} bytes`),
   ERR_OFFLOAD_CORRUPT_DATA: (detail) => coded(Error,

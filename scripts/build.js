@@ -7,6 +7,9 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { installHint } = require('./libs');
+const {
+  foreignLibnode, foreignLibnodeMessage,
+} = require('../lib/linked-node');
 
 const root = path.join(__dirname, '..');
 
@@ -19,12 +22,16 @@ function localNodeDir() {
 }
 
 function nodeGypCommand() {
-  // Inside npm scripts npm tells us where its bundled node-gyp lives.
+  // The project's own pinned node-gyp first (a devDependency: present in a
+  // clone after `npm ci`), then the one bundled with the npm running us.
+  // Which node-gyp builds must not decide what the addon links: Debian's
+  // adds -lnode (binding.gyp removes it again, and checkBuilt() verifies).
+  try {
+    return [process.execPath,
+      require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] })];
+  } catch {}
   const fromNpm = process.env.npm_config_node_gyp;
   if (fromNpm && fs.existsSync(fromNpm)) return [process.execPath, fromNpm];
-  try {
-    return [process.execPath, require.resolve('node-gyp/bin/node-gyp.js')];
-  } catch {}
   // Run directly (not from npm): use the node-gyp bundled with the npm on
   // PATH, or next to this Node.
   const dirs = (process.env.PATH || '').split(path.delimiter);
@@ -64,6 +71,19 @@ function removeBuildOutput() {
   }
 }
 
+// A binary that links a libnode other than this Node's crashes at load:
+// never leave one behind.
+function checkBuilt() {
+  const file = path.join(root, 'build', 'Release', 'offload.node');
+  if (!fs.existsSync(file)) return;
+  const lib = foreignLibnode(file);
+  if (lib === null) return;
+  removeBuildOutput();
+  console.error(`\noffload: the native build failed: ` +
+    `${foreignLibnodeMessage(file, lib)}`);
+  process.exit(1);
+}
+
 function build(extra = []) {
   checkLibraries();
   const args = ['rebuild', ...extra];
@@ -82,6 +102,7 @@ function build(extra = []) {
       `${installHint()}\nFor a Debian 'nodejs' package, also its headers: apt-get install libnode-dev.`);
     process.exit(r.status || 1);
   }
+  checkBuilt();
 }
 
 module.exports = { build, localNodeDir };

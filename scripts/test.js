@@ -5,6 +5,7 @@
 // the native suite with sanitizers (into build-<sanitizer>).
 const { spawnSync } = require('child_process');
 const path = require('path');
+const { testFiles } = require('./test-files');
 
 const root = path.join(__dirname, '..');
 const nativeOnly = process.argv.includes('--native-only');
@@ -38,6 +39,13 @@ if (!nativeOnly) {
   const [maj, min] = process.versions.node.split('.').map(Number);
   const args = ['--test'];
   if (maj > 20 || (maj === 20 && min >= 10)) args.push('--test-concurrency=1');
-  failed |= run(process.execPath, [...args, 'test/js/']);
+  const files = testFiles(path.join(root, 'test', 'js'))
+    .map((f) => path.relative(root, f));
+  if (files.length === 0) {
+    console.error('offload test: no test files found under test/js');
+    failed = 1;
+  } else {
+    failed |= run(process.execPath, [...args, ...files]);
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -160,6 +160,26 @@ function normalize(options) {
   return o;
 }
 
+// Node versions disagree on what postMessage throws for a bad entry
+// (Node 22: a DataCloneError for a primitive), so the pool checks first and
+// gives one documented code everywhere.
+function validateTransferList(list) {
+  const seen = new Set();
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
+      throw codes.ERR_INVALID_TRANSFER_OBJECT(
+        `options.transferList[${i}] is ${v === null ? 'null' : typeof v}`);
+    }
+    if (seen.has(v)) {
+      throw codes.ERR_INVALID_TRANSFER_OBJECT(
+        `options.transferList[${i}] is listed twice`);
+    }
+    seen.add(v);
+  }
+  return list.slice();
+}
+
 /** Validates run()'s options (throws; run() turns that into a reject). */
 function runOptions(options, poolTimeout) {
   const o = validateObject(options, 'options');
@@ -177,7 +197,7 @@ function runOptions(options, poolTimeout) {
       throw codes.ERR_INVALID_ARG_TYPE('options.transferList',
         'an instance of Array', o.transferList);
     }
-    transferList = o.transferList;
+    transferList = validateTransferList(o.transferList);
   }
   const signal = validateAbortSignal(o.signal) || null;
   const timeout = o.timeout === undefined ? poolTimeout :

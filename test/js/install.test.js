@@ -66,3 +66,86 @@ test('install_check_binary_rejects_undefined_codec_symbols_and_extra_libs',
     if (nodeNeedsLibnode) assert.doesNotMatch(r.stdout, /libnode/);
     else assert.match(r.stdout, /depends on libnode\.so\.115/);
   });
+
+const linux = process.platform === 'linux';
+
+function nodeDir() {
+  return path.resolve(path.dirname(process.execPath), '..');
+}
+
+test('install_build_drops_the_libnode_that_debians_node_gyp_adds',
+  { skip: !linux && 'libnode is linked only on Linux' }, () => {
+    // Debian's node-gyp puts -lnode into every Linux addon; a gypi that
+    // does the same stands in for it. binding.gyp must remove it.
+    const fs = require('node:fs');
+    const os = require('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ofl-gyp-'));
+    for (const f of ['binding.gyp', 'scripts', 'src']) {
+      fs.cpSync(path.join(root, f), path.join(dir, f), { recursive: true });
+    }
+    fs.writeFileSync(path.join(dir, 'lnode.gypi'), "{ 'target_defaults': " +
+      "{ 'conditions': [ [ 'OS==\"linux\"', { 'libraries': [ '-lnode' ] } ] ] } }\n");
+    const gyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] });
+    const args = [gyp, 'configure', '--', '-I', 'lnode.gypi'];
+    if (fs.existsSync(path.join(nodeDir(), 'include', 'node', 'common.gypi'))) {
+      args.splice(2, 0, `--nodedir=${nodeDir()}`);
+    }
+    const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+    try {
+      assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+      const mk = fs.readFileSync(path.join(dir, 'build', 'offload.target.mk'), 'utf8');
+      assert.ok(mk.includes('exports.map'), 'not the addon target');
+      assert.ok(!/-lnode\b/.test(mk), 'the addon still links libnode');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+test('install_loader_refuses_an_addon_linking_a_foreign_libnode',
+  { skip: !linux && 'libnode is linked only on Linux' }, () => {
+    // A stand-in addon linking a libnode.so.108 this node does not use must
+    // be refused with the loader's one error, before dlopen (which would
+    // load that libnode into this process).
+    const fs = require('node:fs');
+    const os = require('node:os');
+    const { foreignLibnode } = require('../../lib/linked-node');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ofl-libnode-'));
+    try {
+      const cc = (args) => {
+        const c = spawnSync(process.env.CC || 'cc', args, { encoding: 'utf8' });
+        assert.strictEqual(c.status, 0, c.stderr);
+      };
+      fs.writeFileSync(path.join(dir, 'stub.c'), 'int ofl_stub;\n');
+      cc(['-shared', '-fPIC', '-Wl,-soname,libnode.so.108', '-o',
+        path.join(dir, 'libnode.so'), path.join(dir, 'stub.c')]);
+      const pkg = path.join(dir, 'pkg');
+      fs.mkdirSync(path.join(pkg, 'build', 'Release'), { recursive: true });
+      fs.mkdirSync(path.join(pkg, 'node_modules'));
+      const addon = path.join(pkg, 'build', 'Release', 'offload.node');
+      fs.writeFileSync(path.join(dir, 'addon.c'),
+        'extern int ofl_stub;\nint napi_register_module_v1(void) { return ofl_stub; }\n');
+      cc(['-shared', '-fPIC', '-o', addon, path.join(dir, 'addon.c'),
+        '-Wl,--no-as-needed', `-L${dir}`, '-lnode']);
+      assert.strictEqual(foreignLibnode(addon), 'libnode.so.108');
+      assert.strictEqual(foreignLibnode(require('node-gyp-build').path(root)), null);
+      fs.cpSync(path.join(root, 'lib'), path.join(pkg, 'lib'), { recursive: true });
+      fs.cpSync(path.join(root, 'package.json'), path.join(pkg, 'package.json'));
+      fs.symlinkSync(path.dirname(require.resolve('node-gyp-build/package.json')),
+        path.join(pkg, 'node_modules', 'node-gyp-build'));
+      // LD_LIBRARY_PATH makes the stand-in libnode loadable: without the
+      // check, dlopen would succeed and bring it in.
+      const r = spawnSync(process.execPath, ['-e',
+        'try { require(process.argv[1]) } catch (e) { console.log(e.code); ' +
+        'console.log(e.message); process.exit(3) }',
+        path.join(pkg, 'lib', 'binding.js')], {
+        encoding: 'utf8', env: { ...process.env, LD_LIBRARY_PATH: dir },
+      });
+      assert.strictEqual(r.signal, null);
+      assert.strictEqual(r.status, 3, r.stdout + r.stderr);
+      assert.match(r.stdout, /^ERR_OFFLOAD_LOAD_FAILED$/m);
+      assert.match(r.stdout, /links libnode\.so\.108, a libnode that is not this Node's/);
+      assert.match(r.stdout, /Fix: rebuild/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
