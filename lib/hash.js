@@ -190,10 +190,13 @@ function hashMany(algorithm, list, options) {
       : bufs.map((b) => b.toString(p.encoding))));
 }
 
+// Returns [bytes for native code, name for error messages]. Buffer paths
+// pass through byte for byte, as in node:fs (non-UTF-8 names work).
 function toPath(path) {
-  if (typeof path === 'string') return path;
-  if (Buffer.isBuffer(path)) return path.toString('utf8');
-  if (path instanceof URL) return fileURLToPath(path);
+  let name = path;
+  if (path instanceof URL) name = fileURLToPath(path);
+  if (typeof name === 'string') return [Buffer.from(name, 'utf8'), name];
+  if (Buffer.isBuffer(path)) return [path, path.toString('utf8')];
   throw codes.ERR_INVALID_ARG_TYPE('path',
     'of type string or an instance of Buffer or URL', path);
 }
@@ -202,7 +205,14 @@ function toPath(path) {
 // error node:fs would throw.
 function fsError(status, detail, path, ctx) {
   const m = /^([A-Z0-9_]+)\|([a-z]+)\|(.*)$/.exec(detail || '');
-  if (!m) return fromStatus(status, detail, ctx);
+  if (!m) {
+    const t = /^NOTREG\|(.*)$/.exec(detail || '');
+    if (t) {
+      return codes.ERR_INVALID_ARG_VALUE('path', path,
+        `must be a regular file; it is a ${t[1]}`);
+    }
+    return fromStatus(status, detail, ctx);
+  }
   const [, code, syscall, message] = m;
   const errno = os.constants.errno[code];
   return coded(Error, code, `${code}: ${message}, ${syscall} '${path}'`,
@@ -216,11 +226,12 @@ function fsError(status, detail, path, ctx) {
 function hashFile(algorithm, path, options) {
   let p;
   let file;
+  let bytes;
   let task;
   try {
     p = parse(algorithm, options);
-    file = toPath(path);
-    if (file.includes('\u0000')) {
+    [bytes, file] = toPath(path);
+    if (bytes.includes(0)) {
       throw codes.ERR_INVALID_ARG_VALUE('path', file,
         'must be a string without null bytes');
     }
@@ -230,7 +241,7 @@ function hashFile(algorithm, path, options) {
   }
   const toError = (status, detail) =>
     fsError(status, detail, file, { signal: task.signal, timeout: task.timeout });
-  return run((cb, timeout) => binding.hashFile(file, p.id, p.key, p.seed,
+  return run((cb, timeout) => binding.hashFile(bytes, p.id, p.key, p.seed,
     p.outLen, task.lane, timeout, cb), task, { toError })
     .then((buf) => encode(buf, p.encoding));
 }

@@ -1,10 +1,12 @@
 /* hashFile(): open, read and hash on an executor thread, in 1 MiB reads
  * into one native buffer: no JS buffers and bounded memory. Uses libuv's
  * synchronous fs calls (loop NULL), never the shared threadpool. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #include "hash_args.h"
@@ -28,12 +30,75 @@ static int fs_error(ofl_job_t *job, int uv_err, const char *syscall) {
   return OFL_EIO;
 }
 
+static const char *file_type(uint64_t mode) {
+  switch (mode & S_IFMT) {
+#ifdef S_IFIFO
+    case S_IFIFO:
+      return "FIFO";
+#endif
+    case S_IFCHR:
+      return "character device";
+#ifdef S_IFBLK
+    case S_IFBLK:
+      return "block device";
+#endif
+#ifdef S_IFSOCK
+    case S_IFSOCK:
+      return "socket";
+#endif
+    case S_IFDIR:
+      return "directory";
+    default:
+      return "non-regular file";
+  }
+}
+
+/* Only regular files: a FIFO or device read can block for ever and would
+ * hold an executor thread that cancellation cannot reach. O_NONBLOCK keeps
+ * the open itself from waiting for a FIFO writer; it is cleared once the
+ * file is known to be regular. Detail "NOTREG|<type>" is read by lib/. */
+static int open_regular(ofl_job_t *job, const char *path, int *fd_out) {
+  uv_fs_t req;
+#ifdef _WIN32
+  int fd = uv_fs_open(NULL, &req, path, UV_FS_O_RDONLY, 0, NULL);
+#else
+  int fd = uv_fs_open(NULL, &req, path, UV_FS_O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+                      0, NULL);
+#endif
+  uv_fs_req_cleanup(&req);
+  if (fd < 0) return fs_error(job, fd, "open");
+  int err = uv_fs_fstat(NULL, &req, fd, NULL);
+  uint64_t mode = req.statbuf.st_mode;
+  uv_fs_req_cleanup(&req);
+  if (err < 0) {
+    err = fs_error(job, err, "fstat");
+  } else if ((mode & S_IFMT) == S_IFDIR) {
+    err = fs_error(job, UV_EISDIR, "read"); /* as node:fs reports it */
+  } else if ((mode & S_IFMT) != S_IFREG) {
+    snprintf(job->detail, sizeof(job->detail), "NOTREG|%s", file_type(mode));
+    err = OFL_EINVAL;
+  } else {
+#ifndef _WIN32
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+      err = fs_error(job, uv_translate_sys_error(errno), "fcntl");
+#endif
+  }
+  if (err != 0) {
+    uv_fs_close(NULL, &req, fd, NULL);
+    uv_fs_req_cleanup(&req);
+    return err;
+  }
+  *fd_out = fd;
+  return 0;
+}
+
 static int file_work(ofl_job_t *job) {
   file_job_t *f = (file_job_t *)job;
   uv_fs_t req;
-  int fd = uv_fs_open(NULL, &req, f->path, UV_FS_O_RDONLY, 0, NULL);
-  uv_fs_req_cleanup(&req);
-  if (fd < 0) return fs_error(job, fd, "open");
+  int fd = -1;
+  int oerr = open_regular(job, f->path, &fd);
+  if (oerr != 0) return oerr;
   uint8_t *buf = malloc(READ_SIZE);
   ofl_hash_ctx_t *ctx = NULL;
   int err = buf == NULL
@@ -91,25 +156,31 @@ static napi_value hash_file(napi_env env, napi_callback_info info) {
   }
   uint32_t lane = 0;
   double timeout = 0;
-  size_t plen = 0;
+  ofl_bytes_t pb;
+  /* The path arrives as bytes (lib/ encodes strings as UTF-8) so that
+   * non-UTF-8 names pass through unchanged, as in node:fs. */
   if (ofl_hash_args_parse(env, argv + 1, &f->args) != 0 ||
       ofl_napi_get_u32(env, argv[5], "lane", &lane) != 0 ||
       ofl_napi_get_double(env, argv[6], "timeout", &timeout) != 0 ||
-      napi_get_value_string_utf8(env, argv[0], NULL, 0, &plen) != napi_ok) {
+      ofl_napi_get_bytes(env, argv[0], "path", &pb) != 0) {
     ofl_job_discard(env, &f->job);
     return NULL;
   }
+  if (pb.len > 0 && memchr(pb.data, 0, pb.len) != NULL) {
+    ofl_job_discard(env, &f->job);
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "invalid path");
+    return NULL;
+  }
   if (f->args.opts.key != NULL) f->args.opts.key = f->args.key;
-  f->path = malloc(plen + 1);
-  if (f->path == NULL ||
-      (f->args.digest_size > sizeof(f->digest) &&
-       (f->xof = malloc(f->args.digest_size)) == NULL) ||
-      napi_get_value_string_utf8(env, argv[0], f->path, plen + 1, &plen) !=
-          napi_ok) {
+  f->path = pb.len < SIZE_MAX ? malloc(pb.len + 1) : NULL;
+  if (f->path == NULL || (f->args.digest_size > sizeof(f->digest) &&
+                          (f->xof = malloc(f->args.digest_size)) == NULL)) {
     ofl_job_discard(env, &f->job);
     ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "out of memory");
     return NULL;
   }
+  if (pb.len > 0) memcpy(f->path, pb.data, pb.len);
+  f->path[pb.len] = '\0';
   int64_t id = ofl_job_submit(env, &f->job, argv[7], (int)lane, timeout);
   napi_value out;
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &out));

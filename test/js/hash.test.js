@@ -328,3 +328,50 @@ test('hash_stream_inline_chunks_yield_to_the_loop', async () => {
   // 16 MiB / 1 MiB = 16 yields; a stream that never yields gives ~1.
   assert.ok(turns >= 8, `the loop turned ${turns} times`);
 });
+
+test('hash_file_refuses_fifos_and_devices_without_blocking_the_executor',
+  { skip: process.platform === 'win32' && 'no mkfifo' }, async () => {
+    // A FIFO with no writer used to block open/read on an executor thread
+    // for ever; two of them wedged every later hash().
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ofl-fifo-'));
+    const fifo = path.join(dir, 'pipe');
+    const { execFileSync } = require('node:child_process');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const calls = [fifo, fifo, fifo].map((f) =>
+        offload.hashFile('sha256', f, { timeout: 500 }));
+      for (const c of calls) {
+        await assert.rejects(c, (e) => e.code === 'ERR_INVALID_ARG_VALUE' &&
+          /must be a regular file; it is a FIFO/.test(e.message));
+      }
+      for (const dev of ['/dev/zero', '/dev/null']) {
+        await assert.rejects(offload.hashFile('sha256', dev),
+          (e) => e.code === 'ERR_INVALID_ARG_VALUE' && /character device/.test(e.message));
+      }
+      assert.strictEqual(await offload.hash('sha256', 'abc', 'hex'),
+        crypto.createHash('sha256').update('abc').digest('hex'));
+      // No executor thread stays parked on the FIFO (earlier tests' work
+      // may still be finishing, so wait for it).
+      for (let i = 0; i < 200 && offload.stats().running !== 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.strictEqual(offload.stats().running, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+test('hash_file_passes_buffer_path_bytes_through_unchanged',
+  { skip: process.platform !== 'linux' && 'non-UTF-8 names: Linux file systems' }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ofl-bytes-'));
+    const name = Buffer.concat([Buffer.from(dir + path.sep), Buffer.from([0x66, 0xff, 0x2e])]);
+    fs.writeFileSync(name, 'abc');
+    try {
+      assert.strictEqual(await offload.hashFile('sha256', name, 'hex'),
+        crypto.createHash('sha256').update('abc').digest('hex'));
+      await assert.rejects(offload.hashFile('sha256',
+        Buffer.concat([name, Buffer.from([0])])), { code: 'ERR_INVALID_ARG_VALUE' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
