@@ -24,6 +24,8 @@ const DEFAULT_ORDER = Object.freeze(['zstd', 'br', 'gzip', 'deflate']);
 const DEFAULT_LEVELS = Object.freeze({ zstd: 3, br: 4, gzip: 6, deflate: 6 });
 const UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i;
+// RFC 9110 §8.4.1.3: x-gzip is gzip.
+const X_GZIP = /(^|,)(\s*)x-gzip(?=\s*(?:;|,|$))/gi;
 
 /** The default filter: compress types the mime database calls compressible. */
 function shouldCompress(req, res) {
@@ -97,6 +99,12 @@ function toBuffer(chunk, encoding) {
   return Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8');
 }
 
+function negotiator(req) {
+  const accept = req.headers['accept-encoding'];
+  if (typeof accept !== 'string' || !/x-gzip/i.test(accept)) return new Negotiator(req);
+  return new Negotiator({ headers: { 'accept-encoding': accept.replace(X_GZIP, '$1$2gzip') } });
+}
+
 /**
  * Compression middleware for Express/Connect.
  * @example app.use(offload.compression({ threshold: '1kb' }))
@@ -110,24 +118,36 @@ function compression(options) {
     const rawWrite = res.write;
     const rawEnd = res.end;
     const rawOn = res.on;
+    const rawEmit = res.emit;
     let coding = null; // chosen content-coding, once headers are decided
     let stream = null;
     let ended = false;
     let endLength; // body length known from res.end() before the headers
     let ticket = null; // shed admission, taken when compression is chosen
-    const drainListeners = [];
 
+    // 'drain' listeners stay on res itself (on/once/off/prepend... keep
+    // EventEmitter's semantics, and nothing is lost when compression is
+    // skipped). Only while a compression stream exists does the meaning of
+    // res's 'drain' change: the socket's drain resumes the stream's output,
+    // and writers get the stream's own drain instead.
     const startStream = () => {
       stream = new CompressStream({
         codec: CODINGS[coding], level: cfg.levels[coding], chunkSize: cfg.chunkSize,
       }, ticket);
-      for (const l of drainListeners) stream.on('drain', l);
       stream.on('data', (chunk) => {
         if (rawWrite.call(res, chunk) === false) stream.pause();
       });
+      stream.on('drain', () => rawEmit.call(res, 'drain'));
       stream.on('end', () => rawEnd.call(res));
       stream.on('error', (err) => res.destroy(err));
-      rawOn.call(res, 'drain', () => stream.resume());
+    };
+
+    res.emit = function emit(type) {
+      if (type === 'drain' && stream !== null && this === res) {
+        stream.resume();
+        return true;
+      }
+      return Reflect.apply(rawEmit, this, arguments);
     };
 
     res.flush = function flush() {
@@ -167,14 +187,17 @@ function compression(options) {
       return res;
     };
 
-    res.on = function on(type, listener) {
-      if (type !== 'drain') return rawOn.call(this, type, listener);
-      if (stream !== null) stream.on(type, listener);
-      else drainListeners.push(listener);
-      return this;
-    };
-
     onHeaders(res, function decide() {
+      const status = res.statusCode;
+      if (status === 304) {
+        // A 304 carries the Vary its 200 would (RFC 9110 §15.4.5); its
+        // Content-Type is usually stripped by then, so only a known type
+        // the filter rejects goes without.
+        if (res.getHeader('Content-Type') === undefined || cfg.filter(req, res)) {
+          vary(res, 'Accept-Encoding');
+        }
+        return;
+      }
       if (!cfg.filter(req, res)) return;
       const cacheControl = res.getHeader('Cache-Control');
       if (cacheControl && NO_TRANSFORM.test(String(cacheControl))) return;
@@ -185,9 +208,10 @@ function compression(options) {
       const current = res.getHeader('Content-Encoding') || 'identity';
       if (current !== 'identity') return;
       if (req.method === 'HEAD') return;
-      const status = res.statusCode;
-      if (status === 204 || status === 304) return;
-      const chosen = new Negotiator(req).encoding(available, preferred);
+      // A 206's Content-Range counts identity bytes: compressing its body
+      // would break it.
+      if (status === 204 || status === 206) return;
+      const chosen = negotiator(req).encoding(available, preferred);
       if (!chosen || chosen === 'identity') return;
       // While offload sheds load (configure({ shed })), the response goes
       // out uncompressed rather than failing: the admission is taken here,
