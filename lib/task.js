@@ -4,6 +4,7 @@
 const binding = require('./binding');
 const { codes, fromStatus } = require('./errors');
 const { admit } = require('./shed');
+const { listenAbort } = require('./validate');
 
 /**
  * Runs a native job. `start(callback, timeoutMs)` submits it and returns
@@ -24,15 +25,20 @@ function run(start, { signal, timeout = 0 } = {}, ctx = {}, ticket) {
       reject(token);
       return;
     }
-    let onAbort = null;
+    let unlisten = null;
     let timer = null;
+    // Runs from a native completion: nothing may throw out of it.
     const callback = (status, result, detail) => {
-      if (token !== null) token.settle(status);
-      if (onAbort !== null) signal.removeEventListener('abort', onAbort);
-      if (timer !== null) clearTimeout(timer);
-      if (status === 0) resolve(result);
-      else if (ctx.toError) reject(ctx.toError(status, detail));
-      else reject(fromStatus(status, detail, { signal, timeout, ...ctx }));
+      try {
+        if (token !== null) token.settle(status);
+        if (unlisten !== null) unlisten();
+        if (timer !== null) clearTimeout(timer);
+        if (status === 0) resolve(result);
+        else if (ctx.toError) reject(ctx.toError(status, detail));
+        else reject(fromStatus(status, detail, { signal, timeout, ...ctx }));
+      } catch (err) {
+        reject(err);
+      }
     };
     let id;
     try {
@@ -48,8 +54,13 @@ function run(start, { signal, timeout = 0 } = {}, ctx = {}, ticket) {
       return;
     }
     if (signal) {
-      onAbort = () => binding.cancel(id, 0);
-      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        unlisten = listenAbort(signal, () => binding.cancel(id, 0));
+      } catch (err) {
+        binding.cancel(id, 0);
+        reject(err);
+        return;
+      }
     }
     if (timeout > 0) {
       // Native code enforces the deadline while running; the timer also

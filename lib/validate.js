@@ -67,6 +67,23 @@ function validateAbortSignal(signal, name = 'options.signal') {
   return signal;
 }
 
+/**
+ * Calls `listener` once when `signal` aborts. Returns a remover that never
+ * throws: it runs in completion callbacks, where a signal-like object whose
+ * removeEventListener is missing or throws must not reach the top level.
+ */
+function listenAbort(signal, listener) {
+  signal.addEventListener('abort', listener, { once: true });
+  return () => {
+    try {
+      signal.removeEventListener('abort', listener);
+    } catch (err) {
+      process.emitWarning(`offload: removing an abort listener failed: ${
+        err && err.message}`, { code: 'OFFLOAD_ABORT_LISTENER' });
+    }
+  };
+}
+
 const BYTES = 'of type string or an instance of Buffer, TypedArray, ' +
   'DataView, ArrayBuffer or SharedArrayBuffer';
 
@@ -104,5 +121,5 @@ function taskOptions(options) {
 
 module.exports = {
   validateObject, validateInteger, validateNumber, validateFunction,
-  validateString, validateOneOf, validateAbortSignal, toBytes, taskOptions,
+  validateString, validateOneOf, validateAbortSignal, listenAbort, toBytes, taskOptions,
 };

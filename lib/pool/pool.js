@@ -11,7 +11,7 @@ const EventEmitter = require('events');
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
 const { codes } = require('../errors');
-const { validateObject } = require('../validate');
+const { validateObject, listenAbort } = require('../validate');
 const { normalize, runOptions } = require('./options');
 const { WorkerHandle } = require('./handle');
 const { TaskQueue } = require('./queue');
@@ -123,8 +123,7 @@ class WorkerPool extends EventEmitter {
         ticket, resolve, reject);
       t.enqueuedAt = performance.now();
       if (signal !== null) {
-        t.onAbort = () => this._abort(t);
-        signal.addEventListener('abort', t.onAbort, { once: true });
+        t.unlisten = listenAbort(signal, () => this._abort(t));
       }
       if (handle === undefined) this._queue.push(t);
       else if (!this._start(handle, t)) this._release(handle);
@@ -417,7 +416,7 @@ class WorkerPool extends EventEmitter {
     if (t.done) return false;
     t.done = true;
     if (t.timer !== null) clearTimeout(t.timer);
-    if (t.onAbort !== null) t.signal.removeEventListener('abort', t.onAbort);
+    if (t.unlisten !== null) t.unlisten(); // never throws
     return true;
   }
 

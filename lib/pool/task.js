@@ -20,7 +20,7 @@ class PoolTask {
     this.reject = reject;
     this.handle = null;
     this.timer = null;
-    this.onAbort = null;
+    this.unlisten = null; // removes the abort listener
     this.enqueuedAt = 0;
     this.startedAt = 0;
     this.done = false;

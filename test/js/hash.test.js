@@ -340,10 +340,9 @@ test('hash_file_refuses_fifos_and_devices_without_blocking_the_executor',
     try {
       const calls = [fifo, fifo, fifo].map((f) =>
         offload.hashFile('sha256', f, { timeout: 500 }));
-      for (const c of calls) {
-        await assert.rejects(c, (e) => e.code === 'ERR_INVALID_ARG_VALUE' &&
-          /must be a regular file; it is a FIFO/.test(e.message));
-      }
+      await Promise.all(calls.map((c) => assert.rejects(c, (e) =>
+        e.code === 'ERR_INVALID_ARG_VALUE' &&
+        /must be a regular file; it is a FIFO/.test(e.message))));
       for (const dev of ['/dev/zero', '/dev/null']) {
         await assert.rejects(offload.hashFile('sha256', dev),
           (e) => e.code === 'ERR_INVALID_ARG_VALUE' && /character device/.test(e.message));
