@@ -200,6 +200,14 @@ class CircuitBreaker extends EventEmitter {
   }
 
   _call(fn, args) {
+    try {
+      return this._guard(fn, args);
+    } catch (err) { // a listener or a hostile argument threw: never throw
+      return Promise.reject(err);
+    }
+  }
+
+  _guard(fn, args) {
     if (this._shut) return Promise.reject(S.shutdownError());
     const w = this._load();
     if (w !== this._word) this._sync(w);

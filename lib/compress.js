@@ -3,7 +3,7 @@
 // measured size, where handing off costs more than the work) and *Sync
 // twins on the calling thread.
 const binding = require('./binding');
-const { fromStatus } = require('./errors');
+const { fromStatus, unreadable } = require('./errors');
 const { toBytes, taskOptions, validateObject } = require('./validate');
 const { run } = require('./task');
 const {
@@ -117,7 +117,7 @@ function async(mode, data, options, ticket) {
       task.lane, timeout, cb), task, ctx, ticket);
   } catch (err) {
     if (ticket) ticket.settle(-9);
-    return Promise.reject(err);
+    return Promise.reject(unreadable(err, 'arguments'));
   }
 }
 

@@ -13,7 +13,17 @@ function coded(Base, code, message, props) {
   return err;
 }
 
+// A Proxy or a throwing getter must not turn an argument error into a
+// different, uncoded one.
 function describe(value) {
+  try {
+    return describeValue(value);
+  } catch {
+    return ` Received type ${typeof value}`;
+  }
+}
+
+function describeValue(value) {
   if (value == null) return ` Received ${value}`;
   if (typeof value === 'function') {
     return ` Received function ${value.name || '<anonymous>'}`;
@@ -103,4 +113,18 @@ function fromStatus(status, detail, ctx = {}) {
   }
 }
 
-module.exports = { codes, fromStatus, coded };
+/**
+ * What a promise API rejects with when reading an argument threw (a Proxy
+ * trap, a getter): a coded error carrying the original as `cause`.
+ */
+function unreadable(err, name) {
+  if (err !== null && typeof err === 'object' && typeof err.code === 'string') {
+    return err;
+  }
+  const e = codes.ERR_INVALID_ARG_VALUE(name, '<unreadable>',
+    `threw while it was read (${err && err.message})`);
+  e.cause = err;
+  return e;
+}
+
+module.exports = { codes, fromStatus, coded, unreadable };

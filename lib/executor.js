@@ -1,7 +1,7 @@
 'use strict';
 const os = require('os');
 const binding = require('./binding');
-const { codes } = require('./errors');
+const { codes, unreadable } = require('./errors');
 const {
   validateObject, validateInteger, validateNumber, taskOptions,
 } = require('./validate');
@@ -67,7 +67,7 @@ function spin(ms, options) {
     return run((cb, timeout) => binding.spin(ms, opts.lane, timeout, cb),
       opts);
   } catch (err) {
-    return Promise.reject(err);
+    return Promise.reject(unreadable(err, 'arguments'));
   }
 }
 

@@ -4,10 +4,10 @@
 const os = require('os');
 const { fileURLToPath } = require('url');
 const binding = require('./binding');
-const { codes, coded, fromStatus } = require('./errors');
+const { codes, coded, fromStatus, unreadable } = require('./errors');
 const {
   validateObject, validateString, validateOneOf, validateInteger, toBytes,
-  taskOptions,
+  taskOptions, viewByteLength,
 } = require('./validate');
 const { run } = require('./task');
 const { executorThreads } = require('./executor');
@@ -133,14 +133,15 @@ function nativeInput(data) {
  * @example const hex = await offload.hash('sha256', buf, { encoding: 'hex' })
  */
 function hash(algorithm, data, options) {
-  if ((typeof data === 'string' ? data.length * 3 : data && data.byteLength) <=
-      INLINE_MAX) {
-    try {
+  try {
+    const size = typeof data === 'string' ? data.length * 3 :
+      viewByteLength(data);
+    if (size >= 0 && size <= INLINE_MAX) {
       const fast = fastSync(algorithm, data, options);
       if (fast !== undefined) return Promise.resolve(fast);
-    } catch (err) {
-      return Promise.reject(err);
     }
+  } catch (err) {
+    return Promise.reject(unreadable(err, 'arguments'));
   }
   let p;
   let bytes;
@@ -155,7 +156,7 @@ function hash(algorithm, data, options) {
         p.outLen, ENC_IDS.get(p.encoding)));
     }
   } catch (err) {
-    return Promise.reject(err);
+    return Promise.reject(unreadable(err, 'arguments'));
   }
   const parallel = p.id === IDS.get('blake3') &&
     bytes.byteLength >= PARALLEL_MIN ? executorThreads() : 0;
@@ -182,7 +183,7 @@ function hashMany(algorithm, list, options) {
     copy = list.map((d, i) => input(d, `list[${i}]`));
     task = taskOptions(p.opts);
   } catch (err) {
-    return Promise.reject(err);
+    return Promise.reject(unreadable(err, 'arguments'));
   }
   return run((cb, timeout) => binding.hashMany(copy, p.id, p.key, p.seed,
     p.outLen, task.lane, timeout, cb), task)
@@ -237,7 +238,7 @@ function hashFile(algorithm, path, options) {
     }
     task = taskOptions(p.opts);
   } catch (err) {
-    return Promise.reject(err);
+    return Promise.reject(unreadable(err, 'arguments'));
   }
   const toError = (status, detail) =>
     fsError(status, detail, file, { signal: task.signal, timeout: task.timeout });

@@ -3,7 +3,7 @@
 // Validation lives here (one block per argument, node-style messages);
 // native code repeats only the checks that keep it memory-safe.
 const binding = require('./binding');
-const { codes } = require('./errors');
+const { codes, unreadable } = require('./errors');
 const {
   validateObject, validateOneOf, validateInteger, taskOptions,
 } = require('./validate');
@@ -213,7 +213,7 @@ function resize(image, options) {
         p.geom)));
     }
   } catch (err) {
-    return Promise.reject(err);
+    return Promise.reject(unreadable(err, 'arguments'));
   }
   const bands = Math.max(1, Math.min(p.height, executorThreads() * 4,
     Math.ceil(p.work / BAND_WORK)));

@@ -1,14 +1,21 @@
 'use strict';
 // Argument validation: one function per shape, each throwing the coded
 // error Node core would (TypeError for a type, RangeError for a range).
-const { codes } = require('./errors');
+const { codes, unreadable } = require('./errors');
 
 function validateObject(value, name, { optional = true } = {}) {
   if (value === undefined && optional) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw codes.ERR_INVALID_ARG_TYPE(name, 'of type object', value);
   }
-  return value;
+  // Own properties only, into a null-prototype copy: nothing set on
+  // Object.prototype reaches an option, and a Proxy's trap or a throwing
+  // getter fails here, as a coded argument error.
+  try {
+    return Object.assign(Object.create(null), value);
+  } catch (err) {
+    throw unreadable(err, name);
+  }
 }
 
 function validateInteger(value, name, min, max) {
@@ -87,19 +94,81 @@ function listenAbort(signal, listener) {
 const BYTES = 'of type string or an instance of Buffer, TypedArray, ' +
   'DataView, ArrayBuffer or SharedArrayBuffer';
 
+const getter = (proto, key) => {
+  const d = Object.getOwnPropertyDescriptor(proto, key);
+  return d === undefined ? undefined : d.get;
+};
+const TA = Object.getPrototypeOf(Uint8Array.prototype);
+const TA_BUFFER = getter(TA, 'buffer');
+const TA_OFFSET = getter(TA, 'byteOffset');
+const TA_LENGTH = getter(TA, 'byteLength');
+const DV_BUFFER = getter(DataView.prototype, 'buffer');
+const DV_OFFSET = getter(DataView.prototype, 'byteOffset');
+const DV_LENGTH = getter(DataView.prototype, 'byteLength');
+const AB_RESIZABLE = getter(ArrayBuffer.prototype, 'resizable');
+const isTypedArray = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView);
+
 /**
- * Returns a native-readable view of binary input (Buffer, TypedArray,
- * DataView, ArrayBuffer, SharedArrayBuffer), or throws. Strings are left
- * to the caller (pass allowString to get them back unchanged).
+ * Returns a fresh Uint8Array over the bytes of binary input (Buffer,
+ * TypedArray, DataView, ArrayBuffer, SharedArrayBuffer), or throws a coded
+ * error. Offsets and lengths come from the intrinsic getters, as native
+ * code reads them, so an own `byteLength` that lies, a Proxy or a
+ * prototype-only object can never disagree with what native code sees. A
+ * resizable ArrayBuffer is copied: it could shrink under a running task.
+ * Strings are left to the caller (pass allowString to get them back).
  */
 function toBytes(value, name, { allowString = false } = {}) {
-  if (ArrayBuffer.isView(value)) return value;
-  if (value instanceof ArrayBuffer) return value;
-  if (typeof SharedArrayBuffer !== 'undefined' &&
-      value instanceof SharedArrayBuffer) return new Uint8Array(value);
   if (allowString && typeof value === 'string') return value;
-  throw codes.ERR_INVALID_ARG_TYPE(name, allowString ? BYTES :
-    BYTES.replace('of type string or ', ''), value);
+  let buffer;
+  let offset = 0;
+  let length;
+  try {
+    if (isTypedArray(value)) {
+      buffer = TA_BUFFER.call(value);
+      offset = TA_OFFSET.call(value);
+      length = TA_LENGTH.call(value);
+    } else if (ArrayBuffer.isView(value)) {
+      buffer = DV_BUFFER.call(value);
+      offset = DV_OFFSET.call(value);
+      length = DV_LENGTH.call(value);
+    } else if (value instanceof ArrayBuffer ||
+        (typeof SharedArrayBuffer !== 'undefined' &&
+         value instanceof SharedArrayBuffer)) {
+      buffer = value;
+    }
+  } catch {
+    // A DataView's getters throw once its buffer is detached.
+    throw codes.ERR_INVALID_STATE(`The "${name}" argument's buffer is detached`);
+  }
+  if (buffer === undefined) {
+    throw codes.ERR_INVALID_ARG_TYPE(name, allowString ? BYTES :
+      BYTES.replace('of type string or ', ''), value);
+  }
+  let view;
+  try {
+    view = length === undefined ? new Uint8Array(buffer) :
+      new Uint8Array(buffer, offset, length);
+  } catch {
+    throw codes.ERR_INVALID_STATE(`The "${name}" argument's buffer is detached`);
+  }
+  if (AB_RESIZABLE !== undefined && !(buffer instanceof SharedArrayBuffer) &&
+      AB_RESIZABLE.call(buffer)) {
+    return view.slice();
+  }
+  return view;
+}
+
+/** The byte length of a view as native code sees it; -1 if not a view. */
+function viewByteLength(value) {
+  if (isTypedArray(value)) return TA_LENGTH.call(value);
+  if (ArrayBuffer.isView(value)) {
+    try {
+      return DV_LENGTH.call(value);
+    } catch {
+      return 0; // detached: toBytes reports it
+    }
+  }
+  return -1;
 }
 
 const LANES = { high: 0, normal: 1, low: 2 };
@@ -121,5 +190,6 @@ function taskOptions(options) {
 
 module.exports = {
   validateObject, validateInteger, validateNumber, validateFunction,
-  validateString, validateOneOf, validateAbortSignal, listenAbort, toBytes, taskOptions,
+  validateString, validateOneOf, validateAbortSignal, listenAbort, toBytes, viewByteLength,
+  taskOptions,
 };

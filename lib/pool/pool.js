@@ -10,7 +10,7 @@
 const EventEmitter = require('events');
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
-const { codes } = require('../errors');
+const { codes, unreadable } = require('../errors');
 const { validateObject, listenAbort } = require('../validate');
 const { normalize, runOptions } = require('./options');
 const { WorkerHandle } = require('./handle');
@@ -78,6 +78,14 @@ class WorkerPool extends EventEmitter {
 
   /** Runs the task function with `task`. Never throws. */
   run(task, options) {
+    try {
+      return this._submit(task, options);
+    } catch (err) { // a Proxy's trap or a throwing getter in the task
+      return Promise.reject(unreadable(err, 'task'));
+    }
+  }
+
+  _submit(task, options) {
     let o;
     try {
       o = options === undefined ? this._noRunOptions :
