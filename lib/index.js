@@ -19,7 +19,9 @@ const { WorkerPool } = require('./pool/pool');
 module.exports = {
   configure: executor.configure,
   stats: executor.stats,
-  errors: codes,
+  // Frozen copies: writing to an export must never change how offload
+  // itself builds its errors.
+  errors: Object.freeze({ ...codes }),
   hash: hash.hash,
   hashSync: hash.hashSync,
   hashMany: hash.hashMany,
@@ -28,8 +30,8 @@ module.exports = {
   createHash,
   Hash,
   CircuitBreaker,
-  breakers: { get: breakers.get, getAll: breakers.getAll },
-  express: { shed: express.shed },
+  breakers: Object.freeze({ get: breakers.get, getAll: breakers.getAll }),
+  express: Object.freeze({ shed: express.shed }),
   compress: compress.compress,
   decompress: compress.decompress,
   compressSync: compress.compressSync,
@@ -43,5 +45,5 @@ module.exports = {
   resizeSync: image.resizeSync,
   WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
-  _internal: { spin: executor.spin },
+  _internal: Object.freeze({ spin: executor.spin }),
 };

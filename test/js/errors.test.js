@@ -73,3 +73,20 @@ test('loader_error_lists_what_it_tried', () => {
   assert.match(out.message, /build.Release/);
   assert.match(out.message, /npm run build/);
 });
+
+test('errors_exported_table_is_a_frozen_copy', async () => {
+  const offload = require('../..');
+  assert.ok(Object.isFrozen(offload.errors));
+  assert.throws(() => {
+    'use strict';
+    offload.errors.ERR_OUT_OF_RANGE = 1;
+  }, TypeError);
+  // Sloppy-mode writes are ignored; offload's own range errors still work.
+  Reflect.set(offload.errors, 'ERR_OUT_OF_RANGE', 1);
+  await assert.rejects(offload.hash('sha256', 'x', { timeout: -1 }),
+    { code: 'ERR_OUT_OF_RANGE' });
+  assert.ok(Object.isFrozen(offload.breakers) && Object.isFrozen(offload.express));
+  const names = offload.getHashes();
+  names.length = 0;
+  assert.ok(offload.getHashes().length > 0);
+});
