@@ -5,7 +5,8 @@
 const binding = require('./binding');
 const { codes, unreadable } = require('./errors');
 const {
-  validateObject, validateOneOf, validateInteger, taskOptions,
+  validateObject, validateOneOf, validateInteger, taskOptions, toBytes,
+  isResizable,
 } = require('./validate');
 const { run } = require('./task');
 const { executorThreads } = require('./executor');
@@ -80,7 +81,12 @@ function sourceData(data) {
     throw codes.ERR_INVALID_STATE(
       'The "image.data" property is backed by a detached ArrayBuffer');
   }
-  const samples = format === F32 ? data.length : view.byteLength;
+  // A resizable buffer could shrink while native code reads it: copy.
+  if (isResizable(buffer)) {
+    view = format === F32 ? Float32Array.prototype.slice.call(data) :
+      toBytes(view, 'image.data');
+  }
+  const samples = format === F32 ? view.length : view.byteLength;
   return { view, samples, format };
 }
 

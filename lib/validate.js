@@ -151,11 +151,13 @@ function toBytes(value, name, { allowString = false } = {}) {
   } catch {
     throw codes.ERR_INVALID_STATE(`The "${name}" argument's buffer is detached`);
   }
-  if (AB_RESIZABLE !== undefined && !(buffer instanceof SharedArrayBuffer) &&
-      AB_RESIZABLE.call(buffer)) {
-    return view.slice();
-  }
-  return view;
+  return isResizable(buffer) ? view.slice() : view;
+}
+
+/** True for a resizable ArrayBuffer (Node 20+): it can shrink mid-call. */
+function isResizable(buffer) {
+  return AB_RESIZABLE !== undefined && buffer instanceof ArrayBuffer &&
+    AB_RESIZABLE.call(buffer);
 }
 
 /** The byte length of a view as native code sees it; -1 if not a view. */
@@ -190,6 +192,6 @@ function taskOptions(options) {
 
 module.exports = {
   validateObject, validateInteger, validateNumber, validateFunction,
-  validateString, validateOneOf, validateAbortSignal, listenAbort, toBytes, viewByteLength,
+  validateString, validateOneOf, validateAbortSignal, listenAbort, toBytes, viewByteLength, isResizable,
   taskOptions,
 };

@@ -1,6 +1,7 @@
 'use strict';
 // Every promise API returns a promise for any argument, however hostile,
-// and rejects with an error that has a string `code`.
+// and rejects with an error that has a string `code`; buffers that change
+// under a running call are safe.
 const test = require('node:test');
 const assert = require('node:assert');
 const { inspect } = require('node:util');
@@ -89,3 +90,29 @@ test('every_promise_api_rejects_hostile_arguments_with_a_code', async (t) => {
     }
   }
 });
+
+test('resizable_buffers_shrunk_mid_call_are_safe',
+  { skip: typeof ArrayBuffer.prototype.resize !== 'function' && 'no resizable ArrayBuffer' },
+  async () => {
+    // Async calls read a copy of a resizable buffer: shrinking it right
+    // after the call used to crash the process.
+    const crypto = require('node:crypto');
+    const n = 8 << 20;
+    const fill = (ab) => { new Uint8Array(ab).fill(7); return ab; };
+    const rab = () => fill(new ArrayBuffer(n, { maxByteLength: 2 * n }));
+    const want = crypto.createHash('sha256').update(Buffer.alloc(n, 7)).digest('hex');
+    let ab = rab();
+    let p = offload.hash('sha256', new Uint8Array(ab), { encoding: 'hex' });
+    ab.resize(0);
+    assert.strictEqual(await p, want);
+    ab = rab();
+    p = offload.compress(new DataView(ab), { codec: 'zstd' });
+    ab.resize(16);
+    assert.ok(Buffer.alloc(n, 7).equals(await offload.decompress(await p)));
+    ab = rab();
+    const img = { data: new Uint8Array(ab), width: 2048, height: 1024, channels: 4 };
+    p = offload.resize(img, { width: 64, height: 32 });
+    ab.resize(0);
+    const out = await p;
+    assert.ok(out.data.every((v) => v === 7));
+  });
