@@ -343,3 +343,102 @@ test('compress_stream_filling_write_calls_back_after_its_native_operation', asyn
     await new Promise((resolve) => c.end(resolve));
   }
 });
+
+// gzip header flags (RFC 1952 §2.3.1), valid and broken: every API must
+// give the answer node's zlib gives, with the same bytes. libdeflate (the
+// one-shot fast path) skips FHCRC unchecked; zlib rejects a wrong one.
+test('compress_stream_gzip_header_flags_match_oneshot_and_zlib', async () => {
+  const crc16 = (b) => zlib.crc32(b) & 0xffff;
+  function header(flg, { xlen, name = 'file.txt\0', comment = 'note\0', hcrc } = {}) {
+    const h = [0x1f, 0x8b, 8, flg, 1, 2, 3, 4, 0, 3];
+    if (flg & 4) {
+      const x = Buffer.from('AB\x04\x00data', 'latin1');
+      const n = xlen === undefined ? x.length : xlen;
+      h.push(n & 255, n >> 8, ...x);
+    }
+    if (flg & 8) h.push(...Buffer.from(name, 'latin1'));
+    if (flg & 16) h.push(...Buffer.from(comment, 'latin1'));
+    if (flg & 2) {
+      const c = hcrc === undefined ? crc16(Buffer.from(h)) : hcrc(crc16(Buffer.from(h)));
+      h.push(c & 255, c >> 8);
+    }
+    return Buffer.from(h);
+  }
+  const member = (data, hdr) => {
+    const t = Buffer.alloc(8);
+    t.writeUInt32LE(zlib.crc32(data), 0);
+    t.writeUInt32LE(data.length, 4);
+    return Buffer.concat([hdr, zlib.deflateRawSync(data), t]);
+  };
+  const cases = [];
+  for (const data of [logLines(5_000, 3), logLines(300_000, 4)]) {
+    for (let flg = 0; flg < 32; flg++) {
+      cases.push([`flg ${flg}`, member(data, header(flg))]);
+      if (flg & 2) {
+        cases.push([`flg ${flg} wrong FHCRC`, member(data, header(flg, { hcrc: (c) => c ^ 0x0100 }))]);
+        cases.push([`flg ${flg} FHCRC of the header's CRC32 high half`,
+          member(data, header(flg, { hcrc: (c) => (c + 1) & 0xffff }))]);
+      }
+    }
+    for (const bit of [0x20, 0x40, 0x80]) {
+      cases.push([`reserved ${bit}`, member(data, header(bit))]);
+      cases.push([`reserved ${bit} + FHCRC`, member(data, header(bit | 2))]);
+    }
+    for (const flg of [4, 8, 16, 30]) {
+      const h = header(flg);
+      for (let cut = 10; cut < h.length; cut += 3) {
+        cases.push([`flg ${flg} header cut at ${cut}`, h.subarray(0, cut)]);
+      }
+    }
+    cases.push(['FEXTRA xlen past the end', member(data, header(4, { xlen: 0xfff0 }))]);
+    cases.push(['FEXTRA xlen into the data', member(data, header(4, { xlen: 40 }))]);
+    cases.push(['FNAME unterminated', member(data, header(8, { name: 'x'.repeat(100) }))]);
+    cases.push(['FCOMMENT unterminated', Buffer.concat([header(16, { comment: 'c' })])]);
+    // The same header faults in a second member.
+    const good = member(data, header(0));
+    cases.push(['2nd member wrong FHCRC',
+      Buffer.concat([good, member(data, header(26, { hcrc: (c) => c ^ 1 }))])]);
+    cases.push(['2nd member valid FHCRC', Buffer.concat([good, member(data, header(26))])]);
+    cases.push(['2nd member reserved bit', Buffer.concat([good, member(data, header(0x40))])]);
+  }
+
+  const outcome = async (fn) => {
+    try {
+      return await fn();
+    } catch (err) {
+      return err.code === 'ERR_OFFLOAD_CORRUPT_DATA' ? 'corrupt' : err.code;
+    }
+  };
+  const viaStream = (z, chunk) => new Promise((resolve, reject) => {
+    const d = offload.createDecompressStream({ codec: 'gzip' });
+    const parts = [];
+    for (let off = 0; off < z.length; off += chunk) parts.push(z.subarray(off, off + chunk));
+    collect(Readable.from(parts).pipe(d)).then(resolve, reject);
+    d.on('error', reject);
+  });
+  let accepted = 0;
+  for (const [name, z] of cases) {
+    let want;
+    try {
+      want = zlib.gunzipSync(z);
+    } catch {
+      want = 'corrupt';
+    }
+    if (want !== 'corrupt') accepted++;
+    const got = {
+      sync: await outcome(() => offload.decompressSync(z, { codec: 'gzip' })),
+      auto: await outcome(() => offload.decompressSync(z)),
+      async: await outcome(() => offload.decompress(z, { codec: 'gzip' })),
+      executor: await outcome(() => offload.decompress(z,
+        { codec: 'gzip', signal: new AbortController().signal })),
+      parallelOff: await outcome(() => offload.decompress(z, { codec: 'gzip', parallel: false })),
+      parallelOn: await outcome(() => offload.decompress(z, { codec: 'gzip', parallel: true })),
+      stream: await outcome(() => viaStream(z, z.length)),
+      streamBytes: await outcome(() => viaStream(z, 7)),
+    };
+    for (const [api, out] of Object.entries(got)) {
+      assert.deepStrictEqual(out, want, `${name} (${z.length} bytes): ${api}`);
+    }
+  }
+  assert.ok(accepted > 0 && accepted < cases.length);
+});

@@ -38,6 +38,30 @@ static int finish(uint8_t *buf, size_t pos, size_t cap,
   return 0;
 }
 
+/* libdeflate skips a gzip header's CRC16 (FHCRC) unchecked; zlib, the
+ * streaming engine, rejects a wrong one. @return 0 when src starts with a
+ * member whose header CRC is present and wrong (decline: the reference
+ * judges it), else 1; a malformed header is left to libdeflate, which
+ * rejects it as zlib does. */
+static int gzip_hcrc_ok(const uint8_t *src, size_t len) {
+  size_t p = 10;
+  const uint8_t flg = src[3];
+  if (!(flg & 0x02)) return 1;
+  if (flg & 0x04) {
+    if (len - p < 2) return 1;
+    p += 2 + ((size_t)src[p] | (size_t)src[p + 1] << 8);
+    if (p > len) return 1;
+  }
+  for (int bit = 0x08; bit <= 0x10; bit <<= 1) { /* FNAME, FCOMMENT */
+    if (!(flg & bit)) continue;
+    while (p < len && src[p] != 0) p++;
+    if (p++ >= len) return 1;
+  }
+  if (len - p < 2) return 1;
+  uint32_t want = (uint32_t)src[p] | (uint32_t)src[p + 1] << 8;
+  return (libdeflate_crc32(0, src, p) & 0xffff) == want;
+}
+
 int ofl__gzip_fast_decompress(const uint8_t *src, size_t len, size_t limit,
                               ofl_codec_output_t *out) {
   if (len < 18 || src[0] != 0x1f || src[1] != 0x8b) return OFL__FAST_DECLINE;
@@ -51,6 +75,10 @@ int ofl__gzip_fast_decompress(const uint8_t *src, size_t len, size_t limit,
   int err = buf == NULL ? OFL_ENOMEM : 0;
   while (err == 0) {
     size_t in_used = 0, produced = 0;
+    if (!gzip_hcrc_ok(src, len)) {
+      err = OFL__FAST_DECLINE;
+      break;
+    }
     enum libdeflate_result r = libdeflate_gzip_decompress_ex(
         d, src, len, buf + pos, cap - pos, &in_used, &produced);
     if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
@@ -204,6 +232,10 @@ static int gzip_exact(const uint8_t *src, size_t len, uint8_t *dst,
   struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
   size_t in_used = 0, produced = 0;
   if (d == NULL) return OFL_ENOMEM;
+  if (len < 18 || !gzip_hcrc_ok(src, len)) {
+    libdeflate_free_decompressor(d);
+    return OFL__FAST_DECLINE;
+  }
   enum libdeflate_result r = libdeflate_gzip_decompress_ex(
       d, src, len, dst, size, &in_used, &produced);
   libdeflate_free_decompressor(d);
