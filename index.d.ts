@@ -264,7 +264,7 @@ export interface CodecOptions {
   level?: number;
   /** zstd, deflate, deflate-raw. */
   dictionary?: BinaryInput;
-  /** zstd, lz4: write a content checksum. */
+  /** zstd, lz4: write a content checksum (default true, as their CLIs). */
   checksum?: boolean;
   /** Decompression: inclusive cap on the output; above it rejects with ERR_BUFFER_TOO_LARGE. */
   maxOutputLength?: number;

@@ -51,7 +51,9 @@ function codecOptions(opts, mode, { oneShot = false } = {}) {
     level = validateInteger(options.level, 'options.level', min, top);
   }
 
-  let flags = 0;
+  // zstd and lz4 write a content checksum by default, as their CLIs do:
+  // without it a corrupted byte decodes to wrong data, silently.
+  let flags = mode === COMPRESS && CHECKSUM_CODECS.includes(name) ? 1 : 0;
   if (options.checksum !== undefined) {
     if (typeof options.checksum !== 'boolean') {
       throw codes.ERR_INVALID_ARG_TYPE('options.checksum', 'of type boolean',

@@ -448,3 +448,43 @@ test('compress_parallel_v8_output_view_and_copy', async () => {
     }
   }
 });
+
+test('compress_zstd_lz4_write_content_checksums_by_default', async () => {
+  // As their CLIs do: a corrupted byte must be an error, never wrong data.
+  const { execFileSync } = require('node:child_process');
+  const data = Buffer.from(Array.from({ length: 4000 }, (_, i) =>
+    `{"id":${i},"v":"${(i * 7919) % 1000}"}\n`).join(''));
+  let seed = 12345;
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (const codec of ['zstd', 'lz4']) {
+    const packed = offload.compressSync(data, { codec });
+    const plain = offload.compressSync(data, { codec, checksum: false });
+    // Frame header flag: zstd's descriptor bit 2, lz4's FLG bit 2.
+    assert.strictEqual(packed[4] & 4, 4, `${codec} default has a checksum`);
+    assert.strictEqual(plain[4] & 4, 0, `${codec} checksum: false has none`);
+    assert.ok((await offload.compress(data, { codec }))[4] & 4);
+    let wrong = 0;
+    for (let i = 0; i < 200; i++) {
+      const bad = Buffer.from(packed);
+      const at = rand(bad.length);
+      bad[at] ^= 1 + rand(255);
+      try {
+        const out = offload.decompressSync(bad, { codec });
+        if (!out.equals(data)) wrong++;
+      } catch (err) {
+        assert.ok(['ERR_OFFLOAD_CORRUPT_DATA', 'ERR_BUFFER_TOO_LARGE'].includes(err.code),
+          `${codec} at ${at}: ${err.code}`);
+      }
+    }
+    assert.strictEqual(wrong, 0, `${codec}: corruptions decoded to wrong bytes`);
+    try {
+      const out = execFileSync(codec, ['-d', '-c'], { input: packed, maxBuffer: 1 << 24 });
+      assert.ok(out.equals(data), `${codec} CLI reads offload's output`);
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+  }
+});
