@@ -1,3 +1,4 @@
+'use strict';
 // Content checksums (zstd, lz4): the cost of the default against checksum: false,
 // interleaved in one run, medians of 9. `node bench/checksum.js`
 const o = require('..');
