@@ -268,6 +268,12 @@ export interface CodecOptions {
   checksum?: boolean;
   /** Decompression: inclusive cap on the output; above it rejects with ERR_BUFFER_TOO_LARGE. */
   maxOutputLength?: number;
+  /**
+   * zstd decompression: the largest window (log2, 10..31; default 27 = 128 MiB) a frame may ask
+   * for, as zstd's ZSTD_d_windowLogMax; a larger one is ERR_OFFLOAD_WINDOW_TOO_LARGE. A raised
+   * limit is capped by maxOutputLength when that is set.
+   */
+  maxWindowLog?: number;
 }
 
 export interface CompressOptions extends CodecOptions, TaskOptions {

@@ -14,6 +14,7 @@ const DICTIONARY_CODECS = ['zstd', 'deflate', 'deflate-raw'];
 const CHECKSUM_CODECS = ['zstd', 'lz4'];
 const GZIP_FAMILY = ['gzip', 'deflate', 'deflate-raw'];
 const LEVEL_DEFAULT = -(2 ** 31); // native OFL_CODEC_LEVEL_DEFAULT
+const ZSTD_WINDOW_LOG_DEFAULT = 27;
 const COMPRESS = 0;
 const DECOMPRESS = 1;
 
@@ -73,6 +74,25 @@ function codecOptions(opts, mode, { oneShot = false } = {}) {
       'options.maxOutputLength', 1, kMaxLength);
   }
 
+  // zstd's ZSTD_d_windowLogMax: 27 (128 MiB) unless raised. A raised limit
+  // never goes past what maxOutputLength could use: no frame gets a window
+  // larger than the output it is allowed to produce.
+  let windowLogMax = ZSTD_WINDOW_LOG_DEFAULT;
+  if (options.maxWindowLog !== undefined) {
+    if (mode !== DECOMPRESS || (name !== 'zstd' && name !== 'auto')) {
+      throw codes.ERR_INVALID_ARG_VALUE('options.maxWindowLog',
+        options.maxWindowLog, "is supported for zstd decompression only");
+    }
+    windowLogMax = validateInteger(options.maxWindowLog,
+      'options.maxWindowLog', 10, 31);
+    if (options.maxOutputLength !== undefined) {
+      const useful = Math.max(ZSTD_WINDOW_LOG_DEFAULT,
+        Math.ceil(Math.log2(maxOutputLength)));
+      windowLogMax = Math.min(windowLogMax, useful);
+    }
+    flags |= windowLogMax << 16;
+  }
+
   let parallel = 'auto';
   if (options.parallel !== undefined) {
     if (options.parallel !== 'auto' && typeof options.parallel !== 'boolean') {
@@ -83,7 +103,7 @@ function codecOptions(opts, mode, { oneShot = false } = {}) {
   }
   return {
     name, id, level, flags, dictionary, maxOutputLength, parallel,
-    defaultLevel: def,
+    windowLogMax, defaultLevel: def,
   };
 }
 

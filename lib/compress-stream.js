@@ -80,6 +80,7 @@ class CodecStream extends Transform {
       this._handle = handle;
     }
     this._maxOutputLength = o.maxOutputLength;
+    this._windowLogMax = o.windowLogMax;
     this._chunkSize = chunkSize;
     this._out = Buffer.allocUnsafe(chunkSize);
     this._outOff = 0;
@@ -170,8 +171,10 @@ class CodecStream extends Transform {
     const consume = () => {
       const ret = state[RET];
       if (ret < 0) {
-        callback(fromStatus(ret, undefined,
-          { maxOutputLength: this._maxOutputLength }));
+        callback(fromStatus(ret, undefined, {
+          maxOutputLength: this._maxOutputLength,
+          windowLogMax: this._windowLogMax,
+        }));
         return false;
       }
       const produced = state[PRODUCED];

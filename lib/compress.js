@@ -60,7 +60,9 @@ function sync(mode, data, options) {
   const out = binding.codecSync(mode, o.id, o.level, o.flags, o.dictionary,
     o.maxOutputLength, input);
   if (typeof out === 'number') {
-    throw fromStatus(out, undefined, { maxOutputLength: o.maxOutputLength });
+    throw fromStatus(out, undefined, {
+      maxOutputLength: o.maxOutputLength, windowLogMax: o.windowLogMax, input,
+    });
   }
   return out;
 }
@@ -72,7 +74,9 @@ function async(mode, data, options, ticket) {
     const opts = validateObject(options, 'options');
     const o = codecOptions(opts, mode, { oneShot: true });
     const task = taskOptions(opts);
-    const ctx = { maxOutputLength: o.maxOutputLength };
+    const ctx = {
+      maxOutputLength: o.maxOutputLength, windowLogMax: o.windowLogMax, input,
+    };
     const len = input.byteLength;
     const stoppable = task.signal !== undefined || task.timeout > 0;
     if (!stoppable && len < INLINE_BYTES[mode]) {

@@ -42,7 +42,8 @@ int ofl_codec_read_opts(napi_env env, const napi_value *argv,
   *codec = (ofl_codec_id_t)id;
   opts->level = level;
   opts->checksum = (flags & 0xff) != 0;
-  opts->workers = (int)(flags >> 8);
+  opts->workers = (int)((flags >> 8) & 0xff);
+  opts->window_log_max = (int)((flags >> 16) & 0xff);
   /* 2^53 and above means "no limit" as far as a size_t can tell. */
   if (max_out >= 0 && max_out < 9007199254740992.0)
     opts->max_output = (size_t)max_out;

@@ -488,3 +488,54 @@ test('compress_zstd_lz4_write_content_checksums_by_default', async () => {
     }
   }
 });
+
+test('decompress_zstd_large_window_has_its_own_error_and_maxWindowLog', async () => {
+  // zstd --long=28 on stdin: a frame that asks for a 256 MiB window, over
+  // libzstd's default decoder limit (2^27). A hand-made header keeps the
+  // test independent of the CLI: window descriptor 0x90 = 2^28.
+  const real = offload.compressSync(Buffer.from('hello window\n'.repeat(1000)),
+    { codec: 'zstd', checksum: false });
+  assert.strictEqual(real[4] & 0x20, 0x20, 'single-segment frame expected');
+  // Rewrite it as a non-single-segment frame with windowLog 28: FHD keeps
+  // the FCS size class, drops the single-segment bit; the descriptor goes
+  // in before the content size field.
+  const fcsBytes = [1, 2, 4, 8][real[4] >> 6];
+  const fhd = real[4] & ~0x20;
+  const big = Buffer.concat([real.subarray(0, 4), Buffer.from([fhd, 0x90]),
+    real.subarray(5)]);
+  assert.ok(fcsBytes >= 2, 'content size field must survive without single-segment');
+  const want = Buffer.from('hello window\n'.repeat(1000));
+  const check = (err) => {
+    assert.strictEqual(err.code, 'ERR_OFFLOAD_WINDOW_TOO_LARGE');
+    assert.match(err.message, /needs a window of (256 MiB|more than 128 MiB).*maxWindowLog 27/);
+    return true;
+  };
+  assert.throws(() => offload.decompressSync(big), check);
+  assert.throws(() => offload.decompressSync(big, { codec: 'zstd' }), (e) =>
+    check(e) && e.windowSize === 2 ** 28);
+  await assert.rejects(offload.decompress(big, { timeout: 5000 }), check);
+  assert.ok(offload.decompressSync(big, { maxWindowLog: 28 }).equals(want));
+  assert.ok((await offload.decompress(big, { maxWindowLog: 28, timeout: 5000 })).equals(want));
+  // A raised limit stops where maxOutputLength could use no more.
+  assert.throws(() => offload.decompressSync(big, { maxWindowLog: 31, maxOutputLength: 1 << 20 }),
+    check);
+  const stream = async (opts) => {
+    const out = [];
+    const s = offload.createDecompressStream({ codec: 'zstd', ...opts });
+    s.on('data', (d) => out.push(d));
+    const done = new Promise((resolve, reject) => { s.on('end', resolve); s.on('error', reject); });
+    s.end(big);
+    await done;
+    return Buffer.concat(out);
+  };
+  await assert.rejects(stream({}), check);
+  assert.ok((await stream({ maxWindowLog: 28 })).equals(want));
+  for (const [opts, code] of [
+    [{ maxWindowLog: 9 }, 'ERR_OUT_OF_RANGE'], [{ maxWindowLog: 32 }, 'ERR_OUT_OF_RANGE'],
+    [{ maxWindowLog: '28' }, 'ERR_INVALID_ARG_TYPE'],
+    [{ maxWindowLog: 28, codec: 'gzip' }, 'ERR_INVALID_ARG_VALUE']]) {
+    assert.throws(() => offload.decompressSync(big, opts), { code });
+  }
+  assert.throws(() => offload.compressSync(want, { maxWindowLog: 28 }),
+    { code: 'ERR_INVALID_ARG_VALUE' });
+});

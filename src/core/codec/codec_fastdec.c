@@ -142,6 +142,10 @@ static size_t zstd_frames(const uint8_t *src, size_t len, size_t limit,
      * window, its single-pass decoder does not: only frames whose blocks
      * can reach the format's maximum decode the same both ways. */
     if (fh.blockSizeMax != ZSTD_BLOCKSIZE_MAX) return 0;
+    /* The single-pass decoder ignores the window limit, the streaming one
+     * refuses a larger window (OFL_EWINDOW) unless raised: such frames go
+     * to the reference, so every API answers alike. */
+    if (fh.windowSize > (1ULL << OFL__ZSTD_WINDOWLOG_MAX)) return 0;
     unsigned long long fcs = fh.frameContentSize;
     if (fcs == ZSTD_CONTENTSIZE_UNKNOWN || fcs >= limit - total) return 0;
     size_t frame = ZSTD_findFrameCompressedSize(f, left);

@@ -17,6 +17,10 @@ typedef struct {
   void (*destroy)(ofl_codec_stream_t *s); /* frees s->impl, NULL ok */
 } ofl__codec_vt;
 
+/* zstd decoder window limit by default (libzstd's, 128 MiB): what a frame
+ * header may ask us to allocate unless maxWindowLog raises it. */
+#define OFL__ZSTD_WINDOWLOG_MAX 27
+
 struct ofl_codec_stream_s {
   ofl_codec_mode_t mode;
   ofl_codec_id_t codec;  /* as requested, may be AUTO */
@@ -24,7 +28,8 @@ struct ofl_codec_stream_s {
   int level;             /* resolved */
   int checksum;
   int workers;
-  uint8_t *dict; /* owned copy */
+  int window_log_max; /* zstd decompression; 0 = the default */
+  uint8_t *dict;      /* owned copy */
   size_t dict_len;
   unsigned long long pledged; /* compress: known total size + 1, 0 = unknown */
   size_t max_output;

@@ -65,6 +65,7 @@ int ofl__stream_create(ofl_codec_mode_t mode, ofl_codec_id_t codec,
   s->codec = codec;
   s->level = level;
   s->checksum = opts->checksum;
+  s->window_log_max = opts->window_log_max;
   s->workers = codec == OFL_CODEC_ZSTD ? opts->workers : 0;
   s->max_output = opts->max_output;
   s->pledged = have_pledged ? (unsigned long long)pledged + 1 : 0;

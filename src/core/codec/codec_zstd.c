@@ -19,12 +19,15 @@ typedef struct {
   size_t hdr_len;
 } zsimpl;
 
-/* Decoder window limit: what a frame header may ask us to allocate. */
-#define OFL__ZSTD_WINDOWLOG_MAX 27
-
 static int map_zstd(size_t r) {
-  if (ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation) return OFL_ENOMEM;
-  return OFL_ECORRUPT;
+  switch (ZSTD_getErrorCode(r)) {
+    case ZSTD_error_memory_allocation:
+      return OFL_ENOMEM;
+    case ZSTD_error_frameParameter_windowTooLarge:
+      return OFL_EWINDOW;
+    default:
+      return OFL_ECORRUPT;
+  }
 }
 
 int ofl_codec_max_workers(ofl_codec_id_t codec) {
@@ -152,9 +155,10 @@ static int zs_configure(ofl_codec_stream_t *s, zsimpl *st) {
       return OFL_EINVAL;
     return 0;
   }
-  if (ZSTD_isError(ZSTD_DCtx_setParameter(st->d, ZSTD_d_windowLogMax,
-                                          OFL__ZSTD_WINDOWLOG_MAX)))
-    return OFL_EINTERNAL;
+  if (ZSTD_isError(ZSTD_DCtx_setParameter(
+          st->d, ZSTD_d_windowLogMax,
+          s->window_log_max > 0 ? s->window_log_max : OFL__ZSTD_WINDOWLOG_MAX)))
+    return OFL_EINVAL;
   if (s->dict_len > 0 &&
       ZSTD_isError(ZSTD_DCtx_loadDictionary(st->d, s->dict, s->dict_len)))
     return OFL_EINVAL;

@@ -79,6 +79,9 @@ typedef struct {
   int checksum;        /* zstd / lz4: write a content checksum (default 0). */
   int workers;         /* zstd compression threads (0 = none). OFL_EUNSUPPORTED
                           if libzstd is single-threaded. Ignored by others. */
+  int window_log_max;  /* zstd decompression: the largest window a frame may
+                          ask for, as log2 (10..31; 0 = 27, libzstd's
+                          default: 128 MiB). Larger: OFL_EWINDOW. */
   const uint8_t *dict; /* zstd, deflate, deflate-raw; copied at use. */
   size_t dict_len;
   size_t max_output; /* decompression cap, inclusive (SIZE_MAX = none). */

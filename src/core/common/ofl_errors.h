@@ -28,14 +28,16 @@ extern "C" {
   X(EIO, -12, "ERR_OFFLOAD_IO", "I/O error")                               \
   X(EINTERNAL, -13, "ERR_OFFLOAD_INTERNAL", "internal error")              \
   X(ESEMLOCKED, -14, "ESEMLOCKED", "Breaker capacity is exhausted")        \
-  X(EBUSY, -15, "ERR_OFFLOAD_BUSY", "an operation is already in flight")
+  X(EBUSY, -15, "ERR_OFFLOAD_BUSY", "an operation is already in flight")   \
+  X(EWINDOW, -16, "ERR_OFFLOAD_WINDOW_TOO_LARGE",                          \
+    "the frame's window exceeds the decoder's limit")
 
 typedef enum {
   OFL_OK = 0,
 #define OFL__ERR_ENUM(name, value, code, msg) OFL_##name = (value),
   OFL_ERRNO_MAP(OFL__ERR_ENUM)
 #undef OFL__ERR_ENUM
-      OFL_ERR_MIN = -15
+      OFL_ERR_MIN = -16
 } ofl_err_t;
 
 /* @return the stable JS error code for err ("ERR_..."), or
