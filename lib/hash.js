@@ -243,7 +243,7 @@ function hashFile(algorithm, path, options) {
   const toError = (status, detail) =>
     fsError(status, detail, file, { signal: task.signal, timeout: task.timeout });
   return run((cb, timeout) => binding.hashFile(bytes, p.id, p.key, p.seed,
-    p.outLen, task.lane, timeout, cb), task, { toError })
+    p.outLen, task.lane, timeout, cb), task, { toError, settleOnCancel: true })
     .then((buf) => encode(buf, p.encoding));
 }
 

@@ -53,9 +53,18 @@ function run(start, { signal, timeout = 0 } = {}, ctx = {}, ticket) {
       reject(fromStatus(id, undefined, { timeout, ...ctx }));
       return;
     }
+    // ctx.settleOnCancel (file reads, which may block in the kernel where
+    // no flag is checked): the promise settles at the abort or deadline
+    // itself; the native job finishes on its own and its result is dropped.
+    const cancel = (how) => {
+      binding.cancel(id, how);
+      if (ctx.settleOnCancel !== true) return;
+      reject(how === 0 ? codes.ABORT_ERR(signal.reason) :
+        codes.ERR_OFFLOAD_TASK_TIMEOUT(timeout));
+    };
     if (signal) {
       try {
-        unlisten = listenAbort(signal, () => binding.cancel(id, 0));
+        unlisten = listenAbort(signal, () => cancel(0));
       } catch (err) {
         binding.cancel(id, 0);
         reject(err);
@@ -65,7 +74,7 @@ function run(start, { signal, timeout = 0 } = {}, ctx = {}, ticket) {
     if (timeout > 0) {
       // Native code enforces the deadline while running; the timer also
       // drops a task that is still queued when it expires.
-      timer = setTimeout(() => binding.cancel(id, 1), timeout);
+      timer = setTimeout(() => cancel(1), timeout);
       timer.unref();
     }
   });

@@ -374,3 +374,23 @@ test('hash_file_passes_buffer_path_bytes_through_unchanged',
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+test('hash_file_timeout_and_abort_settle_at_the_deadline', async (t) => {
+  // A large sparse file: the read outlasts the deadline. The promise
+  // settles at the deadline or abort itself (file reads may block in the
+  // kernel, where no cancellation flag is looked at).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ofl-sparse-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'sparse');
+  fs.closeSync(fs.openSync(file, 'w'));
+  fs.truncateSync(file, 64 * 2 ** 30);
+  await assert.rejects(offload.hashFile('sha256', file, { timeout: 20 }),
+    { code: 'ERR_OFFLOAD_TASK_TIMEOUT' });
+  const ac = new AbortController();
+  const p = offload.hashFile('sha256', file, { signal: ac.signal });
+  setTimeout(() => ac.abort(new Error('enough')), 20);
+  await assert.rejects(p, (e) => e.code === 'ABORT_ERR' && e.cause.message === 'enough');
+  // The executor is free again.
+  assert.strictEqual(await offload.hash('sha256', 'abc', 'hex'),
+    crypto.createHash('sha256').update('abc').digest('hex'));
+});
