@@ -16,14 +16,16 @@ const { threads } = require('./compress-segments');
 // 6 or decompressing 64 KiB takes (bench/compress.js, "inline threshold").
 const INLINE_BYTES = [16 * 1024, 64 * 1024];
 // Parallel compression splits inputs of at least this size ('auto'); an
-// explicit `parallel: true` lowers it to two blocks. gzip-family blocks
-// of PARALLEL_BLOCK go through libdeflate without history (< 0.5% larger,
-// about twice zlib's speed per core), so 2 threads pay off. zstd splits
+// explicit `parallel: true` lowers it to 1 MiB. gzip-family blocks of
+// about PARALLEL_BLOCK go through libdeflate without history (+0.2-0.6% at
+// 1 MiB, against +0.6-1.2% at 512 KiB: bench/gzip-ratio.js), so 2 threads
+// pay off. zstd splits
 // into independent frames of ZSTD_FRAME (as pzstd does) on the executor;
 // libzstd's own workers, where it has them, cost a thread start-up per
 // call, so zstd 'auto' uses those only from 3 threads (docs/benchmarks.md).
 const PARALLEL_AUTO_MIN = 4 * 1024 * 1024;
-const PARALLEL_BLOCK = 512 * 1024;
+const PARALLEL_BLOCK = 1024 * 1024;
+const PARALLEL_TRUE_MIN = 1024 * 1024;
 const ZSTD_FRAME = 4 * 1024 * 1024;
 const ZSTD_AUTO_THREADS = 3;
 // zstd inputs of several frames (offload's parallel output, pzstd's) of at
@@ -47,7 +49,7 @@ function zstdFrames(o, input) {
 /** How many ways to split a compression, or 1 for none. */
 function parallelism(o, len) {
   if (o.parallel === false) return 1;
-  const min = o.parallel === true ? 2 * PARALLEL_BLOCK : PARALLEL_AUTO_MIN;
+  const min = o.parallel === true ? PARALLEL_TRUE_MIN : PARALLEL_AUTO_MIN;
   if (len < min) return 1;
   const n = threads();
   if (n < 2) return 1;
