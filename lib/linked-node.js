@@ -77,6 +77,7 @@ function neededLibraries(file) {
   }
 }
 
+/** The libnode sonames an ELF file links ([] if none, or not ELF). */
 function libnodes(file) {
   let needed;
   try {
@@ -108,4 +109,6 @@ function foreignLibnodeMessage(addon, lib) {
     'libnode, or use the npm that came with this Node.';
 }
 
-module.exports = { neededLibraries, foreignLibnode, foreignLibnodeMessage };
+module.exports = {
+  neededLibraries, libnodes, foreignLibnode, foreignLibnodeMessage,
+};

@@ -8,12 +8,13 @@
 // - or depends on a shared library other than libc, libm, libpthread,
 //   libdl, the loader and, only when the running node itself is linked
 //   against it (Debian's nodejs), libnode.
-// Linux: nm, readelf. macOS: nm, otool -L. Windows: Visual Studio's
+// Linux: nm, and lib/linked-node.js for the NEEDED entries. macOS: nm, otool -L. Windows: Visual Studio's
 // dumpbin /exports /imports /dependents (untested: written on Linux).
 // Usage: node scripts/check-binary.js [file.node ...]  (default: prebuilds/ and build/Release)
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { neededLibraries, libnodes } = require('../lib/linked-node');
 
 const root = path.join(__dirname, '..');
 const ALLOWED_EXPORTS = new Set(['napi_register_module_v1',
@@ -24,19 +25,6 @@ const ALLOWED_DLLS = /^(node\.exe|kernel32\.dll|api-ms-win-.+\.dll|ucrtbase\.dll
 
 const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
 
-function neededLinux(file) {
-  return [...run('readelf', ['-d', file])
-    .matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
-}
-
-// libnode is the host Node only when this node is a libnode build.
-function nodeUsesLibnode() {
-  try {
-    return neededLinux(process.execPath).some((l) => l.startsWith('libnode.so'));
-  } catch {
-    return false;
-  }
-}
 
 function nmNames(args, file) {
   return run('nm', [...args, file]).split('\n').map((l) => l.trim().split(/\s+/))
@@ -53,10 +41,10 @@ function checkLinux(file, problems) {
     const name = f[f.length - 1].replace(/@.*$/, '');
     if (CODEC_SYMBOL.test(name)) problems.push(`leaves codec symbol ${name} undefined (${f[0]})`);
   }
-  const libnodeOk = nodeUsesLibnode();
-  for (const lib of neededLinux(file)) {
-    if (ALLOWED_LIBS.test(lib)) continue;
-    if (libnodeOk && lib.startsWith('libnode.so')) continue;
+  // libnode is the host Node only when this node links that very libnode.
+  const hostLibnodes = new Set(libnodes(process.execPath));
+  for (const lib of neededLibraries(file) || []) {
+    if (ALLOWED_LIBS.test(lib) || hostLibnodes.has(lib)) continue;
     problems.push(`depends on ${lib}`);
   }
 }
