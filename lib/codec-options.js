@@ -107,6 +107,30 @@ function codecOptions(opts, mode, { oneShot = false } = {}) {
   };
 }
 
+/**
+ * The window the first zstd frame of `b` (a Uint8Array) asks for, read
+ * from its header (RFC 8878 §3.1.1.1), or undefined.
+ */
+function zstdWindowSize(b) {
+  if (b.length < 6 || b[0] !== 0x28 || b[1] !== 0xb5 || b[2] !== 0x2f ||
+      b[3] !== 0xfd) return undefined;
+  const fhd = b[4];
+  if ((fhd & 0x20) === 0) { // a window descriptor follows
+    const wd = b[5];
+    const base = 2 ** (10 + (wd >> 3));
+    return base + (base / 8) * (wd & 7);
+  }
+  // Single segment: the window is the content size.
+  const did = [0, 1, 2, 4][fhd & 3];
+  const fcs = [1, 2, 4, 8][fhd >> 6];
+  const at = 5 + did;
+  if (at + fcs > b.length) return undefined;
+  let size = 0;
+  for (let i = fcs - 1; i >= 0; i--) size = size * 256 + b[at + i];
+  return fcs === 2 ? size + 256 : size;
+}
+
 module.exports = {
+  zstdWindowSize,
   codecOptions, CODECS, DECODERS, GZIP_FAMILY, COMPRESS, DECOMPRESS,
 };

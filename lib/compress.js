@@ -7,7 +7,7 @@ const { fromStatus, unreadable } = require('./errors');
 const { toBytes, taskOptions, validateObject } = require('./validate');
 const { run } = require('./task');
 const {
-  codecOptions, GZIP_FAMILY, COMPRESS, DECOMPRESS,
+  codecOptions, zstdWindowSize, GZIP_FAMILY, COMPRESS, DECOMPRESS,
 } = require('./codec-options');
 const { threads } = require('./compress-segments');
 
@@ -19,10 +19,10 @@ const INLINE_BYTES = [16 * 1024, 64 * 1024];
 // explicit `parallel: true` lowers it to 1 MiB. gzip-family blocks of
 // about PARALLEL_BLOCK go through libdeflate without history (+0.2-0.6% at
 // 1 MiB, against +0.6-1.2% at 512 KiB: bench/gzip-ratio.js), so 2 threads
-// pay off. zstd splits
-// into independent frames of ZSTD_FRAME (as pzstd does) on the executor;
-// libzstd's own workers, where it has them, cost a thread start-up per
-// call, so zstd 'auto' uses those only from 3 threads (docs/benchmarks.md).
+// pay off. zstd splits into independent frames of ZSTD_FRAME (as pzstd
+// does) on the executor; libzstd's own workers, where it has them, cost a
+// thread start-up per call, so zstd 'auto' uses those only from 3 threads
+// (docs/benchmarks.md).
 const PARALLEL_AUTO_MIN = 4 * 1024 * 1024;
 const PARALLEL_BLOCK = 1024 * 1024;
 const PARALLEL_TRUE_MIN = 1024 * 1024;
@@ -63,7 +63,8 @@ function sync(mode, data, options) {
     o.maxOutputLength, input);
   if (typeof out === 'number') {
     throw fromStatus(out, undefined, {
-      maxOutputLength: o.maxOutputLength, windowLogMax: o.windowLogMax, input,
+      maxOutputLength: o.maxOutputLength, windowLogMax: o.windowLogMax,
+      windowSize: () => zstdWindowSize(input),
     });
   }
   return out;
@@ -77,7 +78,8 @@ function async(mode, data, options, ticket) {
     const o = codecOptions(opts, mode, { oneShot: true });
     const task = taskOptions(opts);
     const ctx = {
-      maxOutputLength: o.maxOutputLength, windowLogMax: o.windowLogMax, input,
+      maxOutputLength: o.maxOutputLength, windowLogMax: o.windowLogMax,
+      windowSize: () => zstdWindowSize(input),
     };
     const len = input.byteLength;
     const stoppable = task.signal !== undefined || task.timeout > 0;
