@@ -106,7 +106,10 @@ const DV_BUFFER = getter(DataView.prototype, 'buffer');
 const DV_OFFSET = getter(DataView.prototype, 'byteOffset');
 const DV_LENGTH = getter(DataView.prototype, 'byteLength');
 const AB_RESIZABLE = getter(ArrayBuffer.prototype, 'resizable');
-const isTypedArray = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView);
+// Brand checks: a prototype swapped or faked cannot pass for a view.
+const { isTypedArray, isDataView } = require('util').types;
+const detached = (name) =>
+  codes.ERR_INVALID_STATE(`The "${name}" argument's buffer is detached`);
 
 /**
  * Returns a fresh Uint8Array over the bytes of binary input (Buffer,
@@ -127,7 +130,7 @@ function toBytes(value, name, { allowString = false } = {}) {
       buffer = TA_BUFFER.call(value);
       offset = TA_OFFSET.call(value);
       length = TA_LENGTH.call(value);
-    } else if (ArrayBuffer.isView(value)) {
+    } else if (isDataView(value)) {
       buffer = DV_BUFFER.call(value);
       offset = DV_OFFSET.call(value);
       length = DV_LENGTH.call(value);
@@ -137,8 +140,7 @@ function toBytes(value, name, { allowString = false } = {}) {
       buffer = value;
     }
   } catch {
-    // A DataView's getters throw once its buffer is detached.
-    throw codes.ERR_INVALID_STATE(`The "${name}" argument's buffer is detached`);
+    throw detached(name); // a DataView's getters throw once it is detached
   }
   if (buffer === undefined) {
     throw codes.ERR_INVALID_ARG_TYPE(name, allowString ? BYTES :
@@ -149,7 +151,7 @@ function toBytes(value, name, { allowString = false } = {}) {
     view = length === undefined ? new Uint8Array(buffer) :
       new Uint8Array(buffer, offset, length);
   } catch {
-    throw codes.ERR_INVALID_STATE(`The "${name}" argument's buffer is detached`);
+    throw detached(name);
   }
   return isResizable(buffer) ? view.slice() : view;
 }
@@ -163,7 +165,7 @@ function isResizable(buffer) {
 /** The byte length of a view as native code sees it; -1 if not a view. */
 function viewByteLength(value) {
   if (isTypedArray(value)) return TA_LENGTH.call(value);
-  if (ArrayBuffer.isView(value)) {
+  if (isDataView(value)) {
     try {
       return DV_LENGTH.call(value);
     } catch {
@@ -192,6 +194,6 @@ function taskOptions(options) {
 
 module.exports = {
   validateObject, validateInteger, validateNumber, validateFunction,
-  validateString, validateOneOf, validateAbortSignal, listenAbort, toBytes, viewByteLength, isResizable,
-  taskOptions,
+  validateString, validateOneOf, validateAbortSignal, listenAbort, toBytes,
+  viewByteLength, isResizable, taskOptions,
 };
