@@ -13,17 +13,11 @@ const cache = path.join(root, '.cache', 'node-matrix');
 const majors = (process.env.OFL_NODE_MAJORS || '18,20,22,24').split(',');
 const skipSuite = (process.env.OFL_MATRIX_SKIP_SUITE || '').split(',');
 const smokeOnly = process.env.OFL_MATRIX_SMOKE_ONLY === '1';
-const { testFiles } = require('./test-files');
+const { nodeTestArgs } = require('./test-files');
 
 function suiteArgs(bin) {
   const v = spawnSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8' });
-  const [maj, min] = String(v.stdout).trim().split('.').map(Number);
-  const args = ['--test'];
-  if (maj > 20 || (maj === 20 && min >= 10)) args.push('--test-concurrency=1');
-  const files = testFiles(path.join(root, 'test', 'js'))
-    .map((f) => path.relative(root, f));
-  if (files.length === 0) throw new Error('node-matrix: no test files found');
-  return [...args, ...files];
+  return nodeTestArgs(String(v.stdout).trim());
 }
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {

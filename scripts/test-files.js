@@ -19,7 +19,24 @@ function testFiles(dir) {
   return out.sort();
 }
 
-module.exports = { testFiles };
+/**
+ * `node --test` arguments for the whole suite under Node `version`
+ * ("22.1.0"): files run one at a time (several spawn children and saturate
+ * the executor, and the machine may have only 2 cores). Throws if no test
+ * file is found, so an empty run can never pass.
+ */
+function nodeTestArgs(version) {
+  const root = path.join(__dirname, '..');
+  const [maj, min] = version.split('.').map(Number);
+  const args = ['--test'];
+  if (maj > 20 || (maj === 20 && min >= 10)) args.push('--test-concurrency=1');
+  const files = testFiles(path.join(root, 'test', 'js'))
+    .map((f) => path.relative(root, f));
+  if (files.length === 0) throw new Error('no test files found under test/js');
+  return [...args, ...files];
+}
+
+module.exports = { testFiles, nodeTestArgs };
 if (require.main === module) {
   for (const f of testFiles(path.join(__dirname, '..', 'test', 'js'))) {
     console.log(path.relative(process.cwd(), f));

@@ -5,7 +5,7 @@
 // the native suite with sanitizers (into build-<sanitizer>).
 const { spawnSync } = require('child_process');
 const path = require('path');
-const { testFiles } = require('./test-files');
+const { nodeTestArgs } = require('./test-files');
 
 const root = path.join(__dirname, '..');
 const nativeOnly = process.argv.includes('--native-only');
@@ -34,18 +34,13 @@ if (!jsOnly) {
   }
 }
 if (!nativeOnly) {
-  // Files run one at a time: several spawn children and saturate the
-  // executor, and the machine may have only 2 cores.
-  const [maj, min] = process.versions.node.split('.').map(Number);
-  const args = ['--test'];
-  if (maj > 20 || (maj === 20 && min >= 10)) args.push('--test-concurrency=1');
-  const files = testFiles(path.join(root, 'test', 'js'))
-    .map((f) => path.relative(root, f));
-  if (files.length === 0) {
-    console.error('offload test: no test files found under test/js');
+  let args = null;
+  try {
+    args = nodeTestArgs(process.versions.node);
+  } catch (err) {
+    console.error(`offload test: ${err.message}`);
     failed = 1;
-  } else {
-    failed |= run(process.execPath, [...args, ...files]);
   }
+  if (args !== null) failed |= run(process.execPath, args);
 }
 process.exit(failed ? 1 : 0);
