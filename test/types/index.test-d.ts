@@ -1,4 +1,4 @@
-// Compiled with `tsc --noEmit` by test/js/types.test.js: the declarations
+// Compiled with `tsc --noEmit` by test/js/package/types.test.js: the declarations
 // must accept real usage and reject misuse (@ts-expect-error lines).
 import offload, {
   configure, stats, ExecutorStats, TaskOptions, compress, decompressSync,
