@@ -88,7 +88,7 @@ async function createService(options = {}) {
     } catch (err) {
       // Client gone, body too large or disk error: no partial file stays.
       await fs.promises.rm(file, { force: true });
-      if (req.destroyed || res.headersSent) return;
+      if (res.headersSent || err.code === 'ECONNRESET') return;
       if (err.status === 413) {
         res.status(413).set('connection', 'close')
           .json({ error: 'PAYLOAD_TOO_LARGE', limit: uploadLimit });

@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
 const offload = require('../..'); // in your app: require('offload')
-const { limitBytes } = require('./limit');
+const { bodyStream } = require('./limit');
 
 function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
   // Shed load (503) only on real overload: a queue wait over 2 s.
@@ -38,12 +38,12 @@ function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
     async storeUpload(req, file, limit) {
       const hasher = offload.createHash('sha256');
       const out = fs.createWriteStream(file, { flags: 'wx' });
-      const counter = limitBytes(limit);
-      await pipeline(req, counter, hasher,
+      const body = bodyStream(req, limit);
+      await pipeline(body, hasher,
         offload.createCompressStream({ codec: 'zstd', level: 3 }), out);
       return {
         sha256: await hasher.digest('hex'),
-        bytes: counter.bytes,
+        bytes: body.bytes,
         storedBytes: out.bytesWritten,
       };
     },
@@ -55,7 +55,10 @@ function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
 
     score: (input, signal) => pool.run(input, { signal }),
     downstream: () => breaker.fire(),
-    close: () => pool.close(),
+    async close() {
+      breaker.shutdown();
+      await pool.close();
+    },
   };
 }
 
