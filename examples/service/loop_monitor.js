@@ -1,8 +1,8 @@
 'use strict';
-// Event-loop delay, second by second, from perf_hooks.monitorEventLoopDelay:
-// each second's p50/p99/max are kept for the last `keep` seconds, so
-// /health can answer "over the last 10 s" and the dashboard and the demo
-// can draw the curve.
+// Event-loop delay, second by second (or every `interval` ms), from
+// perf_hooks.monitorEventLoopDelay: each interval's p50/p99/max are kept
+// for the last `keep` seconds, so /health can answer "over the last 10 s"
+// and the dashboard and the demo can draw the curve.
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 
 // ns -> ms, 2 decimals. The histogram records the time between its
@@ -11,13 +11,14 @@ const ms = (ns, resolution) =>
   Math.max(0, Math.round((ns / 1e6 - resolution) * 100) / 100);
 
 class LoopMonitor {
-  constructor({ keep = 120, resolution = 10 } = {}) {
-    this.keep = keep;
+  constructor({ keep = 120, resolution = 10, interval = 1000 } = {}) {
+    this.keep = Math.ceil(keep * 1000 / interval);
+    this.interval = interval;
     this.resolution = resolution;
-    this.points = []; // { t, p50, p99, max } one a second, oldest first
+    this.points = []; // { t, p50, p99, max } an interval each, oldest first
     this.h = monitorEventLoopDelay({ resolution });
     this.h.enable();
-    this.timer = setInterval(() => this.sample(), 1000);
+    this.timer = setInterval(() => this.sample(), interval);
     this.timer.unref();
   }
 
@@ -40,19 +41,19 @@ class LoopMonitor {
    * averaged away).
    */
   summary(seconds = 10) {
-    const pts = this.points.slice(-seconds);
+    const pts = this.recent(seconds);
     if (pts.length === 0) return { p50: 0, p99: 0, max: 0, seconds: 0 };
     const p50s = pts.map((p) => p.p50).sort((a, b) => a - b);
     return {
       p50: p50s[Math.floor(p50s.length / 2)],
       p99: Math.max(...pts.map((p) => p.p99)),
       max: Math.max(...pts.map((p) => p.max)),
-      seconds: pts.length,
+      seconds: pts.length * this.interval / 1000,
     };
   }
 
   recent(seconds = 60) {
-    return this.points.slice(-seconds);
+    return this.points.slice(-Math.ceil(seconds * 1000 / this.interval));
   }
 
   close() {

@@ -21,7 +21,9 @@ async function main() {
     process.exit(2);
   }
   const port = Number(arg('port', process.env.PORT || 3000));
-  const service = await createService({ variant });
+  // LOOP_INTERVAL_MS: finer loop-delay points (the demo uses 250).
+  const loopInterval = Number(process.env.LOOP_INTERVAL_MS) || 1000;
+  const service = await createService({ variant, loopInterval });
   const server = service.app.listen(port, '127.0.0.1');
   await new Promise((resolve, reject) => {
     server.once('listening', resolve);

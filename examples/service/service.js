@@ -48,6 +48,7 @@ function intQuery(value, name, min, max) {
  * @param {number} [options.uploadLimit] bytes (64 MiB)
  * @param {number} [options.threads] pool threads
  * @param {number} [options.resetTimeout] the downstream breaker's (5000 ms)
+ * @param {number} [options.loopInterval] ms per loop-delay point (1000)
  */
 async function createService(options = {}) {
   const variant = options.variant || 'offload';
@@ -62,7 +63,7 @@ async function createService(options = {}) {
     downstreamUrl: flaky.url, threads: options.threads,
     resetTimeout: options.resetTimeout,
   });
-  const monitor = new LoopMonitor();
+  const monitor = new LoopMonitor({ interval: options.loopInterval });
   const metrics = createMetrics({ offload, work, monitor });
   const report = buildReport();
   let ready = true;
