@@ -23,7 +23,9 @@ async function main() {
   const port = Number(arg('port', process.env.PORT || 3000));
   // LOOP_INTERVAL_MS: finer loop-delay points (the demo uses 250).
   const loopInterval = Number(process.env.LOOP_INTERVAL_MS) || 1000;
-  const service = await createService({ variant, loopInterval });
+  // UPLOAD_LIMIT_BYTES: the /upload body limit (64 MiB).
+  const uploadLimit = Number(process.env.UPLOAD_LIMIT_BYTES) || undefined;
+  const service = await createService({ variant, loopInterval, uploadLimit });
   const server = service.app.listen(port, '127.0.0.1');
   await new Promise((resolve, reject) => {
     server.once('listening', resolve);

@@ -200,6 +200,7 @@ async function createService(options = {}) {
       variant, loop,
       recent: req.query.recent === undefined ? undefined : monitor.recent(120),
       executor: offload.stats(), pool, breakers, shedding,
+      memory: { rss: process.memoryUsage.rss() },
     });
   });
 
