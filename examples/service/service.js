@@ -147,8 +147,8 @@ async function createService(options = {}) {
     try {
       res.json(await work.downstream());
     } catch (err) {
-      if (err.code === 'ERR_DOWNSTREAM' || err.name === 'TimeoutError') {
-        res.status(502).json({ error: err.code || err.name });
+      if (err.code === 'ERR_DOWNSTREAM') {
+        res.status(502).json({ error: err.code });
         return;
       }
       next(err);
@@ -215,8 +215,10 @@ async function createService(options = {}) {
 
   // JSON errors with the error's code; never a stack to the client.
   app.use((err, req, res, next) => { // eslint-disable-line no-unused-vars
-    const status = err.status || err.statusCode ||
-      (err.code === 'CIRCUIT_OPEN' ? 503 : 500);
+    // A full queue or an open shed breaker is load shedding: 503, retry.
+    const shed = err.code === 'CIRCUIT_OPEN' || err.code === 'ERR_OFFLOAD_QUEUE_FULL';
+    const status = err.status || err.statusCode || (shed ? 503 : 500);
+    if (shed) res.set('retry-after', '1');
     if (status >= 500) console.error(err);
     if (!res.headersSent) res.status(status).json({ error: err.code || 'ERR_INTERNAL' });
   });

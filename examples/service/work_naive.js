@@ -9,6 +9,7 @@ const zlib = require('node:zlib');
 const compression = require('compression');
 const { readBody } = require('./limit');
 const { score } = require('./score_task');
+const { callDownstream } = require('./downstream');
 
 // zstd where this Node's zlib has it (22.15+), else deflate level 1, which
 // costs about what zstd level 3 does.
@@ -71,14 +72,7 @@ function createWork({ downstreamUrl } = {}) {
       return score(input);
     },
 
-    async downstream() {
-      const res = await fetch(downstreamUrl, {
-        signal: AbortSignal.timeout(1000),
-      });
-      if (!res.ok) throw Object.assign(new Error(`downstream ${res.status}`),
-        { code: 'ERR_DOWNSTREAM' });
-      return res.json();
-    },
+    downstream: () => callDownstream(downstreamUrl),
 
     close: async () => {},
   };
