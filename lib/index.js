@@ -25,6 +25,7 @@ module.exports = {
   getHashes: hash.getHashes,
   createHash: hash.createHash,
   Hash: hash.Hash,
+  password: hash.password,
   CircuitBreaker: breaker.CircuitBreaker,
   breakers: Object.freeze({ get: breaker.get, getAll: breaker.getAll }),
   express: Object.freeze({ shed: express.shed }),

@@ -135,3 +135,16 @@ async function pooling(): Promise<void> {
   WorkerPool.move(5);
 }
 void pooling;
+
+async function passwords(): Promise<void> {
+  const stored: string = await offload.password.hash('pw', { algorithm: 'argon2id', memoryCost: 19456 });
+  const ok: boolean = await offload.password.verify(stored, Buffer.from('pw'), { signal: AbortSignal.timeout(100) });
+  const b: string = offload.password.hashSync('pw', { algorithm: 'bcrypt', cost: 12 });
+  const again: boolean = offload.password.needsRehash(b, { algorithm: 'bcrypt', cost: 12 });
+  void [ok, again, offload.password.verifySync(b, 'pw', { maxBcryptCost: 14 })];
+  // @ts-expect-error unknown algorithm
+  await offload.password.hash('pw', { algorithm: 'md5' });
+  // @ts-expect-error verify takes the encoded string first
+  await offload.password.verify(Buffer.from('pw'), 'pw');
+}
+void passwords;
