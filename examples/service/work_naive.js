@@ -2,10 +2,12 @@
 // The same work the way a service without offload often does it, all on
 // the event loop: the body buffered, then node:crypto and node:zlib's sync
 // calls; the `compression` middleware; a pure-JS resize loop; the score
-// function inline; the downstream called with no breaker.
+// function inline; bcryptjs's sync calls; the downstream called with no
+// breaker.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const zlib = require('node:zlib');
+const bcryptjs = require('bcryptjs');
 const compression = require('compression');
 const { readBody } = require('./limit');
 const { score } = require('./score_task');
@@ -66,6 +68,14 @@ function createWork({ downstreamUrl } = {}) {
 
     async thumbnail(image, width) {
       return resizeJs(image, width);
+    },
+
+    // bcrypt cost 12 with bcryptjs's sync API, on the event loop.
+    async hashPassword(pw) {
+      return bcryptjs.hashSync(pw, 12);
+    },
+    async verifyPassword(stored, pw) {
+      return bcryptjs.compareSync(pw, stored);
     },
 
     async score(input) {

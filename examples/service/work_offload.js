@@ -47,6 +47,11 @@ function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
       return offload.resize(image, { width, kernel: 'lanczos3' });
     },
 
+    // argon2id at OWASP's parameters, on the executor: a login storm
+    // neither stalls the loop nor starves fs/dns on libuv's pool.
+    hashPassword: (pw) => offload.password.hash(pw),
+    verifyPassword: (stored, pw) => offload.password.verify(stored, pw),
+
     score: (input, signal) => pool.run(input, { signal }),
     downstream: () => breaker.fire(),
     async close() {
