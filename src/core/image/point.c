@@ -155,8 +155,31 @@ static void pixel_op(const ofl_image_op_plan_t *p, const float *in,
   }
 }
 
+/* joinChannels: byte copies, any format. */
+static int join_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
+                    ofl__stop_fn stop, void *arg) {
+  const ofl_image_t *a = &p->src, *b = &p->other, *d = &p->dst;
+  const size_t ss = ofl__ssize(a->format);
+  const size_t pa = a->channels * ss, pb = b->channels * ss, pd = pa + pb;
+  for (uint32_t y = y0; y < y1; y++) {
+    if (stop != NULL) {
+      const int err = stop(arg);
+      if (err != 0) return err;
+    }
+    const uint8_t *ra = ofl__row(a, y), *rb = ofl__row(b, y);
+    uint8_t *rd = ofl__row(d, y);
+    for (uint32_t x = 0; x < a->width; x++) {
+      memcpy(rd + x * pd, ra + x * pa, pa);
+      memcpy(rd + x * pd + pa, rb + x * pb, pb);
+    }
+  }
+  return 0;
+}
+
 int ofl__point_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
                    ofl__stop_fn stop, void *arg) {
+  if (p->op.kind == OFL_IMAGE_OP_JOIN_CHANNELS)
+    return join_run(p, y0, y1, stop, arg);
   const ofl_image_t *s = &p->src, *d = &p->dst;
   const uint32_t w = s->width, sch = s->channels, dch = d->channels;
   const ofl_image_op_kind_t k = p->op.kind;
