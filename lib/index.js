@@ -8,6 +8,7 @@ const hash = require('./hash');
 const { createHash, Hash } = require('./hash-stream');
 const compress = require('./compress');
 const image = require('./image');
+const imageOps = require('./image/index.js');
 const compressStream = require('./compress-stream');
 const { compression } = require('./middleware');
 const { codes } = require('./errors');
@@ -43,6 +44,7 @@ module.exports = {
   compression,
   resize: image.resize,
   resizeSync: image.resizeSync,
+  image: imageOps,
   WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
   _internal: Object.freeze({ spin: executor.spin }),

@@ -438,11 +438,21 @@ static napi_value reduce_async(napi_env env, napi_callback_info info) {
 }
 
 napi_status ofl_napi_init_image_ops(napi_env env, napi_value exports) {
+  napi_value names;
+  OFL_NAPI_TRY(env, napi_create_array(env, &names));
+  for (uint32_t i = 0; i < OFL_IMAGE_OP_COUNT; i++) {
+    napi_value s;
+    OFL_NAPI_TRY(env, napi_create_string_utf8(
+                          env, ofl_image_op_name((ofl_image_op_kind_t)i),
+                          NAPI_AUTO_LENGTH, &s));
+    OFL_NAPI_TRY(env, napi_set_element(env, names, i, s));
+  }
   napi_property_descriptor props[] = {
+      {"imageOpNames", NULL, NULL, NULL, NULL, names, napi_enumerable, NULL},
       {"imageOpSync", NULL, op_sync, NULL, NULL, NULL, napi_default, NULL},
       {"imageOp", NULL, op_async, NULL, NULL, NULL, napi_default, NULL},
       {"imageReduceSync", NULL, reduce_sync, NULL, NULL, NULL, napi_default, NULL},
       {"imageReduce", NULL, reduce_async, NULL, NULL, NULL, napi_default, NULL},
   };
-  return napi_define_properties(env, exports, 4, props);
+  return napi_define_properties(env, exports, 5, props);
 }
