@@ -35,7 +35,7 @@ function readLimit(value) {
 
 function checkKeys(o, allowed, name) {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) {
+    if (o[k] !== undefined && !allowed.includes(k)) {
       throw codes.ERR_INVALID_ARG_VALUE(`options.${k}`, o[k],
         `is not an option of image.${name}${allowed === SYNC_OPTIONS ||
           !ASYNC_OPTIONS.includes(k) ? '' : ' (promise form only)'}`);
