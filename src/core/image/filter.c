@@ -48,7 +48,7 @@ int ofl__filter_prepare(ofl_image_op_plan_t *p) {
     p->scale = o->scale != 0 ? o->scale : sum != 0 ? sum : 1;
     p->separable = separate(p);
     p->bytes += (p->kw * p->kh + p->kw + p->kh) * sizeof(float);
-    return 0;
+    return ofl__filter_u8_prepare(p);
   }
   /* blur, sharpen: the Gaussian, normalised (one pass divides by sum). */
   float *w = malloc(MAX_GAUSS * sizeof(float));
@@ -69,7 +69,7 @@ int ofl__filter_prepare(ofl_image_op_plan_t *p) {
   p->separable = 1;
   p->scale = 1;
   p->bytes += 2 * n * sizeof(float);
-  return 0;
+  return ofl__filter_u8_prepare(p);
 }
 
 /* acc[i] = sum_j k[j] * src(y + j - kh/2)[i]; rows outside read 0 for
@@ -170,6 +170,7 @@ static int box_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
 
 int ofl__filter_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
                     ofl__stop_fn stop, void *arg) {
+  if (p->int_path != 0) return ofl__filter_u8_run(p, y0, y1, stop, arg);
   const ofl_image_t *s = &p->src;
   const ofl_image_op_t *o = &p->op;
   const uint32_t w = s->width, ch = s->channels;

@@ -23,6 +23,12 @@ struct ofl_image_op_plan_s {
   uint32_t kw, kh;
   int separable;
   double scale; /* convolve divisor, resolved */
+  /* 8-bit fixed point (filter_u8.c): 1 = separable blur with an 8-bit
+   * intermediate (as libvips' integer precision), 2 = all kw*kh taps. */
+  int int_path;
+  int16_t *w16; /* kw (path 1) or kw*kh (path 2) weights */
+  int32_t bias;
+  int shift;
   void *table;  /* lut copy */
   /* point ops on u8 (and u16 for lut/negate/linear/gamma/threshold): one
    * table per channel, 256 or 65536 entries each; NULL when computed. */
@@ -94,10 +100,19 @@ int ofl__point_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
 int ofl__filter_prepare(ofl_image_op_plan_t *p);
 int ofl__filter_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
                     ofl__stop_fn stop, void *arg);
+int ofl__filter_u8_prepare(ofl_image_op_plan_t *p);
+int ofl__filter_u8_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
+                       ofl__stop_fn stop, void *arg);
 int ofl__rank_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
                   ofl__stop_fn stop, void *arg);
 int ofl__composite_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
                        ofl__stop_fn stop, void *arg);
+
+/* out[i] = sat_u8((bias + sum_t w[t] * src[t][i]) >> shift) (mac.c).
+ * taps <= OFL__MAC_MAX_TAPS; the sum must fit int32. */
+#define OFL__MAC_MAX_TAPS 961
+void ofl__mac_u8(const uint8_t *const *src, const int16_t *w, uint32_t taps,
+                 size_t n, int32_t bias, int shift, uint8_t *out);
 
 /* sharp's Gaussian (libvips gaussmat, integer precision, min amplitude
  * 0.2): radius and weights rint(20 * exp(-x^2 / 2 sigma^2)). Writes up to

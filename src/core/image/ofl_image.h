@@ -320,6 +320,14 @@ int ofl_image_histogram_rows(const ofl_image_t *src, uint32_t bins,
                              uint32_t y0, uint32_t y1, uint32_t *counts,
                              int (*should_stop)(void *), void *arg);
 
+/* SIMD paths of the 8-bit kernels, chosen at run time. */
+#define OFL_IMAGE_SIMD_AVX2 1u
+/* Testing and benchmarking hook: mask >= 0 restricts the paths to those
+ * bits the CPU also has (0 = portable C only); mask < 0 only queries.
+ * Process-wide; not for use while kernels run.
+ * @return the paths now in use. */
+unsigned ofl_image_simd(int mask);
+
 /* Checks a source view (the same checks every op makes).
  * @return 0, OFL_EINVAL or OFL_ERANGE. */
 int ofl_image_check(const ofl_image_t *im);

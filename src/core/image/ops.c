@@ -191,6 +191,7 @@ void ofl_image_op_plan_free(ofl_image_op_plan_t *p) {
   free(p->ky);
   free(p->table);
   free(p->lut);
+  free(p->w16);
   free(p);
 }
 
