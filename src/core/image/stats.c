@@ -24,6 +24,63 @@ static int check_rows(const ofl_image_t *src, uint32_t y0, uint32_t y1,
   return y0 > y1 || y1 > r->height ? OFL_EINVAL : 0;
 }
 
+/* 8-bit rows: 48 lanes (a multiple of every channel count) of integer
+ * sums, squares, minima and maxima, which the compiler vectorises; lane j
+ * belongs to channel j % channels. A row that improves a minimum or
+ * maximum is scanned once more for its first position. */
+#define LANES 48
+
+static void stats_row_u8(const uint8_t *r, uint32_t w, uint32_t ch,
+                         uint32_t y, ofl_image_stats_t *st) {
+  const size_t n = (size_t)w * ch, full = n - n % LANES;
+  uint32_t sum[LANES] = {0}, sq[LANES] = {0};
+  uint8_t mn[LANES], mx[LANES];
+  memset(mn, 255, sizeof(mn));
+  memset(mx, 0, sizeof(mx));
+  for (size_t i = 0; i < full; i += LANES)
+    for (int j = 0; j < LANES; j++) {
+      const uint8_t v = r[i + j];
+      sum[j] += v;
+      sq[j] += (uint32_t)v * v;
+      mn[j] = v < mn[j] ? v : mn[j];
+      mx[j] = v > mx[j] ? v : mx[j];
+    }
+  double csum[4] = {0}, csq[4] = {0};
+  int cmn[4] = {256, 256, 256, 256}, cmx[4] = {-1, -1, -1, -1};
+  if (full > 0)
+    for (int j = 0; j < LANES; j++) {
+      const uint32_t c = (uint32_t)j % ch;
+      csum[c] += sum[j];
+      csq[c] += sq[j];
+      if (mn[j] < cmn[c]) cmn[c] = mn[j];
+      if (mx[j] > cmx[c]) cmx[c] = mx[j];
+    }
+  for (size_t i = full; i < n; i++) {
+    const uint32_t c = (uint32_t)(i % ch);
+    const int v = r[i];
+    csum[c] += v;
+    csq[c] += (double)v * v;
+    if (v < cmn[c]) cmn[c] = v;
+    if (v > cmx[c]) cmx[c] = v;
+  }
+  for (uint32_t c = 0; c < ch; c++) {
+    ofl_image_channel_stats_t *cs = &st->ch[c];
+    cs->sum += csum[c];
+    cs->squares_sum += csq[c];
+    if (cmn[c] < cs->min) {
+      uint32_t x = 0;
+      while (r[(size_t)x * ch + c] != cmn[c]) x++;
+      cs->min = cmn[c], cs->min_x = x, cs->min_y = y;
+    }
+    if (cmx[c] > cs->max) {
+      uint32_t x = 0;
+      while (r[(size_t)x * ch + c] != cmx[c]) x++;
+      cs->max = cmx[c], cs->max_x = x, cs->max_y = y;
+    }
+  }
+  st->pixels += w;
+}
+
 int ofl_image_stats_rows(const ofl_image_t *src, uint32_t y0, uint32_t y1,
                          ofl_image_stats_t *st, int (*should_stop)(void *),
                          void *arg) {
@@ -34,6 +91,10 @@ int ofl_image_stats_rows(const ofl_image_t *src, uint32_t y0, uint32_t y1,
   for (uint32_t y = y0; y < y1; y++) {
     if (should_stop != NULL && (err = should_stop(arg)) != 0) return err;
     const uint8_t *r = ofl__row(&s, y);
+    if (s.format == OFL_IMAGE_U8) {
+      stats_row_u8(r, w, ch, y, st);
+      continue;
+    }
     for (uint32_t c = 0; c < ch; c++) {
       ofl_image_channel_stats_t *cs = &st->ch[c];
       double sum = 0, sq = 0, mn = cs->min, mx = cs->max;
@@ -85,10 +146,14 @@ int ofl_image_histogram_rows(const ofl_image_t *src, uint32_t bins,
   for (uint32_t y = y0; y < y1; y++) {
     if (should_stop != NULL && (err = should_stop(arg)) != 0) return err;
     const uint8_t *r = ofl__row(&s, y);
-    if (s.format == OFL_IMAGE_U8) {
-      /* bins == 256 is the common case: the value is the bin. */
+    if (s.format == OFL_IMAGE_U8 && bins == 256) {
+      /* The common case: the value is the bin; no division, no modulo. */
+      for (uint32_t x = 0; x < w; x++)
+        for (uint32_t c = 0; c < ch; c++)
+          counts[(size_t)c * 256 + r[(size_t)x * ch + c]]++;
+    } else if (s.format == OFL_IMAGE_U8) {
       for (size_t i = 0; i < n; i++)
-        counts[(size_t)(i % ch) * bins + (bins == 256 ? r[i] : r[i] * bins / 256)]++;
+        counts[(size_t)(i % ch) * bins + r[i] * bins / 256]++;
     } else if (s.format == OFL_IMAGE_U16) {
       const uint16_t *r16 = (const uint16_t *)r;
       for (size_t i = 0; i < n; i++)
