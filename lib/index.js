@@ -47,5 +47,8 @@ module.exports = {
   image: imageOps,
   WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
-  _internal: Object.freeze({ spin: executor.spin }),
+  _internal: Object.freeze({
+    spin: executor.spin,
+    imageSimd: (mask = -1) => require('./binding').imageSimd(mask),
+  }),
 };

@@ -437,6 +437,18 @@ static napi_value reduce_async(napi_env env, napi_callback_info info) {
                                        timeout));
 }
 
+/* imageSimd(mask) → the 8-bit SIMD paths in use (mask < 0 queries; for
+ * tests and benchmarks). */
+static napi_value simd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], r;
+  int32_t mask = -1;
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) OFL_NAPI_CALL(env, napi_get_value_int32(env, argv[0], &mask));
+  OFL_NAPI_CALL(env, napi_create_uint32(env, ofl_image_simd(mask), &r));
+  return r;
+}
+
 napi_status ofl_napi_init_image_ops(napi_env env, napi_value exports) {
   napi_value names;
   OFL_NAPI_TRY(env, napi_create_array(env, &names));
@@ -453,6 +465,7 @@ napi_status ofl_napi_init_image_ops(napi_env env, napi_value exports) {
       {"imageOp", NULL, op_async, NULL, NULL, NULL, napi_default, NULL},
       {"imageReduceSync", NULL, reduce_sync, NULL, NULL, NULL, napi_default, NULL},
       {"imageReduce", NULL, reduce_async, NULL, NULL, NULL, napi_default, NULL},
+      {"imageSimd", NULL, simd, NULL, NULL, NULL, napi_default, NULL},
   };
-  return napi_define_properties(env, exports, 5, props);
+  return napi_define_properties(env, exports, 6, props);
 }

@@ -356,3 +356,21 @@ test('image_one_dimensional_arrays', () => {
   assert.ok(Math.abs(sm.data[1] - 8 / 3) < 1e-6);
   assert.strictEqual(image.thresholdSync(readings, { value: 0.5 }).data[0], 1);
 });
+
+test('image_simd_paths_give_identical_bytes', () => {
+  const { imageSimd } = offload._internal;
+  const real = imageSimd();
+  const src = ref.make(333, 41, 4, 'u8', 12, 3);
+  const run = () => [image.blurSync(src, { sigma: 2.5 }),
+    image.sharpenSync(src, { sigma: 1, amount: 2 }),
+    image.convolveSync(src, { kernel: [1, 2, 1, 0, 0, 0, -1, -2, -1], width: 3,
+      height: 3, offset: 128 })].map((r) => r.data);
+  const fast = run();
+  try {
+    assert.strictEqual(imageSimd(0), 0);
+    assert.deepStrictEqual(run(), fast);
+  } finally {
+    imageSimd(real);
+  }
+  assert.strictEqual(imageSimd(), real);
+});
