@@ -9,6 +9,7 @@ const { codes } = require('../errors');
 const {
   validateObject, validateInteger, validateString, validateAbortSignal,
 } = require('../validate');
+const { CircuitBreaker } = require('../breaker');
 
 const I32 = 2 ** 31 - 1;
 const parallelism = typeof os.availableParallelism === 'function' ?
@@ -62,7 +63,6 @@ function stringArray(value, name) {
 }
 
 function breakerOption(value) {
-  const { CircuitBreaker } = require('../breaker');
   if (value instanceof CircuitBreaker) return value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw codes.ERR_INVALID_ARG_TYPE('options.breaker',
