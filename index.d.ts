@@ -518,6 +518,17 @@ export interface ImageStats {
   pixels: number;
 }
 
+/** A chain of steps run as ONE executor task by run(); built by
+ * offload.image.pipeline(image). Steps are validated when it runs. */
+export type ImagePipeline = {
+  [K in keyof ImageOpOptions]: (options?: ImageOpOptions[K]) => ImagePipeline;
+} & {
+  resize(options: ResizeOptions): ImagePipeline;
+  composite(layers: CompositeLayer[]): ImagePipeline;
+  run(options?: ImageOptions): Promise<ImageResult>;
+  runSync(options?: ImageSyncOptions): ImageResult;
+};
+
 export type ImageApi = { [K in keyof ImageOpOptions]: AsyncOp<K> } &
   { [K in keyof ImageOpOptions as `${K}Sync`]: SyncOp<K> } & {
   composite<D extends PixelData>(image: Image<D>, layers: CompositeLayer[],
@@ -538,6 +549,7 @@ export type ImageApi = { [K in keyof ImageOpOptions]: AsyncOp<K> } &
     Omit<ImageSyncOptions, 'out'>): Uint32Array[];
   resize: typeof resize;
   resizeSync: typeof resizeSync;
+  pipeline(image: Image): ImagePipeline;
 };
 
 /** offload.image.<op>(image, options) → Promise, <op>Sync → result. */

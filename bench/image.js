@@ -78,7 +78,7 @@ const ROWS = [
     () => offload.resize(frame, { width: 320, height: 180, fit: 'fill' }),
     () => sh().resize(320, 180, { fit: 'fill' }).raw().toBuffer(), null],
   ['blur sigma 2', false, (out) => im.blur(frame, { sigma: 2, out }),
-    () => sh().blur(2).raw().toBuffer(), (j) => j.gaussian(2)],
+    () => sh().blur(2).raw().toBuffer(), (j) => j.blur(2)],
   ['blur sigma 10', false, (out) => im.blur(frame, { sigma: 10, out }),
     () => sh().blur(10).raw().toBuffer(), null],
   ['convolve 3x3', false, (out) => im.convolve(frame, { kernel: K3, width: 3,
@@ -100,7 +100,12 @@ const ROWS = [
     [{ input: watermark, left: 1600, top: 800 }], { out }),
   () => sh().composite([{ input: wm, raw: { width: WM, height: WM,
     channels: 4 }, left: 1600, top: 800 }]).raw().toBuffer(), null],
-  ['resize 1920x1080 + sharpen + grayscale', false, async () => {
+  ['pipeline resize 1920x1080 + sharpen + grayscale', false, (out) => im
+    .pipeline(frame).resize({ width: 1920, height: 1080, fit: 'fill' })
+    .sharpen({ sigma: 1 }).grayscale().run({ out: out && { ...full1,
+      width: 1920, height: 1080 } }), () => sh().resize(1920, 1080, { fit: 'fill' }).sharpen({ sigma: 1 })
+    .greyscale().raw().toBuffer(), null],
+  ['chained resize 1920x1080, sharpen, grayscale', false, async () => {
     const r = await offload.resize(frame, { width: 1920, height: 1080,
       fit: 'fill' });
     return im.grayscale(await im.sharpen(r, { sigma: 1 }));

@@ -5,6 +5,7 @@
 const { tracePromise, traceSync } = require('../tracing');
 const { resize, resizeSync } = require('./resize');
 const calls = require('./calls');
+const { pipeline } = require('./pipeline');
 
 const api = {
   resize: tracePromise('image', 'resize', resize),
@@ -14,5 +15,7 @@ for (const [name, fn] of Object.entries(calls)) {
   api[name] = name.endsWith('Sync') ? traceSync('image', name, fn)
     : tracePromise('image', name, fn);
 }
+
+api.pipeline = pipeline;
 
 module.exports = api;

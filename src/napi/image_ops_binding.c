@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image_binding.h"
 #include "napi_env.h"
 #include "ofl_errors.h"
 #include "ofl_image.h"
@@ -47,8 +48,9 @@ static int get_typed(napi_env env, napi_value v, napi_typedarray_type want,
 
 /* Unwraps (data, geom) into a view. @return 0, or a negative code with a
  * JS exception pending. */
-static int get_view(napi_env env, napi_value data, napi_value geom,
-                    const char *name, ofl_image_t *im, napi_value *backing) {
+int ofl__napi_image_view(napi_env env, napi_value data, napi_value geom,
+                         const char *name, ofl_image_t *im,
+                         napi_value *backing) {
   void *gp;
   size_t n;
   if (get_typed(env, geom, napi_uint32_array, G_COUNT, &gp, &n,
@@ -74,7 +76,7 @@ static int get_view(napi_env env, napi_value data, napi_value geom,
   return 0;
 }
 
-static int is_undefined(napi_env env, napi_value v) {
+int ofl__napi_is_nullish(napi_env env, napi_value v) {
   napi_valuetype t;
   return napi_typeof(env, v, &t) == napi_ok &&
          (t == napi_undefined || t == napi_null);
@@ -87,12 +89,12 @@ typedef struct {
   napi_value src_backing, other_backing, dst_value;
 } op_args_t;
 
-/* argv: params, src, srcGeom, other, otherGeom, dst, dstGeom, extra. */
-static int parse_op(napi_env env, napi_value *argv, op_args_t *a) {
-  memset(a, 0, sizeof(*a));
+int ofl__napi_image_params(napi_env env, napi_value params,
+                           ofl_image_op_t *o) {
   double *pp;
   size_t n;
-  if (get_typed(env, argv[0], napi_float64_array, P_COUNT, (void **)&pp, &n,
+  memset(o, 0, sizeof(*o));
+  if (get_typed(env, params, napi_float64_array, P_COUNT, (void **)&pp, &n,
                 "image: bad parameters") != 0)
     return OFL_EINVAL;
   double P[P_COUNT];
@@ -102,7 +104,6 @@ static int parse_op(napi_env env, napi_value *argv, op_args_t *a) {
       ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "image: a parameter is not finite");
       return OFL_EINVAL;
     }
-  ofl_image_op_t *o = &a->op;
   if (P[P_KIND] < 0 || P[P_KIND] >= OFL_IMAGE_OP_COUNT) {
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "image: unknown op");
     return OFL_EINVAL;
@@ -141,32 +142,46 @@ static int parse_op(napi_env env, napi_value *argv, op_args_t *a) {
   o->offset = P[P_OFFSET];
 #undef U32
 #undef I64
-  if (get_view(env, argv[1], argv[2], "image.data", &a->src, &a->src_backing) != 0)
-    return OFL_EINVAL;
-  if (!is_undefined(env, argv[3])) {
-    if (get_view(env, argv[3], argv[4], "other.data", &a->other,
-                 &a->other_backing) != 0)
-      return OFL_EINVAL;
-    a->has_other = 1;
-  }
-  if (get_view(env, argv[5], argv[6], "out.data", &a->dst, NULL) != 0)
-    return OFL_EINVAL;
-  a->dst_value = argv[5];
+  return 0;
+}
+
+int ofl__napi_image_extra(napi_env env, napi_value extra,
+                          ofl_image_format_t format, ofl_image_op_t *o) {
+  size_t n;
   if (o->kind == OFL_IMAGE_OP_CONVOLVE) {
     void *k;
-    if (get_typed(env, argv[7], napi_float32_array, (size_t)o->kw * o->kh, &k,
+    if (get_typed(env, extra, napi_float32_array, (size_t)o->kw * o->kh, &k,
                   &n, "image: bad kernel") != 0)
       return OFL_EINVAL;
     o->kernel = k;
   } else if (o->kind == OFL_IMAGE_OP_LUT) {
     void *t;
-    const int u8 = a->src.format == OFL_IMAGE_U8;
-    if (get_typed(env, argv[7], u8 ? napi_uint8_array : napi_uint16_array,
+    const int u8 = format == OFL_IMAGE_U8;
+    if (get_typed(env, extra, u8 ? napi_uint8_array : napi_uint16_array,
                   u8 ? 256 : 65536, &t, &n, "image: bad table") != 0)
       return OFL_EINVAL;
     o->table = t;
   }
   return 0;
+}
+
+/* argv: params, src, srcGeom, other, otherGeom, dst, dstGeom, extra. */
+static int parse_op(napi_env env, napi_value *argv, op_args_t *a) {
+  memset(a, 0, sizeof(*a));
+  if (ofl__napi_image_params(env, argv[0], &a->op) != 0) return OFL_EINVAL;
+  if (ofl__napi_image_view(env, argv[1], argv[2], "image.data", &a->src,
+                           &a->src_backing) != 0)
+    return OFL_EINVAL;
+  if (!ofl__napi_is_nullish(env, argv[3])) {
+    if (ofl__napi_image_view(env, argv[3], argv[4], "other.data", &a->other,
+                             &a->other_backing) != 0)
+      return OFL_EINVAL;
+    a->has_other = 1;
+  }
+  if (ofl__napi_image_view(env, argv[5], argv[6], "out.data", &a->dst, NULL) != 0)
+    return OFL_EINVAL;
+  a->dst_value = argv[5];
+  return ofl__napi_image_extra(env, argv[7], a->src.format, &a->op);
 }
 
 static napi_value throw_code(napi_env env, int err, const char *what) {
@@ -366,7 +381,7 @@ static int parse_reduce(napi_env env, napi_value *argv, reduce_args_t *r) {
     return OFL_EINVAL;
   }
   r->mode = (int)mode;
-  if (get_view(env, argv[1], argv[2], "image.data", &r->src, &r->backing) != 0)
+  if (ofl__napi_image_view(env, argv[1], argv[2], "image.data", &r->src, &r->backing) != 0)
     return OFL_EINVAL;
   const size_t ch = r->src.channels;
   if (mode == 1 && get_typed(env, argv[4], napi_float64_array, ch * 8 + 1,

@@ -128,6 +128,12 @@ async function imageOps(): Promise<void> {
   image.flipSync(rgba, { signal: AbortSignal.timeout(1) });
   // @ts-expect-error unknown blend
   image.compositeSync(rgba, [{ input: rgba, blend: 'burn' }]);
+  const p = await image.pipeline(rgba).resize({ width: 1 }).sharpen({ sigma: 1 })
+    .composite([{ input: rgba }]).grayscale().run({ signal: AbortSignal.timeout(5) });
+  const q: number = p.width + image.pipeline(rgba).flip().runSync().height;
+  void q;
+  // @ts-expect-error not a pipeline step
+  image.pipeline(rgba).stats();
 }
 void imageOps;
 // WorkerPool
