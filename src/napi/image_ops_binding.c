@@ -18,14 +18,33 @@
 
 /* Op parameters as lib/image/native.js packs them into a Float64Array. */
 enum {
-  P_KIND, P_LEFT, P_TOP, P_WIDTH, P_HEIGHT, P_FORMAT, P_EDGE,
+  P_KIND,
+  P_LEFT,
+  P_TOP,
+  P_WIDTH,
+  P_HEIGHT,
+  P_FORMAT,
+  P_EDGE,
   P_COLOR, /* 4 */
   P_VALUE = P_COLOR + 4,
-  P_A, /* 4 */
+  P_A,           /* 4 */
   P_B = P_A + 4, /* 4 */
-  P_AMOUNT = P_B + 4, P_THRESHOLD, P_SATURATION, P_RADIUS, P_SIZE, P_CHANNEL,
-  P_ALPHA, P_KEEP_ALPHA, P_PREMULTIPLIED, P_BLEND, P_OPACITY, P_KW, P_KH,
-  P_SCALE, P_OFFSET, P_COUNT
+  P_AMOUNT = P_B + 4,
+  P_THRESHOLD,
+  P_SATURATION,
+  P_RADIUS,
+  P_SIZE,
+  P_CHANNEL,
+  P_ALPHA,
+  P_KEEP_ALPHA,
+  P_PREMULTIPLIED,
+  P_BLEND,
+  P_OPACITY,
+  P_KW,
+  P_KH,
+  P_SCALE,
+  P_OFFSET,
+  P_COUNT
 };
 
 /* A view's geometry: Uint32Array [width, height, channels, stride,
@@ -64,9 +83,16 @@ int ofl__napi_image_view(napi_env env, napi_value data, napi_value geom,
     ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "image: bad format");
     return OFL_EINVAL;
   }
-  const size_t ss = g[G_FMT] == OFL_IMAGE_F32 ? 4 : g[G_FMT] == OFL_IMAGE_U16 ? 2 : 1;
-  *im = (ofl_image_t){b.data, b.len / ss, g[G_STRIDE], g[G_W], g[G_H],
-                      g[G_CH], (ofl_image_format_t)g[G_FMT]};
+  const size_t ss = g[G_FMT] == OFL_IMAGE_F32   ? 4
+                    : g[G_FMT] == OFL_IMAGE_U16 ? 2
+                                                : 1;
+  *im = (ofl_image_t){b.data,
+                      b.len / ss,
+                      g[G_STRIDE],
+                      g[G_W],
+                      g[G_H],
+                      g[G_CH],
+                      (ofl_image_format_t)g[G_FMT]};
   if (backing != NULL) *backing = b.backing;
   const int err = ofl_image_check(im);
   if (err != 0) {
@@ -89,8 +115,7 @@ typedef struct {
   napi_value src_backing, other_backing, dst_value;
 } op_args_t;
 
-int ofl__napi_image_params(napi_env env, napi_value params,
-                           ofl_image_op_t *o) {
+int ofl__napi_image_params(napi_env env, napi_value params, ofl_image_op_t *o) {
   double *pp;
   size_t n;
   memset(o, 0, sizeof(*o));
@@ -101,7 +126,8 @@ int ofl__napi_image_params(napi_env env, napi_value params,
   memcpy(P, pp, sizeof(P));
   for (int i = 0; i < P_COUNT; i++)
     if (!isfinite(P[i])) {
-      ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "image: a parameter is not finite");
+      ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE",
+                     "image: a parameter is not finite");
       return OFL_EINVAL;
     }
   if (P[P_KIND] < 0 || P[P_KIND] >= OFL_IMAGE_OP_COUNT) {
@@ -110,8 +136,10 @@ int ofl__napi_image_params(napi_env env, napi_value params,
   }
   /* Integer fields: lib/ sent integers in range; casts of out-of-range
    * doubles would be undefined, so clamp first. */
-#define U32(x) ((x) <= 0 ? 0u : (x) >= 4294967295.0 ? 4294967295u : (uint32_t)(x))
-#define I64(x) ((x) <= -9e15 ? (int64_t)-9e15 : (x) >= 9e15 ? (int64_t)9e15 : (int64_t)(x))
+#define U32(x) \
+  ((x) <= 0 ? 0u : (x) >= 4294967295.0 ? 4294967295u : (uint32_t)(x))
+#define I64(x) \
+  ((x) <= -9e15 ? (int64_t)-9e15 : (x) >= 9e15 ? (int64_t)9e15 : (int64_t)(x))
   o->kind = (ofl_image_op_kind_t)U32(P[P_KIND]);
   o->left = I64(P[P_LEFT]);
   o->top = I64(P[P_TOP]);
@@ -150,8 +178,8 @@ int ofl__napi_image_extra(napi_env env, napi_value extra,
   size_t n;
   if (o->kind == OFL_IMAGE_OP_CONVOLVE) {
     void *k;
-    if (get_typed(env, extra, napi_float32_array, (size_t)o->kw * o->kh, &k,
-                  &n, "image: bad kernel") != 0)
+    if (get_typed(env, extra, napi_float32_array, (size_t)o->kw * o->kh, &k, &n,
+                  "image: bad kernel") != 0)
       return OFL_EINVAL;
     o->kernel = k;
   } else if (o->kind == OFL_IMAGE_OP_LUT) {
@@ -178,7 +206,8 @@ static int parse_op(napi_env env, napi_value *argv, op_args_t *a) {
       return OFL_EINVAL;
     a->has_other = 1;
   }
-  if (ofl__napi_image_view(env, argv[5], argv[6], "out.data", &a->dst, NULL) != 0)
+  if (ofl__napi_image_view(env, argv[5], argv[6], "out.data", &a->dst, NULL) !=
+      0)
     return OFL_EINVAL;
   a->dst_value = argv[5];
   return ofl__napi_image_extra(env, argv[7], a->src.format, &a->op);
@@ -219,9 +248,12 @@ typedef struct {
   uint32_t *out_counts;
 } band_state_t;
 
-static int band_stop(void *task) { return ofl_task_should_stop((ofl_task_t *)task); }
+static int band_stop(void *task) {
+  return ofl_task_should_stop((ofl_task_t *)task);
+}
 
-static void band_range(const band_state_t *st, size_t i, uint32_t *y0, uint32_t *y1) {
+static void band_range(const band_state_t *st, size_t i, uint32_t *y0,
+                       uint32_t *y1) {
   *y0 = (uint32_t)((uint64_t)st->rows * i / st->bands);
   *y1 = (uint32_t)((uint64_t)st->rows * (i + 1) / st->bands);
 }
@@ -238,8 +270,8 @@ static int band_work(ofl_job_t *job) {
                                      st->counts + per * p->index, band_stop,
                                      &job->task);
   if (err == 0 && st->reduce == 1)
-    err = ofl_image_stats_rows(&st->src, y0, y1, &st->parts[p->index], band_stop,
-                               &job->task);
+    err = ofl_image_stats_rows(&st->src, y0, y1, &st->parts[p->index],
+                               band_stop, &job->task);
   return err;
 }
 
@@ -273,7 +305,8 @@ static int band_settle(napi_env env, ofl_job_t *job, int *status) {
     const size_t per = (size_t)st->src.channels * st->bins;
     memset(st->out_counts, 0, per * sizeof(uint32_t));
     for (uint32_t b = 0; b < st->bands; b++)
-      for (size_t i = 0; i < per; i++) st->out_counts[i] += st->counts[per * b + i];
+      for (size_t i = 0; i < per; i++)
+        st->out_counts[i] += st->counts[per * b + i];
     if (st->reduce == 1) {
       for (uint32_t b = 1; b < st->bands; b++)
         ofl_image_stats_merge(&st->parts[0], &st->parts[b]);
@@ -351,9 +384,9 @@ static napi_value op_async(napi_env env, napi_callback_info info) {
   st->bands = bands > st->rows ? st->rows : bands;
   const napi_value pins[3] = {a.src_backing, a.dst_value,
                               a.has_other ? a.other_backing : NULL};
-  return make_id(env, ofl_group_submit(env, &st->g, st, st->bands, &band_vt,
-                                       pins, 3, band_unref, argv[11],
-                                       (int)lane, timeout));
+  return make_id(env,
+                 ofl_group_submit(env, &st->g, st, st->bands, &band_vt, pins, 3,
+                                  band_unref, argv[11], (int)lane, timeout));
 }
 
 /* ---- reductions ---- */
@@ -363,7 +396,7 @@ typedef struct {
   ofl_image_t src;
   napi_value backing, stats_v;
   uint32_t bins;
-  double *stats;   /* channels * 8 + 1, mode 1 */
+  double *stats;    /* channels * 8 + 1, mode 1 */
   uint32_t *counts; /* channels * bins */
 } reduce_args_t;
 
@@ -381,11 +414,13 @@ static int parse_reduce(napi_env env, napi_value *argv, reduce_args_t *r) {
     return OFL_EINVAL;
   }
   r->mode = (int)mode;
-  if (ofl__napi_image_view(env, argv[1], argv[2], "image.data", &r->src, &r->backing) != 0)
+  if (ofl__napi_image_view(env, argv[1], argv[2], "image.data", &r->src,
+                           &r->backing) != 0)
     return OFL_EINVAL;
   const size_t ch = r->src.channels;
-  if (mode == 1 && get_typed(env, argv[4], napi_float64_array, ch * 8 + 1,
-                             (void **)&r->stats, &n, "image: bad stats output") != 0)
+  if (mode == 1 &&
+      get_typed(env, argv[4], napi_float64_array, ch * 8 + 1,
+                (void **)&r->stats, &n, "image: bad stats output") != 0)
     return OFL_EINVAL;
   if (get_typed(env, argv[5], napi_uint32_array, ch * r->bins,
                 (void **)&r->counts, &n, "image: bad histogram output") != 0)
@@ -445,11 +480,10 @@ static napi_value reduce_async(napi_env env, napi_callback_info info) {
   for (uint32_t b = 0; b < st->bands; b++)
     ofl_image_stats_init(&st->parts[b], r.src.channels);
   /* The outputs are pinned too: settle writes them. */
-  const napi_value pins[3] = {r.backing, argv[5],
-                              r.mode == 1 ? argv[4] : NULL};
-  return make_id(env, ofl_group_submit(env, &st->g, st, st->bands, &band_vt,
-                                       pins, 3, band_unref, argv[9], (int)lane,
-                                       timeout));
+  const napi_value pins[3] = {r.backing, argv[5], r.mode == 1 ? argv[4] : NULL};
+  return make_id(env,
+                 ofl_group_submit(env, &st->g, st, st->bands, &band_vt, pins, 3,
+                                  band_unref, argv[9], (int)lane, timeout));
 }
 
 /* imageSimd(mask) → the 8-bit SIMD paths in use (mask < 0 queries; for
@@ -478,7 +512,8 @@ napi_status ofl_napi_init_image_ops(napi_env env, napi_value exports) {
       {"imageOpNames", NULL, NULL, NULL, NULL, names, napi_enumerable, NULL},
       {"imageOpSync", NULL, op_sync, NULL, NULL, NULL, napi_default, NULL},
       {"imageOp", NULL, op_async, NULL, NULL, NULL, napi_default, NULL},
-      {"imageReduceSync", NULL, reduce_sync, NULL, NULL, NULL, napi_default, NULL},
+      {"imageReduceSync", NULL, reduce_sync, NULL, NULL, NULL, napi_default,
+       NULL},
       {"imageReduce", NULL, reduce_async, NULL, NULL, NULL, napi_default, NULL},
       {"imageSimd", NULL, simd, NULL, NULL, NULL, napi_default, NULL},
   };

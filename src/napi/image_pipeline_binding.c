@@ -16,8 +16,16 @@
 #define MAX_STEPS 64u
 
 /* A resize step's Uint32Array, as lib/image/resize.js packs it. */
-enum { R_OUT_W = 5, R_OUT_H, R_VIRT_W, R_VIRT_H, R_OFF_X, R_OFF_Y, R_KERNEL,
-       R_COUNT };
+enum {
+  R_OUT_W = 5,
+  R_OUT_H,
+  R_VIRT_W,
+  R_VIRT_H,
+  R_OFF_X,
+  R_OFF_Y,
+  R_KERNEL,
+  R_COUNT
+};
 
 typedef struct {
   int resize;
@@ -72,8 +80,8 @@ static int run_steps(const pipe_t *p, int (*stop)(void *), void *arg) {
       const int two = s->op.kind == OFL_IMAGE_OP_COMPOSITE ||
                       s->op.kind == OFL_IMAGE_OP_JOIN_CHANNELS;
       ofl_image_op_plan_t *plan;
-      err = ofl_image_op_plan_create(&s->op, &cur, two ? &s->other : NULL,
-                                     &out, &plan);
+      err = ofl_image_op_plan_create(&s->op, &cur, two ? &s->other : NULL, &out,
+                                     &plan);
       if (err == 0) err = ofl_image_op_plan_run(plan, 0, out.height, stop, arg);
       ofl_image_op_plan_free(plan);
     }
@@ -122,15 +130,20 @@ static int parse_step(napi_env env, napi_value v, step_t *s) {
   if (ofl_napi_get_u32(env, e[0], "step kind", &kind) != 0 ||
       get_u32s(env, e[5], 5, g) != 0)
     return OFL_EINVAL;
-  s->out = (ofl_image_t){NULL, 0, 0, g[0], g[1], g[2],
+  s->out = (ofl_image_t){NULL,
+                         0,
+                         0,
+                         g[0],
+                         g[1],
+                         g[2],
                          (ofl_image_format_t)(g[4] % OFL_IMAGE_FORMAT_COUNT)};
   if (kind == 1) {
     uint32_t r[R_COUNT];
     if (get_u32s(env, e[1], R_COUNT, r) != 0) return OFL_EINVAL;
     s->resize = 1;
     s->ropts = (ofl_image_resize_opts_t){
-        (ofl_image_kernel_t)(r[R_KERNEL] % OFL_IMAGE_KERNEL_COUNT),
-        r[R_VIRT_W], r[R_VIRT_H], r[R_OFF_X], r[R_OFF_Y]};
+        (ofl_image_kernel_t)(r[R_KERNEL] % OFL_IMAGE_KERNEL_COUNT), r[R_VIRT_W],
+        r[R_VIRT_H], r[R_OFF_X], r[R_OFF_Y]};
     return 0;
   }
   if (ofl__napi_image_params(env, e[1], &s->op) != 0) return OFL_EINVAL;
@@ -139,10 +152,12 @@ static int parse_step(napi_env env, napi_value v, step_t *s) {
   if (ofl__napi_image_extra(env, e[2], s->out.format, &s->op) != 0)
     return OFL_EINVAL;
   if (s->op.kind == OFL_IMAGE_OP_CONVOLVE) {
-    s->copy = dup_bytes(s->op.kernel, (size_t)s->op.kw * s->op.kh * sizeof(float));
+    s->copy =
+        dup_bytes(s->op.kernel, (size_t)s->op.kw * s->op.kh * sizeof(float));
     s->op.kernel = s->copy;
   } else if (s->op.kind == OFL_IMAGE_OP_LUT) {
-    s->copy = dup_bytes(s->op.table, s->out.format == OFL_IMAGE_U8 ? 256 : 131072);
+    s->copy =
+        dup_bytes(s->op.table, s->out.format == OFL_IMAGE_U8 ? 256 : 131072);
     s->op.table = s->copy;
   } else if (!ofl__napi_is_nullish(env, e[3])) {
     ofl_image_t o;
@@ -156,7 +171,8 @@ static int parse_step(napi_env env, napi_value v, step_t *s) {
     return 0;
   }
   if (s->copy == NULL) {
-    ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "imagePipeline: out of memory");
+    ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY",
+                   "imagePipeline: out of memory");
     return OFL_ENOMEM;
   }
   return 0;
@@ -168,7 +184,8 @@ static int parse_pipe(napi_env env, napi_value *argv, pipe_t *p,
   uint32_t n = 0;
   if (ofl__napi_image_view(env, argv[0], argv[1], "image.data", &p->src,
                            backing) != 0 ||
-      ofl__napi_image_view(env, argv[3], argv[4], "out.data", &p->dst, NULL) != 0)
+      ofl__napi_image_view(env, argv[3], argv[4], "out.data", &p->dst, NULL) !=
+          0)
     return OFL_EINVAL;
   if (napi_get_array_length(env, argv[2], &n) != napi_ok || n < 1 ||
       n > MAX_STEPS) {
@@ -193,7 +210,8 @@ static napi_value pipe_sync(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 5) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "imagePipelineSync: 5 arguments");
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE",
+                   "imagePipelineSync: 5 arguments");
     return NULL;
   }
   pipe_t *p = calloc(1, sizeof(*p));
@@ -216,7 +234,9 @@ static napi_value pipe_sync(napi_env env, napi_callback_info info) {
   return argv[3];
 }
 
-static int pipe_stop(void *task) { return ofl_task_should_stop((ofl_task_t *)task); }
+static int pipe_stop(void *task) {
+  return ofl_task_should_stop((ofl_task_t *)task);
+}
 
 static int pipe_work(ofl_job_t *job) {
   return run_steps((pipe_t *)job, pipe_stop, &job->task);
@@ -240,7 +260,9 @@ static napi_status pipe_result(napi_env env, ofl_job_t *job, napi_value *out) {
   return napi_get_reference_value(env, job->pins[1], out);
 }
 
-static void pipe_destroy(ofl_job_t *job) { pipe_free_steps((pipe_t *)job); }
+static void pipe_destroy(ofl_job_t *job) {
+  pipe_free_steps((pipe_t *)job);
+}
 
 static const ofl_job_vtable_t pipe_vt = {pipe_work, pipe_result, pipe_destroy,
                                          pipe_settle, "image-pipeline"};
@@ -283,7 +305,8 @@ static napi_value pipe_async(napi_env env, napi_callback_info info) {
 
 napi_status ofl_napi_init_image_pipeline(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"imagePipelineSync", NULL, pipe_sync, NULL, NULL, NULL, napi_default, NULL},
+      {"imagePipelineSync", NULL, pipe_sync, NULL, NULL, NULL, napi_default,
+       NULL},
       {"imagePipeline", NULL, pipe_async, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, 2, props);

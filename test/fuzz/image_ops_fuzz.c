@@ -19,16 +19,20 @@ typedef struct {
   size_t n, i;
 } rd_t;
 
-static uint8_t next(rd_t *r) { return r->n ? r->p[r->i++ % r->n] : 0; }
-static double unit(rd_t *r) { return next(r) / 255.0; }
+static uint8_t next(rd_t *r) {
+  return r->n ? r->p[r->i++ % r->n] : 0;
+}
+static double unit(rd_t *r) {
+  return next(r) / 255.0;
+}
 
 static size_t ssize(ofl_image_format_t f) {
   return f == OFL_IMAGE_F32 ? 4 : f == OFL_IMAGE_U16 ? 2 : 1;
 }
 
 /* An image view over a fresh buffer (8-byte aligned), filled from r. */
-static void *make(rd_t *r, ofl_image_t *v, uint32_t w, uint32_t h,
-                  uint32_t ch, ofl_image_format_t f, uint32_t pad) {
+static void *make(rd_t *r, ofl_image_t *v, uint32_t w, uint32_t h, uint32_t ch,
+                  ofl_image_format_t f, uint32_t pad) {
   v->width = w, v->height = h, v->channels = ch, v->format = f;
   v->stride = (size_t)w * ch + pad;
   v->len = v->stride * (h - 1) + (size_t)w * ch;
@@ -36,9 +40,12 @@ static void *make(rd_t *r, ofl_image_t *v, uint32_t w, uint32_t h,
   if (buf == NULL) abort();
   for (size_t i = 0; i < v->len; i++) {
     const uint8_t b = next(r);
-    if (f == OFL_IMAGE_U8) ((uint8_t *)buf)[i] = b;
-    else if (f == OFL_IMAGE_U16) ((uint16_t *)buf)[i] = (uint16_t)(b * 257);
-    else ((float *)buf)[i] = b / 255.0f;
+    if (f == OFL_IMAGE_U8)
+      ((uint8_t *)buf)[i] = b;
+    else if (f == OFL_IMAGE_U16)
+      ((uint16_t *)buf)[i] = (uint16_t)(b * 257);
+    else
+      ((float *)buf)[i] = b / 255.0f;
   }
   v->data = buf;
   return buf;
@@ -79,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           abort();
     } else {
       const uint32_t bins = 1 + next(&r) * 7u;
-      uint32_t *one = calloc((size_t)ch * bins, 4), *two = calloc((size_t)ch * bins, 4);
+      uint32_t *one = calloc((size_t)ch * bins, 4),
+               *two = calloc((size_t)ch * bins, 4);
       if (one == NULL || two == NULL) abort();
       if (ofl_image_histogram_rows(&src, bins, 0, h, one, NULL, NULL) != 0 ||
           ofl_image_histogram_rows(&src, bins, 0, cut, two, NULL, NULL) != 0 ||
@@ -102,11 +110,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   op.format = (ofl_image_format_t)(next(&r) % 3);
   op.edge = (ofl_image_edge_t)(next(&r) % 4);
   for (int i = 0; i < 4; i++)
-    op.color[i] = next(&r), op.a[i] = 2 * unit(&r) - 0.5, op.b[i] = next(&r) - 128.0;
+    op.color[i] = next(&r), op.a[i] = 2 * unit(&r) - 0.5,
+    op.b[i] = next(&r) - 128.0;
   op.value = 0.3 + 6 * unit(&r);
-  op.amount = 3 * unit(&r), op.threshold = next(&r) % 8, op.saturation = 2 * unit(&r);
-  op.radius = next(&r) % 9, op.size = 3 + 2 * (next(&r) % 3), op.channel = next(&r) % 4;
-  op.alpha = next(&r) & 1, op.keep_alpha = next(&r) & 1, op.premultiplied = next(&r) & 1;
+  op.amount = 3 * unit(&r), op.threshold = next(&r) % 8,
+  op.saturation = 2 * unit(&r);
+  op.radius = next(&r) % 9, op.size = 3 + 2 * (next(&r) % 3),
+  op.channel = next(&r) % 4;
+  op.alpha = next(&r) & 1, op.keep_alpha = next(&r) & 1,
+  op.premultiplied = next(&r) & 1;
   op.blend = (ofl_image_blend_t)(next(&r) % 4), op.opacity = unit(&r);
   op.kw = 1 + 2 * (next(&r) % 4), op.kh = 1 + 2 * (next(&r) % 4);
   float kernel[49];
@@ -123,10 +135,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   void *obuf = NULL;
   if (kind == OFL_IMAGE_OP_COMPOSITE || kind == OFL_IMAGE_OP_JOIN_CHANNELS) {
     const uint32_t och = kind == OFL_IMAGE_OP_JOIN_CHANNELS ? 1 + next(&r) % 3
-                         : ch <= 2 ? 1 + next(&r) % 2 : 3 + next(&r) % 2;
-    obuf = make(&r, &other, kind == OFL_IMAGE_OP_COMPOSITE ? 1 + next(&r) % MAX_SIDE : w,
-                kind == OFL_IMAGE_OP_COMPOSITE ? 1 + next(&r) % MAX_SIDE : h, och, f,
-                next(&r) % 2);
+                         : ch <= 2                          ? 1 + next(&r) % 2
+                                                            : 3 + next(&r) % 2;
+    obuf = make(&r, &other,
+                kind == OFL_IMAGE_OP_COMPOSITE ? 1 + next(&r) % MAX_SIDE : w,
+                kind == OFL_IMAGE_OP_COMPOSITE ? 1 + next(&r) % MAX_SIDE : h,
+                och, f, next(&r) % 2);
   }
   ofl_image_t shape, d1, d2;
   if (ofl_image_op_dst_shape(&op, &src, obuf ? &other : NULL, &shape) == 0) {
@@ -135,14 +149,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     void *b2 = make(&r, &d2, shape.width, shape.height, shape.channels,
                     shape.format, 0);
     ofl_image_op_plan_t *p = NULL;
-    const int err = ofl_image_op_plan_create(&op, &src, obuf ? &other : NULL, &d1, &p);
+    const int err =
+        ofl_image_op_plan_create(&op, &src, obuf ? &other : NULL, &d1, &p);
     if (err == 0) {
       const uint32_t cut = next(&r) % (shape.height + 1);
       if (ofl_image_op_plan_run(p, 0, shape.height, NULL, NULL) != 0) abort();
       ofl_image_op_plan_free(p);
-      if (ofl_image_op_plan_create(&op, &src, obuf ? &other : NULL, &d2, &p) != 0 ||
+      if (ofl_image_op_plan_create(&op, &src, obuf ? &other : NULL, &d2, &p) !=
+              0 ||
           ofl_image_op_plan_run(p, 0, cut, NULL, NULL) != 0 ||
-          ofl_image_op_plan_run(p, cut, shape.height, NULL, NULL) != 0 || !same(&d1, &d2))
+          ofl_image_op_plan_run(p, cut, shape.height, NULL, NULL) != 0 ||
+          !same(&d1, &d2))
         abort();
       ofl_image_op_plan_free(p);
       /* In place, for the ops that allow it (same shape and format). */
@@ -150,7 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           shape.format == f && kind >= OFL_IMAGE_OP_GRAYSCALE &&
           kind <= OFL_IMAGE_OP_CONVERT && kind != OFL_IMAGE_OP_JOIN_CHANNELS &&
           kind != OFL_IMAGE_OP_EXTRACT_CHANNEL) {
-        if (ofl_image_op(&op, &src, NULL, &src) != 0 || !same(&src, &d1)) abort();
+        if (ofl_image_op(&op, &src, NULL, &src) != 0 || !same(&src, &d1))
+          abort();
       }
     } else if (err != OFL_EINVAL && err != OFL_ERANGE) {
       abort();

@@ -20,7 +20,8 @@ int64_t RefEdge(int64_t i, int64_t n, ofl_image_edge_t e) {
   return -1;
 }
 
-double Sample(const Img &s, int64_t x, int64_t y, uint32_t c, ofl_image_edge_t e) {
+double Sample(const Img &s, int64_t x, int64_t y, uint32_t c,
+              ofl_image_edge_t e) {
   const int64_t sx = RefEdge(x, s.v.width, e), sy = RefEdge(y, s.v.height, e);
   return sx < 0 || sy < 0 ? 0 : s.At(sx, sy, c);
 }
@@ -31,7 +32,8 @@ double RefConvolve(const Img &s, const std::vector<float> &k, int kw, int kh,
   double acc = 0;
   for (int j = 0; j < kh; j++)
     for (int i = 0; i < kw; i++)
-      acc += k[j * kw + i] * Sample(s, (int64_t)x + i - kw / 2, (int64_t)y + j - kh / 2, c, e);
+      acc += k[j * kw + i] *
+             Sample(s, (int64_t)x + i - kw / 2, (int64_t)y + j - kh / 2, c, e);
   return acc / scale + offset;
 }
 
@@ -39,19 +41,24 @@ double RefConvolve(const Img &s, const std::vector<float> &k, int kw, int kh,
 // (the last one excluded), weights rint(20 * amplitude).
 std::vector<float> RefGauss(double sigma) {
   int x = 0;
-  while (x < (int)(8 * sigma) && std::exp(-double(x * x) / (2 * sigma * sigma)) >= 0.2) x++;
+  while (x < (int)(8 * sigma) &&
+         std::exp(-double(x * x) / (2 * sigma * sigma)) >= 0.2)
+    x++;
   const int r = std::max(x - 1, 0);
   std::vector<float> m;
   for (int i = -r; i <= r; i++)
-    m.push_back((float)std::rint(20 * std::exp(-double(i * i) / (2 * sigma * sigma))));
+    m.push_back(
+        (float)std::rint(20 * std::exp(-double(i * i) / (2 * sigma * sigma))));
   return m;
 }
 
-void RunAndExpect(const ofl_image_op_t &op, const Img &src,
-                  const std::function<double(uint32_t, uint32_t, uint32_t)> &ref,
-                  double lsb = 1, double rel = 1e-5) {
+void RunAndExpect(
+    const ofl_image_op_t &op, const Img &src,
+    const std::function<double(uint32_t, uint32_t, uint32_t)> &ref,
+    double lsb = 1, double rel = 1e-5) {
   Img dst(src.v.width, src.v.height, src.v.channels, src.v.format, 2);
-  ASSERT_EQ(0, RunBands(op, src, nullptr, dst, 3)) << ofl_image_op_name(op.kind);
+  ASSERT_EQ(0, RunBands(op, src, nullptr, dst, 3))
+      << ofl_image_op_name(op.kind);
   Expect(dst, ref, lsb, rel);
 }
 
@@ -108,7 +115,7 @@ TEST(ImageFilter, ConvolveEveryEdgeSeparableOrNot) {
   };
   std::vector<K> ks = {
       {3, 3, {-1, -1, -1, -1, 8, -1, -1, -1, -1}, 0},  // sum 0: scale 1
-      {3, 3, {1, 2, 1, 2, 4, 2, 1, 2, 1}, 0},           // separable
+      {3, 3, {1, 2, 1, 2, 4, 2, 1, 2, 1}, 0},          // separable
       {5, 1, {1, -2, 3, -2, 1}, 0},
       {1, 3, {1, 0, -1}, 2.5},
       {5, 3, {0, 1, 0, 2, 1, 3, 0, -1, 4, 2, 1, 1, 0, 1, 3}, 0}};
@@ -128,10 +135,13 @@ TEST(ImageFilter, ConvolveEveryEdgeSeparableOrNot) {
           double sum = 0;
           for (float a : k.v) sum += a;
           const double scale = k.scale != 0 ? k.scale : sum != 0 ? sum : 1;
-          RunAndExpect(op, src, [&](uint32_t x, uint32_t y, uint32_t c) {
-            return RefConvolve(src, k.v, k.w, k.h, scale, op.offset,
-                               (ofl_image_edge_t)e, x, y, c);
-          }, 1, 1e-4);
+          RunAndExpect(
+              op, src,
+              [&](uint32_t x, uint32_t y, uint32_t c) {
+                return RefConvolve(src, k.v, k.w, k.h, scale, op.offset,
+                                   (ofl_image_edge_t)e, x, y, c);
+              },
+              1, 1e-4);
         }
 }
 
@@ -183,14 +193,16 @@ TEST(ImageFilter, SharpenIsAnUnsharpMask) {
                                          sum, 0, OFL_IMAGE_EDGE_CLAMP, x, y, c);
             const double sharp = Quantise(v + op.amount * (v - b), f);
             const double plain = Quantise(v, f);
-            const double tol = f == OFL_IMAGE_F32 ? 1e-4 : op.amount * slack + 1;
+            const double tol =
+                f == OFL_IMAGE_F32 ? 1e-4 : op.amount * slack + 1;
             const double m = std::fabs(std::fabs(v - b) - op.threshold);
-            const bool ok =
-                m <= slack ? (std::fabs(got - sharp) <= tol || std::fabs(got - plain) <= tol)
-                : std::fabs(v - b) > op.threshold ? std::fabs(got - sharp) <= tol
-                                                  : std::fabs(got - plain) <= tol;
-            ASSERT_TRUE(ok) << f << " " << x << "," << y << "," << c << " got " << got
-                            << " sharp " << sharp << " plain " << plain;
+            const bool ok = m <= slack ? (std::fabs(got - sharp) <= tol ||
+                                          std::fabs(got - plain) <= tol)
+                            : std::fabs(v - b) > op.threshold
+                                ? std::fabs(got - sharp) <= tol
+                                : std::fabs(got - plain) <= tol;
+            ASSERT_TRUE(ok) << f << " " << x << "," << y << "," << c << " got "
+                            << got << " sharp " << sharp << " plain " << plain;
           }
     }
 }
@@ -203,15 +215,20 @@ TEST(ImageFilter, MedianEverySize) {
           Img src(sz.w, sz.h, 3, f, 1);
           src.Fill(k * 17 + sz.w);
           ofl_image_op_t op{};
-          op.kind = OFL_IMAGE_OP_MEDIAN, op.size = k, op.edge = (ofl_image_edge_t)e;
-          RunAndExpect(op, src, [&](uint32_t x, uint32_t y, uint32_t c) {
-            std::vector<double> w;
-            for (int j = -(int)k / 2; j <= (int)k / 2; j++)
-              for (int i = -(int)k / 2; i <= (int)k / 2; i++)
-                w.push_back(Sample(src, (int64_t)x + i, (int64_t)y + j, c, (ofl_image_edge_t)e));
-            std::nth_element(w.begin(), w.begin() + w.size() / 2, w.end());
-            return w[w.size() / 2];
-          }, 0, 0);
+          op.kind = OFL_IMAGE_OP_MEDIAN, op.size = k,
+          op.edge = (ofl_image_edge_t)e;
+          RunAndExpect(
+              op, src,
+              [&](uint32_t x, uint32_t y, uint32_t c) {
+                std::vector<double> w;
+                for (int j = -(int)k / 2; j <= (int)k / 2; j++)
+                  for (int i = -(int)k / 2; i <= (int)k / 2; i++)
+                    w.push_back(Sample(src, (int64_t)x + i, (int64_t)y + j, c,
+                                       (ofl_image_edge_t)e));
+                std::nth_element(w.begin(), w.begin() + w.size() / 2, w.end());
+                return w[w.size() / 2];
+              },
+              0, 0);
         }
 }
 
@@ -224,11 +241,16 @@ TEST(ImageFilter, SobelMagnitude) {
       const std::vector<float> gy = {-1, -2, -1, 0, 0, 0, 1, 2, 1};
       ofl_image_op_t op{};
       op.kind = OFL_IMAGE_OP_SOBEL;
-      RunAndExpect(op, src, [&](uint32_t x, uint32_t y, uint32_t c) {
-        const double a = RefConvolve(src, gx, 3, 3, 1, 0, OFL_IMAGE_EDGE_CLAMP, x, y, c);
-        const double b = RefConvolve(src, gy, 3, 3, 1, 0, OFL_IMAGE_EDGE_CLAMP, x, y, c);
-        return std::sqrt(a * a + b * b);
-      }, 1, 1e-5);
+      RunAndExpect(
+          op, src,
+          [&](uint32_t x, uint32_t y, uint32_t c) {
+            const double a =
+                RefConvolve(src, gx, 3, 3, 1, 0, OFL_IMAGE_EDGE_CLAMP, x, y, c);
+            const double b =
+                RefConvolve(src, gy, 3, 3, 1, 0, OFL_IMAGE_EDGE_CLAMP, x, y, c);
+            return std::sqrt(a * a + b * b);
+          },
+          1, 1e-5);
     }
 }
 
@@ -241,9 +263,11 @@ TEST(ImageStats, BandsMergeToTheReference) {
         ofl_image_stats_t all, part;
         ofl_image_stats_init(&all, ch);
         const uint32_t mid = sz.h / 2;
-        ASSERT_EQ(0, ofl_image_stats_rows(&src.v, 0, mid, &all, nullptr, nullptr));
+        ASSERT_EQ(0,
+                  ofl_image_stats_rows(&src.v, 0, mid, &all, nullptr, nullptr));
         ofl_image_stats_init(&part, ch);
-        ASSERT_EQ(0, ofl_image_stats_rows(&src.v, mid, sz.h, &part, nullptr, nullptr));
+        ASSERT_EQ(0, ofl_image_stats_rows(&src.v, mid, sz.h, &part, nullptr,
+                                          nullptr));
         ofl_image_stats_merge(&all, &part);
         EXPECT_EQ((uint64_t)sz.w * sz.h, all.pixels);
         for (uint32_t c = 0; c < ch; c++) {
@@ -280,22 +304,28 @@ TEST(ImageStats, HistogramCountsEverySample) {
       Img src(61, 9, 3, f, 1);
       src.Fill(bins);
       std::vector<uint32_t> got(3 * bins), want(3 * bins);
-      ASSERT_EQ(0, ofl_image_histogram_rows(&src.v, bins, 0, 4, got.data(), nullptr, nullptr));
-      ASSERT_EQ(0, ofl_image_histogram_rows(&src.v, bins, 4, 9, got.data(), nullptr, nullptr));
+      ASSERT_EQ(0, ofl_image_histogram_rows(&src.v, bins, 0, 4, got.data(),
+                                            nullptr, nullptr));
+      ASSERT_EQ(0, ofl_image_histogram_rows(&src.v, bins, 4, 9, got.data(),
+                                            nullptr, nullptr));
       for (uint32_t y = 0; y < 9; y++)
         for (uint32_t x = 0; x < 61; x++)
           for (uint32_t c = 0; c < 3; c++) {
             const double v = src.At(x, y, c);
-            uint64_t b = f == OFL_IMAGE_F32 ? (uint64_t)std::min<double>(bins - 1, std::floor(v * bins))
-                                            : (uint64_t)(v * bins / (Max(f) + 1));
+            uint64_t b =
+                f == OFL_IMAGE_F32
+                    ? (uint64_t)std::min<double>(bins - 1, std::floor(v * bins))
+                    : (uint64_t)(v * bins / (Max(f) + 1));
             want[c * bins + b]++;
           }
       EXPECT_EQ(want, got) << bins;
     }
   Img src(4, 4, 1, OFL_IMAGE_U8);
   uint32_t c[1];
-  EXPECT_EQ(OFL_EINVAL, ofl_image_histogram_rows(&src.v, 0, 0, 4, c, nullptr, nullptr));
-  EXPECT_EQ(OFL_EINVAL, ofl_image_histogram_rows(&src.v, 1, 0, 5, c, nullptr, nullptr));
+  EXPECT_EQ(OFL_EINVAL,
+            ofl_image_histogram_rows(&src.v, 0, 0, 4, c, nullptr, nullptr));
+  EXPECT_EQ(OFL_EINVAL,
+            ofl_image_histogram_rows(&src.v, 1, 0, 5, c, nullptr, nullptr));
 }
 
 // The 8-bit kernels again with every SIMD path the CPU has, each alone.
@@ -311,11 +341,16 @@ TEST(ImageFilter, EverySimdPathAgrees) {
         Img src(sz.w, sz.h, ch, OFL_IMAGE_U8, 5);
         src.Fill(sz.w + ch);
         ofl_image_op_t op{};
-        op.kind = OFL_IMAGE_OP_CONVOLVE, op.kernel = k.data(), op.kw = 5, op.kh = 3;
+        op.kind = OFL_IMAGE_OP_CONVOLVE, op.kernel = k.data(), op.kw = 5,
+        op.kh = 3;
         op.scale = 4, op.offset = 10;
-        RunAndExpect(op, src, [&](uint32_t x, uint32_t y, uint32_t c) {
-          return RefConvolve(src, k, 5, 3, 4, 10, OFL_IMAGE_EDGE_CLAMP, x, y, c);
-        }, 0, 0);
+        RunAndExpect(
+            op, src,
+            [&](uint32_t x, uint32_t y, uint32_t c) {
+              return RefConvolve(src, k, 5, 3, 4, 10, OFL_IMAGE_EDGE_CLAMP, x,
+                                 y, c);
+            },
+            0, 0);
         const auto g = RefGauss(3);
         std::vector<float> k2;
         double sum = 0;
@@ -323,10 +358,13 @@ TEST(ImageFilter, EverySimdPathAgrees) {
           for (float b : g) k2.push_back(a * b), sum += a * b;
         op = {};
         op.kind = OFL_IMAGE_OP_BLUR, op.value = 3;
-        RunAndExpect(op, src, [&](uint32_t x, uint32_t y, uint32_t c) {
-          return RefConvolve(src, k2, (int)g.size(), (int)g.size(), sum, 0,
-                             OFL_IMAGE_EDGE_CLAMP, x, y, c);
-        }, 1);
+        RunAndExpect(
+            op, src,
+            [&](uint32_t x, uint32_t y, uint32_t c) {
+              return RefConvolve(src, k2, (int)g.size(), (int)g.size(), sum, 0,
+                                 OFL_IMAGE_EDGE_CLAMP, x, y, c);
+            },
+            1);
       }
   }
   EXPECT_EQ(real, ofl_image_simd((int)real));

@@ -12,27 +12,54 @@ bool RefMap(const ofl_image_op_t &op, const ofl_image_t &s, int64_t x,
             int64_t y, int64_t *sx, int64_t *sy) {
   const int64_t W = s.width, H = s.height;
   switch (op.kind) {
-    case OFL_IMAGE_OP_FLIP: *sx = x; *sy = H - 1 - y; return true;
-    case OFL_IMAGE_OP_FLOP: *sx = W - 1 - x; *sy = y; return true;
-    case OFL_IMAGE_OP_ROTATE90: *sx = y; *sy = H - 1 - x; return true;
-    case OFL_IMAGE_OP_ROTATE180: *sx = W - 1 - x; *sy = H - 1 - y; return true;
-    case OFL_IMAGE_OP_ROTATE270: *sx = W - 1 - y; *sy = x; return true;
-    case OFL_IMAGE_OP_TRANSPOSE: *sx = y; *sy = x; return true;
-    case OFL_IMAGE_OP_EXTRACT: *sx = x + op.left; *sy = y + op.top; return true;
-    default: break;  // extend
+    case OFL_IMAGE_OP_FLIP:
+      *sx = x;
+      *sy = H - 1 - y;
+      return true;
+    case OFL_IMAGE_OP_FLOP:
+      *sx = W - 1 - x;
+      *sy = y;
+      return true;
+    case OFL_IMAGE_OP_ROTATE90:
+      *sx = y;
+      *sy = H - 1 - x;
+      return true;
+    case OFL_IMAGE_OP_ROTATE180:
+      *sx = W - 1 - x;
+      *sy = H - 1 - y;
+      return true;
+    case OFL_IMAGE_OP_ROTATE270:
+      *sx = W - 1 - y;
+      *sy = x;
+      return true;
+    case OFL_IMAGE_OP_TRANSPOSE:
+      *sx = y;
+      *sy = x;
+      return true;
+    case OFL_IMAGE_OP_EXTRACT:
+      *sx = x + op.left;
+      *sy = y + op.top;
+      return true;
+    default:
+      break;  // extend
   }
   auto map = [&](int64_t i, int64_t n, int64_t *o) {
     if (i >= 0 && i < n) return *o = i, true;
     switch (op.edge) {
-      case OFL_IMAGE_EDGE_CLAMP: *o = Clamp(i, n); return true;
-      case OFL_IMAGE_EDGE_WRAP: *o = ((i % n) + n) % n; return true;
+      case OFL_IMAGE_EDGE_CLAMP:
+        *o = Clamp(i, n);
+        return true;
+      case OFL_IMAGE_EDGE_WRAP:
+        *o = ((i % n) + n) % n;
+        return true;
       case OFL_IMAGE_EDGE_MIRROR: {
         // Unfold: ... c b a | a b c | c b a ...
         int64_t m = ((i % (2 * n)) + 2 * n) % (2 * n);
         *o = m < n ? m : 2 * n - 1 - m;
         return true;
       }
-      default: return false;
+      default:
+        return false;
     }
   };
   return map(x - op.left, W, sx) && map(y - op.top, H, sy);
@@ -102,7 +129,8 @@ TEST(ImageGeometry, ExtendEveryEdgeMode) {
         op.kind = OFL_IMAGE_OP_EXTEND;
         op.edge = (ofl_image_edge_t)e;
         op.left = 9, op.top = 4, op.width = 5 + 9 + 11, op.height = 3 + 4 + 8;
-        for (int c = 0; c < 4; c++) op.color[c] = f == OFL_IMAGE_F32 ? 0.25 * c : 7 + c;
+        for (int c = 0; c < 4; c++)
+          op.color[c] = f == OFL_IMAGE_F32 ? 0.25 * c : 7 + c;
         Check(op, 5, 3, ch, f, 3);
         op.left = 0, op.top = 0, op.width = 1, op.height = 4;
         Check(op, 1, 1, ch, f, 2);
@@ -114,23 +142,29 @@ TEST(ImageGeometry, RejectsOverlapAndWrongShape) {
   ofl_image_op_t op{};
   op.kind = OFL_IMAGE_OP_FLOP;
   ofl_image_op_plan_t *p = nullptr;
-  EXPECT_EQ(OFL_EINVAL, ofl_image_op_plan_create(&op, &src.v, nullptr, &src.v, &p));
+  EXPECT_EQ(OFL_EINVAL,
+            ofl_image_op_plan_create(&op, &src.v, nullptr, &src.v, &p));
   EXPECT_EQ(nullptr, p);
   Img wrong(8, 7, 3, OFL_IMAGE_U8);
-  EXPECT_EQ(OFL_EINVAL, ofl_image_op_plan_create(&op, &src.v, nullptr, &wrong.v, &p));
+  EXPECT_EQ(OFL_EINVAL,
+            ofl_image_op_plan_create(&op, &src.v, nullptr, &wrong.v, &p));
   Img fmt(8, 8, 3, OFL_IMAGE_U16);
-  EXPECT_EQ(OFL_EINVAL, ofl_image_op_plan_create(&op, &src.v, nullptr, &fmt.v, &p));
+  EXPECT_EQ(OFL_EINVAL,
+            ofl_image_op_plan_create(&op, &src.v, nullptr, &fmt.v, &p));
   // A view shorter than its geometry.
   Img dst(8, 8, 3, OFL_IMAGE_U8);
   ofl_image_t shortv = src.v;
   shortv.len -= 1;
-  EXPECT_EQ(OFL_ERANGE, ofl_image_op_plan_create(&op, &shortv, nullptr, &dst.v, &p));
+  EXPECT_EQ(OFL_ERANGE,
+            ofl_image_op_plan_create(&op, &shortv, nullptr, &dst.v, &p));
   // Absurd sizes never allocate.
   ofl_image_t huge = src.v;
   huge.width = 70000;
-  EXPECT_EQ(OFL_ERANGE, ofl_image_op_plan_create(&op, &huge, nullptr, &dst.v, &p));
+  EXPECT_EQ(OFL_ERANGE,
+            ofl_image_op_plan_create(&op, &huge, nullptr, &dst.v, &p));
   op.kind = OFL_IMAGE_OP_COUNT;
-  EXPECT_EQ(OFL_EINVAL, ofl_image_op_plan_create(&op, &src.v, nullptr, &dst.v, &p));
+  EXPECT_EQ(OFL_EINVAL,
+            ofl_image_op_plan_create(&op, &src.v, nullptr, &dst.v, &p));
 }
 
 TEST(ImageGeometry, StopCallbackStopsTheBand) {
@@ -140,8 +174,8 @@ TEST(ImageGeometry, StopCallbackStopsTheBand) {
   ofl_image_op_plan_t *p = nullptr;
   ASSERT_EQ(0, ofl_image_op_plan_create(&op, &src.v, nullptr, &dst.v, &p));
   EXPECT_EQ(OFL_ECANCELED,
-            ofl_image_op_plan_run(p, 0, 64, [](void *) { return (int)OFL_ECANCELED; },
-                                  nullptr));
+            ofl_image_op_plan_run(
+                p, 0, 64, [](void *) { return (int)OFL_ECANCELED; }, nullptr));
   EXPECT_EQ(OFL_EINVAL, ofl_image_op_plan_run(p, 3, 65, nullptr, nullptr));
   ofl_image_op_plan_free(p);
   ofl_image_op_plan_free(nullptr);
@@ -149,7 +183,8 @@ TEST(ImageGeometry, StopCallbackStopsTheBand) {
 
 TEST(ImageGeometry, Names) {
   for (int k = 0; k < OFL_IMAGE_OP_COUNT; k++)
-    EXPECT_EQ(k, ofl_image_op_from_name(ofl_image_op_name((ofl_image_op_kind_t)k)));
+    EXPECT_EQ(
+        k, ofl_image_op_from_name(ofl_image_op_name((ofl_image_op_kind_t)k)));
   EXPECT_EQ(OFL_EUNSUPPORTED, ofl_image_op_from_name("rotate45"));
   EXPECT_EQ(nullptr, ofl_image_op_name(OFL_IMAGE_OP_COUNT));
 }

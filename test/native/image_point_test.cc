@@ -8,7 +8,9 @@ using namespace imgtest;
 
 namespace {
 
-bool IsAlpha(uint32_t ch, uint32_t c) { return (ch == 2 || ch == 4) && c == ch - 1; }
+bool IsAlpha(uint32_t ch, uint32_t c) {
+  return (ch == 2 || ch == 4) && c == ch - 1;
+}
 
 // The reference of every per-sample op on channel c of one pixel.
 double RefPoint(const ofl_image_op_t &op, const Img &s, uint32_t x, uint32_t y,
@@ -24,24 +26,33 @@ double RefPoint(const ofl_image_op_t &op, const Img &s, uint32_t x, uint32_t y,
   };
   const double a = IsAlpha(ch, ch - 1) ? s.At(x, y, ch - 1) : mx;
   switch (op.kind) {
-    case OFL_IMAGE_OP_THRESHOLD: return skip ? v : v >= op.value ? mx : 0;
-    case OFL_IMAGE_OP_NEGATE: return skip ? v : mx - v;
-    case OFL_IMAGE_OP_LINEAR: return skip ? v : op.a[c] * v + op.b[c];
-    case OFL_IMAGE_OP_GAMMA: return skip ? v : mx * std::pow(v / mx, 1 / op.value);
+    case OFL_IMAGE_OP_THRESHOLD:
+      return skip ? v : v >= op.value ? mx : 0;
+    case OFL_IMAGE_OP_NEGATE:
+      return skip ? v : mx - v;
+    case OFL_IMAGE_OP_LINEAR:
+      return skip ? v : op.a[c] * v + op.b[c];
+    case OFL_IMAGE_OP_GAMMA:
+      return skip ? v : mx * std::pow(v / mx, 1 / op.value);
     case OFL_IMAGE_OP_LUT:
       return skip ? v
-                  : s.v.format == OFL_IMAGE_U8
-                        ? ((const uint8_t *)op.table)[(int)v]
-                        : ((const uint16_t *)op.table)[(int)v];
-    case OFL_IMAGE_OP_GRAYSCALE: return c == 0 ? luma() : s.At(x, y, ch - 1);
+             : s.v.format == OFL_IMAGE_U8
+                 ? ((const uint8_t *)op.table)[(int)v]
+                 : ((const uint16_t *)op.table)[(int)v];
+    case OFL_IMAGE_OP_GRAYSCALE:
+      return c == 0 ? luma() : s.At(x, y, ch - 1);
     case OFL_IMAGE_OP_MODULATE:
       if (IsAlpha(ch, c)) return v;
       return (luma() + op.saturation * (v - luma())) * op.amount;
-    case OFL_IMAGE_OP_PREMULTIPLY: return IsAlpha(ch, c) ? v : v * a / mx;
+    case OFL_IMAGE_OP_PREMULTIPLY:
+      return IsAlpha(ch, c) ? v : v * a / mx;
     case OFL_IMAGE_OP_UNPREMULTIPLY:
       return IsAlpha(ch, c) ? v : a > 0 ? v * mx / a : 0;
-    case OFL_IMAGE_OP_EXTRACT_CHANNEL: return s.At(x, y, op.channel);
-    default: (void)dch; return v;
+    case OFL_IMAGE_OP_EXTRACT_CHANNEL:
+      return s.At(x, y, op.channel);
+    default:
+      (void)dch;
+      return v;
   }
 }
 
@@ -55,13 +66,15 @@ std::vector<ofl_image_op_t> PointOps(ofl_image_format_t f, uint32_t ch,
   o = {}, o.kind = OFL_IMAGE_OP_NEGATE, o.alpha = 1, ops.push_back(o);
   o.alpha = 0, ops.push_back(o);
   o = {}, o.kind = OFL_IMAGE_OP_LINEAR;
-  for (int c = 0; c < 4; c++) o.a[c] = 0.7 + 0.3 * c, o.b[c] = (c - 1.5) * 0.05 * mx;
+  for (int c = 0; c < 4; c++)
+    o.a[c] = 0.7 + 0.3 * c, o.b[c] = (c - 1.5) * 0.05 * mx;
   ops.push_back(o);
   o = {}, o.kind = OFL_IMAGE_OP_GAMMA, o.value = 2.2, ops.push_back(o);
   o.value = 0.45, o.alpha = 1, ops.push_back(o);
   if (f != OFL_IMAGE_F32) {
     o = {}, o.kind = OFL_IMAGE_OP_LUT;
-    o.table = f == OFL_IMAGE_U8 ? (const void *)t8.data() : (const void *)t16.data();
+    o.table =
+        f == OFL_IMAGE_U8 ? (const void *)t8.data() : (const void *)t16.data();
     ops.push_back(o);
   }
   o = {}, o.kind = OFL_IMAGE_OP_GRAYSCALE, ops.push_back(o);
@@ -72,7 +85,8 @@ std::vector<ofl_image_op_t> PointOps(ofl_image_format_t f, uint32_t ch,
     o = {}, o.kind = OFL_IMAGE_OP_PREMULTIPLY, ops.push_back(o);
     o.kind = OFL_IMAGE_OP_UNPREMULTIPLY, ops.push_back(o);
   }
-  o = {}, o.kind = OFL_IMAGE_OP_EXTRACT_CHANNEL, o.channel = ch - 1, ops.push_back(o);
+  o = {}, o.kind = OFL_IMAGE_OP_EXTRACT_CHANNEL, o.channel = ch - 1,
+  ops.push_back(o);
   return ops;
 }
 
@@ -89,11 +103,15 @@ TEST(ImagePoint, EveryOpFormatAndChannelCount) {
           src.Fill(sz.w + 3 * ch + op.kind);
           const ofl_image_t s = Shape(op, src);
           Img dst(s.width, s.height, s.channels, s.format, 2);
-          ASSERT_EQ(0, RunBands(op, src, nullptr, dst, 3)) << ofl_image_op_name(op.kind);
+          ASSERT_EQ(0, RunBands(op, src, nullptr, dst, 3))
+              << ofl_image_op_name(op.kind);
           SCOPED_TRACE(ofl_image_op_name(op.kind));
-          Expect(dst, [&](uint32_t x, uint32_t y, uint32_t c) {
-            return RefPoint(op, src, x, y, c, s.channels);
-          }, 1, 2e-5);
+          Expect(
+              dst,
+              [&](uint32_t x, uint32_t y, uint32_t c) {
+                return RefPoint(op, src, x, y, c, s.channels);
+              },
+              1, 2e-5);
         }
 }
 
@@ -109,7 +127,8 @@ TEST(ImagePoint, InPlaceEqualsOutOfPlace) {
   ASSERT_EQ(0, ofl_image_op(&op, &b.v, nullptr, &b.v));
   for (uint32_t y = 0; y < 17; y++)
     for (uint32_t x = 0; x < 63; x++)
-      for (uint32_t c = 0; c < 4; c++) ASSERT_EQ(out.At(x, y, c), b.At(x, y, c));
+      for (uint32_t c = 0; c < 4; c++)
+        ASSERT_EQ(out.At(x, y, c), b.At(x, y, c));
   // A filter may not run in place.
   op.kind = OFL_IMAGE_OP_BLUR, op.value = 1;
   EXPECT_EQ(OFL_EINVAL, ofl_image_op(&op, &b.v, nullptr, &b.v));
@@ -126,8 +145,12 @@ TEST(ImagePoint, ConvertBetweenFormats) {
         Img dst(29, 3, 3, to);
         ASSERT_EQ(0, RunBands(op, src, nullptr, dst, 2));
         const double k = scale != 0 ? scale : Max(to) / Max(from);
-        Expect(dst, [&](uint32_t x, uint32_t y, uint32_t c) { return src.At(x, y, c) * k; },
-               1, 1e-5);
+        Expect(
+            dst,
+            [&](uint32_t x, uint32_t y, uint32_t c) {
+              return src.At(x, y, c) * k;
+            },
+            1, 1e-5);
       }
 }
 
@@ -140,9 +163,12 @@ TEST(ImagePoint, JoinChannels) {
     op.kind = OFL_IMAGE_OP_JOIN_CHANNELS;
     Img dst(13, 5, 4, f);
     ASSERT_EQ(0, RunBands(op, a, &b, dst, 2));
-    Expect(dst, [&](uint32_t x, uint32_t y, uint32_t c) {
-      return c < 3 ? a.At(x, y, c) : b.At(x, y, 0);
-    }, 0, 0);
+    Expect(
+        dst,
+        [&](uint32_t x, uint32_t y, uint32_t c) {
+          return c < 3 ? a.At(x, y, c) : b.At(x, y, 0);
+        },
+        0, 0);
     Img five(13, 5, 2, f);
     ofl_image_t s;
     EXPECT_EQ(OFL_EINVAL, ofl_image_op_dst_shape(&op, &a.v, &five.v, &s));
@@ -155,8 +181,10 @@ double RefComposite(const ofl_image_op_t &op, const Img &b, const Img &s,
   const double mx = Max(b.v.format);
   const uint32_t bch = b.v.channels, sch = s.v.channels;
   const int64_t ox = (int64_t)x - op.left, oy = (int64_t)y - op.top;
-  if (ox < 0 || oy < 0 || ox >= s.v.width || oy >= s.v.height) return b.At(x, y, c);
-  const double as = (IsAlpha(sch, sch - 1) ? s.At(ox, oy, sch - 1) / mx : 1) * op.opacity;
+  if (ox < 0 || oy < 0 || ox >= s.v.width || oy >= s.v.height)
+    return b.At(x, y, c);
+  const double as =
+      (IsAlpha(sch, sch - 1) ? s.At(ox, oy, sch - 1) / mx : 1) * op.opacity;
   const double ab = IsAlpha(bch, bch - 1) ? b.At(x, y, bch - 1) / mx : 1;
   const double ao = as + ab * (1 - as);
   if (IsAlpha(bch, c)) return ao * mx;
@@ -184,9 +212,12 @@ TEST(ImageComposite, EveryBlendClippedAtEveryEdge) {
             op.left = off, op.top = off / 2, op.opacity = 0.8;
             Img dst(23, 19, bch, f);
             ASSERT_EQ(0, RunBands(op, base, &ov, dst, 3));
-            Expect(dst, [&](uint32_t x, uint32_t y, uint32_t c) {
-              return RefComposite(op, base, ov, x, y, c);
-            }, 1, 1e-5);
+            Expect(
+                dst,
+                [&](uint32_t x, uint32_t y, uint32_t c) {
+                  return RefComposite(op, base, ov, x, y, c);
+                },
+                1, 1e-5);
           }
 }
 
@@ -202,14 +233,18 @@ TEST(ImageComposite, PremultipliedMatchesStraight) {
   ASSERT_EQ(0, RunBands(op, base, &ov, straight, 1));
   ofl_image_op_t pm{};
   pm.kind = OFL_IMAGE_OP_PREMULTIPLY;
-  Img pb(16, 8, 4, OFL_IMAGE_F32), po(16, 8, 4, OFL_IMAGE_F32), pd(16, 8, 4, OFL_IMAGE_F32);
+  Img pb(16, 8, 4, OFL_IMAGE_F32), po(16, 8, 4, OFL_IMAGE_F32),
+      pd(16, 8, 4, OFL_IMAGE_F32);
   ASSERT_EQ(0, ofl_image_op(&pm, &base.v, nullptr, &pb.v));
   ASSERT_EQ(0, ofl_image_op(&pm, &ov.v, nullptr, &po.v));
   op.premultiplied = 1;
   ASSERT_EQ(0, RunBands(op, pb, &po, pd, 2));
   pm.kind = OFL_IMAGE_OP_UNPREMULTIPLY;
   ASSERT_EQ(0, ofl_image_op(&pm, &pd.v, nullptr, &pd.v));
-  Expect(pd, [&](uint32_t x, uint32_t y, uint32_t c) { return straight.At(x, y, c); }, 0, 1e-4);
+  Expect(
+      pd,
+      [&](uint32_t x, uint32_t y, uint32_t c) { return straight.At(x, y, c); },
+      0, 1e-4);
 }
 
 TEST(ImagePoint, RejectsBadParameters) {

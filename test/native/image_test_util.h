@@ -43,17 +43,26 @@ struct Img {
   double At(int64_t x, int64_t y, uint32_t c) const {
     const size_t i = (size_t)y * v.stride + (size_t)x * v.channels + c;
     switch (v.format) {
-      case OFL_IMAGE_U8: return ((const uint8_t *)v.data)[i];
-      case OFL_IMAGE_U16: return ((const uint16_t *)v.data)[i];
-      default: return ((const float *)v.data)[i];
+      case OFL_IMAGE_U8:
+        return ((const uint8_t *)v.data)[i];
+      case OFL_IMAGE_U16:
+        return ((const uint16_t *)v.data)[i];
+      default:
+        return ((const float *)v.data)[i];
     }
   }
   void Set(uint32_t x, uint32_t y, uint32_t c, double val) {
     const size_t i = (size_t)y * v.stride + (size_t)x * v.channels + c;
     switch (v.format) {
-      case OFL_IMAGE_U8: ((uint8_t *)v.data)[i] = (uint8_t)val; break;
-      case OFL_IMAGE_U16: ((uint16_t *)v.data)[i] = (uint16_t)val; break;
-      default: ((float *)v.data)[i] = (float)val; break;
+      case OFL_IMAGE_U8:
+        ((uint8_t *)v.data)[i] = (uint8_t)val;
+        break;
+      case OFL_IMAGE_U16:
+        ((uint16_t *)v.data)[i] = (uint16_t)val;
+        break;
+      default:
+        ((float *)v.data)[i] = (float)val;
+        break;
     }
   }
   // Random samples; `smooth` makes gradients with a little noise (filters
@@ -84,20 +93,22 @@ inline double Quantise(double r, ofl_image_format_t f) {
 
 // Every sample of out against ref(x, y, c): integer formats within `lsb`
 // after quantising the reference, f32 within rel (relative to max(1, |r|)).
-inline void Expect(const Img &out,
-                   const std::function<double(uint32_t, uint32_t, uint32_t)> &ref,
-                   double lsb, double rel = 1e-5) {
+inline void Expect(
+    const Img &out,
+    const std::function<double(uint32_t, uint32_t, uint32_t)> &ref, double lsb,
+    double rel = 1e-5) {
   int bad = 0;
   for (uint32_t y = 0; y < out.v.height && bad < 5; y++)
     for (uint32_t x = 0; x < out.v.width && bad < 5; x++)
       for (uint32_t c = 0; c < out.v.channels && bad < 5; c++) {
         const double r = ref(x, y, c), got = out.At(x, y, c);
-        const bool ok = out.v.format == OFL_IMAGE_F32
-                            ? std::fabs(got - r) <= rel * std::max(1.0, std::fabs(r))
-                            : std::fabs(got - Quantise(r, out.v.format)) <= lsb;
+        const bool ok =
+            out.v.format == OFL_IMAGE_F32
+                ? std::fabs(got - r) <= rel * std::max(1.0, std::fabs(r))
+                : std::fabs(got - Quantise(r, out.v.format)) <= lsb;
         if (!ok) {
-          ADD_FAILURE() << "at (" << x << "," << y << "," << c << ") got " << got
-                        << " want " << r << " [" << out.v.width << "x"
+          ADD_FAILURE() << "at (" << x << "," << y << "," << c << ") got "
+                        << got << " want " << r << " [" << out.v.width << "x"
                         << out.v.height << "x" << out.v.channels << " fmt "
                         << out.v.format << "]";
           bad++;
@@ -105,7 +116,9 @@ inline void Expect(const Img &out,
       }
 }
 
-inline int64_t Clamp(int64_t i, int64_t n) { return i < 0 ? 0 : i >= n ? n - 1 : i; }
+inline int64_t Clamp(int64_t i, int64_t n) {
+  return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
 
 // Runs op over dst in `bands` bands (exercises the band contract).
 inline int RunBands(const ofl_image_op_t &op, const Img &src, const Img *other,
@@ -127,7 +140,8 @@ inline int RunBands(const ofl_image_op_t &op, const Img &src, const Img *other,
 inline ofl_image_t Shape(const ofl_image_op_t &op, const Img &src,
                          const Img *other = nullptr) {
   ofl_image_t s;
-  EXPECT_EQ(0, ofl_image_op_dst_shape(&op, &src.v, other ? &other->v : nullptr, &s));
+  EXPECT_EQ(
+      0, ofl_image_op_dst_shape(&op, &src.v, other ? &other->v : nullptr, &s));
   return s;
 }
 
@@ -136,9 +150,11 @@ struct Size {
 };
 // Awkward sizes: 1x1, 1xN, Nx1, primes, around powers of two.
 inline std::vector<Size> Sizes() {
-  return {{1, 1}, {1, 13}, {17, 1}, {7, 5}, {8, 8}, {63, 31}, {64, 3}, {97, 11}};
+  return {{1, 1}, {1, 13},  {17, 1}, {7, 5},
+          {8, 8}, {63, 31}, {64, 3}, {97, 11}};
 }
-const ofl_image_format_t kFormats[] = {OFL_IMAGE_U8, OFL_IMAGE_U16, OFL_IMAGE_F32};
+const ofl_image_format_t kFormats[] = {OFL_IMAGE_U8, OFL_IMAGE_U16,
+                                       OFL_IMAGE_F32};
 
 }  // namespace imgtest
 

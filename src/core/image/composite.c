@@ -11,10 +11,14 @@
 
 static OFL__INLINE float blend(ofl_image_blend_t m, float cb, float cs) {
   switch (m) {
-    case OFL_IMAGE_BLEND_MULTIPLY: return cb * cs;
-    case OFL_IMAGE_BLEND_SCREEN: return cb + cs - cb * cs;
-    case OFL_IMAGE_BLEND_ADD: return cb + cs < 1.0f ? cb + cs : 1.0f;
-    default: return cs;
+    case OFL_IMAGE_BLEND_MULTIPLY:
+      return cb * cs;
+    case OFL_IMAGE_BLEND_SCREEN:
+      return cb + cs - cb * cs;
+    case OFL_IMAGE_BLEND_ADD:
+      return cb + cs < 1.0f ? cb + cs : 1.0f;
+    default:
+      return cs;
   }
 }
 

@@ -22,7 +22,8 @@ static int separate(ofl_image_op_plan_t *p) {
   float big = 0;
   for (uint32_t i = 0; i < kh; i++)
     for (uint32_t j = 0; j < kw; j++)
-      if (fabsf(k[i * kw + j]) > big) big = fabsf(k[i * kw + j]), br = i, bc = j;
+      if (fabsf(k[i * kw + j]) > big)
+        big = fabsf(k[i * kw + j]), br = i, bc = j;
   if (big == 0) return 0;
   for (uint32_t i = 0; i < kh; i++) p->ky[i] = k[i * kw + bc];
   for (uint32_t j = 0; j < kw; j++) p->kx[j] = k[br * kw + j] / k[br * kw + bc];
@@ -74,8 +75,8 @@ int ofl__filter_prepare(ofl_image_op_plan_t *p) {
 
 /* acc[i] = sum_j k[j] * src(y + j - kh/2)[i]; rows outside read 0 for
  * zero edges and map otherwise. */
-static void vpass(const ofl_image_t *s, int64_t y, const float *k,
-                  uint32_t kh, ofl_image_edge_t e, float *acc) {
+static void vpass(const ofl_image_t *s, int64_t y, const float *k, uint32_t kh,
+                  ofl_image_edge_t e, float *acc) {
   const size_t n = (size_t)s->width * s->channels;
   memset(acc, 0, n * sizeof(float));
   for (uint32_t j = 0; j < kh; j++) {
@@ -136,9 +137,9 @@ static int box_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
   const double inv = 1.0 / ((double)(2 * r + 1) * (double)(2 * r + 1));
   memset(t->sum, 0, n * sizeof(double));
   /* Adds (sign 1) or removes (-1) source row edge(y) from the sums. */
-#define BOX_ROW(yy, sign)                                        \
-  do {                                                           \
-    ofl__load_row(s, (uint32_t)ofl__edge((yy), s->height, e), t->acc); \
+#define BOX_ROW(yy, sign)                                                   \
+  do {                                                                      \
+    ofl__load_row(s, (uint32_t)ofl__edge((yy), s->height, e), t->acc);      \
     for (size_t i = 0; i < n; i++) t->sum[i] += (sign) * (double)t->acc[i]; \
   } while (0)
   for (int64_t j = -r; j <= r; j++) BOX_ROW((int64_t)y0 + j, 1.0);

@@ -43,7 +43,8 @@ static int prepare_convolve(ofl_image_op_plan_t *p) {
   if (taps > OFL__MAC_MAX_TAPS || (p->separable && taps > MAX_2D_TAPS))
     return 0;
   double big = 0, abs_sum = 0;
-  for (size_t i = 0; i < taps; i++) big = fmax(big, fabs(p->kernel[i] / p->scale));
+  for (size_t i = 0; i < taps; i++)
+    big = fmax(big, fabs(p->kernel[i] / p->scale));
   for (int bits = 14; bits >= 0; bits--) {
     const double f = ldexp(1.0, bits);
     if (big * f > 32767.0) continue;
@@ -123,8 +124,8 @@ int ofl__filter_u8_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
     uint8_t *out = sharpen ? blurred : ofl__row(d, y);
     if (sep) {
       for (uint32_t j = 0; j < p->kh; j++)
-        ptr[j] = ofl__row(s, (uint32_t)ofl__edge((int64_t)y + j - ry,
-                                                  s->height, e));
+        ptr[j] =
+            ofl__row(s, (uint32_t)ofl__edge((int64_t)y + j - ry, s->height, e));
       ofl__mac_u8(ptr, p->w16, p->kh, n, p->bias, p->shift, mid);
       pad_u8(mid, w, ch, rx, e, buf);
       for (uint32_t i = 0; i < p->kw; i++) ptr[i] = buf + (size_t)i * ch;

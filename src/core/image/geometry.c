@@ -12,13 +12,27 @@
 /* A pixel copy the compiler can inline for the common sizes. */
 static OFL__INLINE void copy_px(uint8_t *d, const uint8_t *s, size_t px) {
   switch (px) {
-    case 1: *d = *s; break;
-    case 2: memcpy(d, s, 2); break;
-    case 3: memcpy(d, s, 3); break;
-    case 4: memcpy(d, s, 4); break;
-    case 8: memcpy(d, s, 8); break;
-    case 16: memcpy(d, s, 16); break;
-    default: memcpy(d, s, px); break;
+    case 1:
+      *d = *s;
+      break;
+    case 2:
+      memcpy(d, s, 2);
+      break;
+    case 3:
+      memcpy(d, s, 3);
+      break;
+    case 4:
+      memcpy(d, s, 4);
+      break;
+    case 8:
+      memcpy(d, s, 8);
+      break;
+    case 16:
+      memcpy(d, s, 16);
+      break;
+    default:
+      memcpy(d, s, px);
+      break;
   }
 }
 
@@ -44,12 +58,23 @@ static int remap(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
         for (uint32_t x = tx; x < tx1; x++, o += px) {
           int64_t sx, sy;
           switch (k) {
-            case OFL_IMAGE_OP_ROTATE90: sx = y; sy = H - 1 - x; break;
-            case OFL_IMAGE_OP_ROTATE270: sx = W - 1 - y; sy = x; break;
-            default: sx = y; sy = x; break; /* transpose */
+            case OFL_IMAGE_OP_ROTATE90:
+              sx = y;
+              sy = H - 1 - x;
+              break;
+            case OFL_IMAGE_OP_ROTATE270:
+              sx = W - 1 - y;
+              sy = x;
+              break;
+            default:
+              sx = y;
+              sy = x;
+              break; /* transpose */
           }
-          copy_px(o, (const uint8_t *)s->data + (size_t)sy * sstride +
-                         (size_t)sx * px, px);
+          copy_px(
+              o,
+              (const uint8_t *)s->data + (size_t)sy * sstride + (size_t)sx * px,
+              px);
         }
       }
     }
@@ -125,8 +150,9 @@ int ofl__geom_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
         reverse_row(o, ofl__row(s, s->height - 1 - y), s->width, px);
         break;
       case OFL_IMAGE_OP_EXTRACT:
-        memcpy(o, ofl__row(s, y + (uint32_t)p->op.top) +
-                      (size_t)p->op.left * px, row);
+        memcpy(o,
+               ofl__row(s, y + (uint32_t)p->op.top) + (size_t)p->op.left * px,
+               row);
         break;
       case OFL_IMAGE_OP_EXTEND:
         extend_row(p, y, colour);

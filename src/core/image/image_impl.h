@@ -15,8 +15,8 @@
 #endif
 
 struct ofl_image_op_plan_s {
-  ofl_image_op_t op;               /* kernel/table point into the plan */
-  ofl_image_t src, other, dst;     /* strides resolved (never 0) */
+  ofl_image_op_t op;           /* kernel/table point into the plan */
+  ofl_image_t src, other, dst; /* strides resolved (never 0) */
   /* filters: kw x kh weights; when separable, kx (kw) and ky (kh) too.
    * blur and sharpen hold their 1-D Gaussian in kx = ky. */
   float *kernel, *kx, *ky;
@@ -29,7 +29,7 @@ struct ofl_image_op_plan_s {
   int16_t *w16; /* kw (path 1) or kw*kh (path 2) weights */
   int32_t bias;
   int shift;
-  void *table;  /* lut copy */
+  void *table; /* lut copy */
   /* point ops on u8 (and u16 for lut/negate/linear/gamma/threshold): one
    * table per channel, 256 or 65536 entries each; NULL when computed. */
   void *lut;
@@ -50,7 +50,9 @@ static inline uint8_t *ofl__row(const ofl_image_t *im, uint32_t y) {
   return (uint8_t *)im->data + (size_t)y * im->stride * ofl__ssize(im->format);
 }
 
-static inline int ofl__has_alpha(uint32_t ch) { return ch == 2 || ch == 4; }
+static inline int ofl__has_alpha(uint32_t ch) {
+  return ch == 2 || ch == 4;
+}
 
 /* Index of i in [0, n) under edge mode e, or -1 (zero). n >= 1. */
 static inline int64_t ofl__edge(int64_t i, int64_t n, ofl_image_edge_t e) {

@@ -218,25 +218,25 @@ typedef struct {
   /* extract, extend, composite: offsets. Composite allows negative ones
    * (the overlay is clipped), so they are signed. */
   int64_t left, top;
-  uint32_t width, height; /* extract: the window; extend: the output */
+  uint32_t width, height;    /* extract: the window; extend: the output */
   ofl_image_format_t format; /* convert: the output format */
-  ofl_image_edge_t edge; /* extend (ZERO = background), convolve, median */
-  double color[4];       /* extend background, in sample units */
+  ofl_image_edge_t edge;     /* extend (ZERO = background), convolve, median */
+  double color[4];           /* extend background, in sample units */
   /* threshold, gamma: the value; blur, sharpen: sigma; convert: scale
    * (0 = the default between the two formats' max) */
   double value;
-  double a[4], b[4];   /* linear, per channel */
-  double amount;       /* sharpen: gain; modulate: brightness */
-  double threshold;    /* sharpen: minimum |v - blur| changed, samples */
-  double saturation;   /* modulate */
-  uint32_t radius;     /* box blur */
-  uint32_t size;       /* median */
-  uint32_t channel;    /* extract channel */
-  int alpha;           /* point ops: process the alpha channel too */
-  int keep_alpha;      /* grayscale */
-  int premultiplied;   /* composite: both inputs are premultiplied */
+  double a[4], b[4]; /* linear, per channel */
+  double amount;     /* sharpen: gain; modulate: brightness */
+  double threshold;  /* sharpen: minimum |v - blur| changed, samples */
+  double saturation; /* modulate */
+  uint32_t radius;   /* box blur */
+  uint32_t size;     /* median */
+  uint32_t channel;  /* extract channel */
+  int alpha;         /* point ops: process the alpha channel too */
+  int keep_alpha;    /* grayscale */
+  int premultiplied; /* composite: both inputs are premultiplied */
   ofl_image_blend_t blend;
-  double opacity;      /* composite, 0..1 */
+  double opacity; /* composite, 0..1 */
   /* convolve: kw x kh weights, row-major, copied by plan_create. scale 0
    * means the kernel sum, or 1 when that is 0 (as sharp). */
   const float *kernel;
@@ -316,8 +316,8 @@ void ofl_image_stats_merge(ofl_image_stats_t *st,
  * bin floor(v * bins / (max + 1)) for u8/u16 and floor(v * bins) for f32
  * (clamped to [0, 1], NaN skipped). bins 1..65536.
  * @return 0, OFL_EINVAL/OFL_ERANGE or the should_stop code. */
-int ofl_image_histogram_rows(const ofl_image_t *src, uint32_t bins,
-                             uint32_t y0, uint32_t y1, uint32_t *counts,
+int ofl_image_histogram_rows(const ofl_image_t *src, uint32_t bins, uint32_t y0,
+                             uint32_t y1, uint32_t *counts,
                              int (*should_stop)(void *), void *arg);
 
 /* SIMD paths of the 8-bit kernels, chosen at run time. */

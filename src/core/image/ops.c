@@ -9,13 +9,15 @@
 #include "ofl_errors.h"
 
 static const char *const op_names[OFL_IMAGE_OP_COUNT] = {
-    "flip",      "flop",          "rotate90",       "rotate180",
-    "rotate270", "transpose",     "extract",        "extend",
-    "grayscale", "threshold",     "negate",         "linear",
-    "gamma",     "lut",           "modulate",       "premultiply",
-    "unpremultiply", "extractChannel", "joinChannels", "convert",
-    "blur",      "boxBlur",       "convolve",       "sharpen",
-    "median",    "sobel",         "composite"};
+    "flip",         "flop",          "rotate90",
+    "rotate180",    "rotate270",     "transpose",
+    "extract",      "extend",        "grayscale",
+    "threshold",    "negate",        "linear",
+    "gamma",        "lut",           "modulate",
+    "premultiply",  "unpremultiply", "extractChannel",
+    "joinChannels", "convert",       "blur",
+    "boxBlur",      "convolve",      "sharpen",
+    "median",       "sobel",         "composite"};
 
 int ofl_image_op_from_name(const char *name) {
   if (name == NULL) return OFL_EUNSUPPORTED;
@@ -200,8 +202,7 @@ int ofl_image_op_plan_create(const ofl_image_op_t *op, const ofl_image_t *src,
                              ofl_image_op_plan_t **out) {
   if (out == NULL) return OFL_EINVAL;
   *out = NULL;
-  if (op == NULL || (unsigned)op->kind >= OFL_IMAGE_OP_COUNT)
-    return OFL_EINVAL;
+  if (op == NULL || (unsigned)op->kind >= OFL_IMAGE_OP_COUNT) return OFL_EINVAL;
   ofl_image_op_plan_t *p = calloc(1, sizeof(*p));
   if (p == NULL) return OFL_ENOMEM;
   p->op = *op;
@@ -214,18 +215,17 @@ int ofl_image_op_plan_create(const ofl_image_op_t *op, const ofl_image_t *src,
   if (err == 0) err = ofl__resolve(src, &p->src);
   if (err == 0 && two) err = ofl__resolve(other, &p->other);
   if (err == 0) err = ofl__resolve(dst, &p->dst);
-  if (err == 0) err = ofl_image_op_dst_shape(op, &p->src, two ? &p->other : NULL,
-                                             &shape);
+  if (err == 0)
+    err = ofl_image_op_dst_shape(op, &p->src, two ? &p->other : NULL, &shape);
   if (err == 0 &&
       (shape.width != p->dst.width || shape.height != p->dst.height ||
        shape.channels != p->dst.channels || shape.format != p->dst.format))
     err = OFL_EINVAL;
   if (err == 0 && overlaps(&p->src, &p->dst)) {
     /* Only a point op exactly in place (each sample read before written). */
-    const int same = p->src.data == p->dst.data &&
-                     p->src.stride == p->dst.stride &&
-                     p->src.format == p->dst.format &&
-                     p->src.channels == p->dst.channels;
+    const int same =
+        p->src.data == p->dst.data && p->src.stride == p->dst.stride &&
+        p->src.format == p->dst.format && p->src.channels == p->dst.channels;
     if (!is_point(op->kind) || !same) err = OFL_EINVAL;
   }
   if (err == 0 && two && overlaps(&p->other, &p->dst)) err = OFL_EINVAL;
@@ -266,12 +266,14 @@ int ofl_image_op_plan_run(const ofl_image_op_plan_t *p, uint32_t y0,
   if (p == NULL || y0 > y1 || y1 > p->dst.height) return OFL_EINVAL;
   if (y0 == y1) return 0;
   const ofl_image_op_kind_t k = p->op.kind;
-  if (k <= OFL_IMAGE_OP_EXTEND) return ofl__geom_run(p, y0, y1, should_stop, arg);
+  if (k <= OFL_IMAGE_OP_EXTEND)
+    return ofl__geom_run(p, y0, y1, should_stop, arg);
   if (k <= OFL_IMAGE_OP_CONVERT)
     return ofl__point_run(p, y0, y1, should_stop, arg);
   if (k <= OFL_IMAGE_OP_SHARPEN)
     return ofl__filter_run(p, y0, y1, should_stop, arg);
-  if (k <= OFL_IMAGE_OP_SOBEL) return ofl__rank_run(p, y0, y1, should_stop, arg);
+  if (k <= OFL_IMAGE_OP_SOBEL)
+    return ofl__rank_run(p, y0, y1, should_stop, arg);
   return ofl__composite_run(p, y0, y1, should_stop, arg);
 }
 

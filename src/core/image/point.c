@@ -42,8 +42,7 @@ static OFL__INLINE float sample_op(const ofl_image_op_plan_t *p, float v,
     case OFL_IMAGE_OP_LINEAR:
       return (float)(o->a[c] * v + o->b[c]);
     case OFL_IMAGE_OP_GAMMA:
-      return v <= 0.0f ? 0.0f
-                       : (float)(max * pow(v / max, 1.0 / o->value));
+      return v <= 0.0f ? 0.0f : (float)(max * pow(v / max, 1.0 / o->value));
     case OFL_IMAGE_OP_LUT: {
       const uint32_t i = (uint32_t)v;
       return p->src.format == OFL_IMAGE_U8
@@ -102,8 +101,7 @@ static void lut_row_u8(const uint8_t *lut, const uint8_t *s, uint8_t *d,
 
 /* negate of every channel is one byte op that vectorises; a table lookup
  * is several times slower. */
-static void negate_row_u8(const uint8_t *s, uint8_t *d,
-                          size_t n) {
+static void negate_row_u8(const uint8_t *s, uint8_t *d, size_t n) {
   for (size_t i = 0; i < n; i++) d[i] = (uint8_t)(255 - s[i]);
 }
 
@@ -115,7 +113,8 @@ static void gray_row_u8(const uint8_t *s, uint8_t *d, uint32_t w, uint32_t ch,
     uint32_t y = px[0];
     if (ch >= 3)
       y = (KR16 * (uint32_t)px[0] + KG16 * (uint32_t)px[1] +
-           KB16 * (uint32_t)px[2] + 32768) >> 16;
+           KB16 * (uint32_t)px[2] + 32768) >>
+          16;
     d[(size_t)x * dch] = (uint8_t)y;
     if (keep) d[(size_t)x * dch + 1] = px[ch - 1];
   }
@@ -123,8 +122,8 @@ static void gray_row_u8(const uint8_t *s, uint8_t *d, uint32_t w, uint32_t ch,
 
 /* One pixel of the float path: in has the source's channels, out the
  * destination's. */
-static void pixel_op(const ofl_image_op_plan_t *p, const float *in,
-                     float *out, float max) {
+static void pixel_op(const ofl_image_op_plan_t *p, const float *in, float *out,
+                     float max) {
   const ofl_image_op_t *o = &p->op;
   const uint32_t ch = p->src.channels;
   const int alpha = ofl__has_alpha(ch);

@@ -9,12 +9,12 @@
 #include "image_impl.h"
 #include "ofl_errors.h"
 
-#define SORT2(a, b)                     \
-  do {                                  \
+#define SORT2(a, b)                          \
+  do {                                       \
     const float lo_ = (a) < (b) ? (a) : (b); \
     const float hi_ = (a) < (b) ? (b) : (a); \
-    (a) = lo_;                          \
-    (b) = hi_;                          \
+    (a) = lo_;                               \
+    (b) = hi_;                               \
   } while (0)
 
 /* The 19-exchange median-of-9 network. */
@@ -24,12 +24,24 @@ static void median9_row(const float *const pad[3], size_t n, uint32_t ch,
     float v0 = pad[0][i], v1 = pad[0][i + ch], v2 = pad[0][i + 2 * ch];
     float v3 = pad[1][i], v4 = pad[1][i + ch], v5 = pad[1][i + 2 * ch];
     float v6 = pad[2][i], v7 = pad[2][i + ch], v8 = pad[2][i + 2 * ch];
-    SORT2(v1, v2); SORT2(v4, v5); SORT2(v7, v8);
-    SORT2(v0, v1); SORT2(v3, v4); SORT2(v6, v7);
-    SORT2(v1, v2); SORT2(v4, v5); SORT2(v7, v8);
-    SORT2(v0, v3); SORT2(v5, v8); SORT2(v4, v7);
-    SORT2(v3, v6); SORT2(v1, v4); SORT2(v2, v5);
-    SORT2(v4, v7); SORT2(v4, v2); SORT2(v6, v4);
+    SORT2(v1, v2);
+    SORT2(v4, v5);
+    SORT2(v7, v8);
+    SORT2(v0, v1);
+    SORT2(v3, v4);
+    SORT2(v6, v7);
+    SORT2(v1, v2);
+    SORT2(v4, v5);
+    SORT2(v7, v8);
+    SORT2(v0, v3);
+    SORT2(v5, v8);
+    SORT2(v4, v7);
+    SORT2(v3, v6);
+    SORT2(v1, v4);
+    SORT2(v2, v5);
+    SORT2(v4, v7);
+    SORT2(v4, v2);
+    SORT2(v6, v4);
     SORT2(v4, v2);
     out[i] = v4;
   }
@@ -37,12 +49,12 @@ static void median9_row(const float *const pad[3], size_t n, uint32_t ch,
 
 /* The same network on bytes (pminub/pmaxub once vectorised), over three
  * padded 8-bit rows: exact, and no float conversion. */
-#define SORT2U(a, b)                          \
-  do {                                        \
+#define SORT2U(a, b)                           \
+  do {                                         \
     const uint8_t lo_ = (a) < (b) ? (a) : (b); \
     const uint8_t hi_ = (a) < (b) ? (b) : (a); \
-    (a) = lo_;                                \
-    (b) = hi_;                                \
+    (a) = lo_;                                 \
+    (b) = hi_;                                 \
   } while (0)
 
 static void median9_u8(const uint8_t *restrict p0, const uint8_t *restrict p1,
@@ -52,12 +64,24 @@ static void median9_u8(const uint8_t *restrict p0, const uint8_t *restrict p1,
     uint8_t v0 = p0[i], v1 = p0[i + ch], v2 = p0[i + 2 * ch];
     uint8_t v3 = p1[i], v4 = p1[i + ch], v5 = p1[i + 2 * ch];
     uint8_t v6 = p2[i], v7 = p2[i + ch], v8 = p2[i + 2 * ch];
-    SORT2U(v1, v2); SORT2U(v4, v5); SORT2U(v7, v8);
-    SORT2U(v0, v1); SORT2U(v3, v4); SORT2U(v6, v7);
-    SORT2U(v1, v2); SORT2U(v4, v5); SORT2U(v7, v8);
-    SORT2U(v0, v3); SORT2U(v5, v8); SORT2U(v4, v7);
-    SORT2U(v3, v6); SORT2U(v1, v4); SORT2U(v2, v5);
-    SORT2U(v4, v7); SORT2U(v4, v2); SORT2U(v6, v4);
+    SORT2U(v1, v2);
+    SORT2U(v4, v5);
+    SORT2U(v7, v8);
+    SORT2U(v0, v1);
+    SORT2U(v3, v4);
+    SORT2U(v6, v7);
+    SORT2U(v1, v2);
+    SORT2U(v4, v5);
+    SORT2U(v7, v8);
+    SORT2U(v0, v3);
+    SORT2U(v5, v8);
+    SORT2U(v4, v7);
+    SORT2U(v3, v6);
+    SORT2U(v1, v4);
+    SORT2U(v2, v5);
+    SORT2U(v4, v7);
+    SORT2U(v4, v2);
+    SORT2U(v6, v4);
     SORT2U(v4, v2);
     out[i] = v4;
   }
@@ -147,8 +171,8 @@ int ofl__rank_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
       const float *a = pad[0], *b = pad[1], *c = pad[2];
       const size_t d1 = ch, d2 = 2 * (size_t)ch;
       for (size_t i = 0; i < n; i++) {
-        const float gx = (a[i + d2] + 2 * b[i + d2] + c[i + d2]) -
-                         (a[i] + 2 * b[i] + c[i]);
+        const float gx =
+            (a[i + d2] + 2 * b[i + d2] + c[i + d2]) - (a[i] + 2 * b[i] + c[i]);
         const float gy = (c[i] + 2 * c[i + d1] + c[i + d2]) -
                          (a[i] + 2 * a[i + d1] + a[i + d2]);
         out[i] = sqrtf(gx * gx + gy * gy);
@@ -160,7 +184,8 @@ int ofl__rank_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
       for (size_t i = 0; i < n; i++) {
         uint32_t m = 0;
         for (uint32_t j = 0; j < k; j++)
-          for (uint32_t q = 0; q < k; q++) win[m++] = pad[j][i + (size_t)q * ch];
+          for (uint32_t q = 0; q < k; q++)
+            win[m++] = pad[j][i + (size_t)q * ch];
         out[i] = median_n(win, m);
       }
     }

@@ -30,8 +30,8 @@ static int check_rows(const ofl_image_t *src, uint32_t y0, uint32_t y1,
  * maximum is scanned once more for its first position. */
 #define LANES 48
 
-static void stats_row_u8(const uint8_t *r, uint32_t w, uint32_t ch,
-                         uint32_t y, ofl_image_stats_t *st) {
+static void stats_row_u8(const uint8_t *r, uint32_t w, uint32_t ch, uint32_t y,
+                         ofl_image_stats_t *st) {
   const size_t n = (size_t)w * ch, full = n - n % LANES;
   uint32_t sum[LANES] = {0}, sq[LANES] = {0};
   uint8_t mn[LANES], mx[LANES];
@@ -101,10 +101,9 @@ int ofl_image_stats_rows(const ofl_image_t *src, uint32_t y0, uint32_t y1,
       uint32_t mnx = UINT32_MAX, mxx = UINT32_MAX;
       for (uint32_t x = 0; x < w; x++) {
         const size_t i = (size_t)x * ch + c;
-        const double v = s.format == OFL_IMAGE_U8 ? r[i]
-                         : s.format == OFL_IMAGE_U16
-                             ? ((const uint16_t *)r)[i]
-                             : ((const float *)r)[i];
+        const double v = s.format == OFL_IMAGE_U8    ? r[i]
+                         : s.format == OFL_IMAGE_U16 ? ((const uint16_t *)r)[i]
+                                                     : ((const float *)r)[i];
         if (v != v) continue; /* NaN */
         sum += v;
         sq += v * v;
@@ -128,14 +127,16 @@ void ofl_image_stats_merge(ofl_image_stats_t *st,
     const ofl_image_channel_stats_t *b = &later->ch[c];
     a->sum += b->sum;
     a->squares_sum += b->squares_sum;
-    if (b->min < a->min) a->min = b->min, a->min_x = b->min_x, a->min_y = b->min_y;
-    if (b->max > a->max) a->max = b->max, a->max_x = b->max_x, a->max_y = b->max_y;
+    if (b->min < a->min)
+      a->min = b->min, a->min_x = b->min_x, a->min_y = b->min_y;
+    if (b->max > a->max)
+      a->max = b->max, a->max_x = b->max_x, a->max_y = b->max_y;
   }
   st->pixels += later->pixels;
 }
 
-int ofl_image_histogram_rows(const ofl_image_t *src, uint32_t bins,
-                             uint32_t y0, uint32_t y1, uint32_t *counts,
+int ofl_image_histogram_rows(const ofl_image_t *src, uint32_t bins, uint32_t y0,
+                             uint32_t y1, uint32_t *counts,
                              int (*should_stop)(void *), void *arg) {
   ofl_image_t s;
   int err = check_rows(src, y0, y1, &s);
@@ -164,7 +165,9 @@ int ofl_image_histogram_rows(const ofl_image_t *src, uint32_t bins,
       for (size_t i = 0; i < n; i++) {
         const float v = rf[i];
         if (v != v) continue;
-        uint32_t b = v <= 0.0f ? 0 : v >= 1.0f ? bins - 1 : (uint32_t)(v * bins);
+        uint32_t b = v <= 0.0f   ? 0
+                     : v >= 1.0f ? bins - 1
+                                 : (uint32_t)(v * bins);
         if (b >= bins) b = bins - 1;
         counts[(size_t)(i % ch) * bins + b]++;
       }

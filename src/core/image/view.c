@@ -61,13 +61,11 @@ void ofl__store(ofl_image_format_t f, void *dst, const float *in, size_t n) {
 }
 
 void ofl__load_row(const ofl_image_t *im, uint32_t y, float *out) {
-  ofl__load(im->format, ofl__row(im, y), out,
-            (size_t)im->width * im->channels);
+  ofl__load(im->format, ofl__row(im, y), out, (size_t)im->width * im->channels);
 }
 
 void ofl__store_row(const ofl_image_t *im, uint32_t y, const float *in) {
-  ofl__store(im->format, ofl__row(im, y), in,
-             (size_t)im->width * im->channels);
+  ofl__store(im->format, ofl__row(im, y), in, (size_t)im->width * im->channels);
 }
 
 uint32_t ofl__gauss_mask(double sigma, float *w, uint32_t max) {
