@@ -99,8 +99,9 @@ function asyncOp(name) {
     let c;
     let task;
     try {
-      ({ c } = prepareOp(name, image, options, ASYNC_OPTIONS));
-      task = taskOptions(Object.assign(Object.create(null), options));
+      let o;
+      ({ o, c } = prepareOp(name, image, options, ASYNC_OPTIONS));
+      task = taskOptions(o);
     } catch (err) {
       return Promise.reject(unreadable(err, 'arguments'));
     }
@@ -171,12 +172,12 @@ function chainAsync(kind) {
     let steps;
     let task;
     try {
-      const opts = kind === 'composite' ? options : b;
-      ({ steps } = kind === 'composite'
+      let o;
+      ({ o, steps } = kind === 'composite'
         ? prepareChain(kind, a, b, options, ASYNC_OPTIONS)
         : prepareChain(kind, Array.isArray(a) ? a[0] : undefined,
           Array.isArray(a) ? a.slice(1) : a, b, ASYNC_OPTIONS));
-      task = taskOptions(Object.assign(Object.create(null), opts));
+      task = taskOptions(o);
     } catch (err) {
       return Promise.reject(unreadable(err, 'arguments'));
     }
