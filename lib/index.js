@@ -40,7 +40,11 @@ module.exports = {
   compression: express.compression,
   resize: image.resize,
   resizeSync: image.resizeSync,
+  image: Object.freeze({ ...image }),
   WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
-  _internal: Object.freeze({ spin: executor.spin }),
+  _internal: Object.freeze({
+    spin: executor.spin,
+    imageSimd: (mask = -1) => require('./binding').imageSimd(mask),
+  }),
 };
