@@ -121,7 +121,10 @@ class CircuitBreaker extends BreakerControls {
     // breakers: the fast path batches counts for up to 50 ms, and another
     // thread's failure would be judged without them.
     this._implicit = !this._limited && this._i32 !== null && !o.shared;
-    if (o.shared) this._status._native = () => this._nativeCounts();
+    // Shared: process-wide counts. A user clock: counts on that clock.
+    // Always: the native latency percentiles (all threads, 24 bins).
+    const allCounts = o.shared || this._userClock;
+    this._status._native = () => this._nativeCounts(allCounts);
     this._lane = o.timeout > 0 ?
       new Lane(o.timeout, () => S.timeoutError(o.timeout)) : null;
     this._bucketMs = o.bucketMs;
@@ -489,10 +492,9 @@ class CircuitBreaker extends BreakerControls {
       i = 1;
     }
     this._timedHalfOpen = -1;
-    if (!this._opts.shared && this._okCount === 0 && this._pending === 0 &&
-        this._fires === 0) S.unwatch(this);
     if ((w & 3) === OPEN) this._armHalfOpen();
     else this._disarmHalfOpen();
+    if (!this._watchNeeded()) S.unwatch(this);
     for (; i < path.length; i++) this._transition(from, from = path[i]);
   }
 
@@ -518,7 +520,14 @@ class CircuitBreaker extends BreakerControls {
       this._transition(OPEN, HALF_OPEN);
     }
     this._flush();
-    if (!this._opts.shared) S.unwatch(this);
+    if (!this._watchNeeded()) S.unwatch(this);
+  }
+
+  // Shared breakers, batched counts, and (with a user clock, which no
+  // timer follows) 'halfOpen' need the watcher.
+  _watchNeeded() {
+    return this._opts.shared || this._okCount !== 0 || this._pending !== 0 ||
+      this._fires !== 0 || (this._userClock && (this._word & 3) === OPEN);
   }
 
   /** Sets the fallback: a function, or another breaker to fire. */

@@ -193,7 +193,11 @@ class BreakerControls extends EventEmitter {
   // One unref'd timer per open breaker: 'halfOpen' when the reset timeout
   // ends (with a user clock, on the next look instead).
   _armHalfOpen() {
-    if (this._userClock || this._shut) return;
+    if (this._shut) return;
+    if (this._userClock) {
+      if (!this._watched) S.watch(this);
+      return;
+    }
     if (this._hoTimer !== null) clearTimeout(this._hoTimer);
     const wait = Math.max(0, Math.ceil(this._resetAt() - this._clock()));
     this._hoTimer = setTimeout(this._onHalfOpenTimer, Math.min(wait, I32));
@@ -233,11 +237,19 @@ class BreakerControls extends EventEmitter {
     return snap;
   }
 
-  /** Process-wide counts of a shared breaker, in the Status's keys. */
-  _nativeCounts() {
+  /**
+   * From the native window: latency p50/p99 (ms, the upper edge of a
+   * power-of-two bin), `ignored` (calls an offload gate settled as
+   * neither, e.g. aborted pool tasks), and with `counts` the counters in the
+   * Status's keys (a shared breaker's are process-wide).
+   */
+  _nativeCounts(counts) {
     const s = this._snapshot();
+    const latency = { p50: s[9], p99: s[10] };
+    if (!counts) return { ignored: s[4], latency };
     return { fires: s[0], successes: s[1], failures: s[2], timeouts: s[3],
-      rejects: s[5], semaphoreRejections: s[6], fallbacks: s[7] };
+      rejects: s[5], semaphoreRejections: s[6], fallbacks: s[7],
+      ignored: s[4], latency };
   }
 
   /**

@@ -7,7 +7,8 @@
 //
 // It counts what this breaker object saw; the trip decisions are the
 // native window's. For a shared breaker the call counters in `stats` are
-// the process-wide native ones (see CircuitBreaker#_nativeCounts).
+// the process-wide native ones, and with a user clock the native window's
+// on that clock (see CircuitBreaker#_nativeCounts).
 const EventEmitter = require('events');
 
 const PERCENTILES = [0.0, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 1];
