@@ -69,6 +69,7 @@ class CircuitBreaker extends BreakerControls {
     super();
     this._onFire = false;
     this._onSuccess = false;
+    this._exact = false;
     // null: execute()-only (offload); any other non-function value is
     // what fire() resolves with (opossum).
     if (action === undefined || (action !== null && !action)) {
@@ -137,6 +138,11 @@ class CircuitBreaker extends BreakerControls {
     this._okCount = 0;
     this._okWord = 0;
     this._okAt = 0;
+    this._okLatency = 0;
+    this._tick = -1; // the first call is measured
+    this._fastWord = -1; // the word _fastOk/_fastFail were made for
+    this._fastOk = null;
+    this._fastFail = null;
     this._timedHalfOpen = -1; // open word for which 'halfOpen' fired on time
     if (o.state !== null && !o.state.shutdown) {
       const st = S.NAMES.indexOf(o.state.state);
@@ -154,6 +160,9 @@ class CircuitBreaker extends BreakerControls {
   _recountListeners() {
     this._onFire = this.listenerCount('fire') > 0;
     this._onSuccess = this.listenerCount('success') > 0;
+    // Someone reads latencies: measure every closed fast-path call.
+    this._exact = this._onSuccess || this.listenerCount('failure') > 0 ||
+      this.listenerCount('timeout') > 0;
   }
 
   _now() {
@@ -211,12 +220,22 @@ class CircuitBreaker extends BreakerControls {
   _guard(fn, ctx, args) {
     const w = this._load();
     if (w !== this._word) this._sync(w);
-    const now = this._userClock ? this._now() : this._clock();
     if ((w & 3) === CLOSED && this._implicit) {
-      this._countFire(now);
-      if (this._lane !== null) return this._timed(fn, ctx, args, now, w, true);
-      return this._bare(fn, ctx, args, now, w, true);
+      // Closed fast path: a clock read costs as much as the rest of it, so
+      // with no listener for latencies, one call in 8 measures its own
+      // (start 0 on the others: they count the latest measured one
+      // natively, and no sample in the Status).
+      let start = 0;
+      if (this._exact || this._userClock || (++this._tick & 7) === 0) {
+        start = this._now();
+      }
+      this._countFire(start);
+      if (this._lane !== null) {
+        return this._timed(fn, ctx, args, start, w, true);
+      }
+      return this._bare(fn, ctx, args, start, w, true);
     }
+    const now = this._now();
     if ((w & 3) === OPEN && this._i64 !== null &&
         now < Number(Atomics.load(this._i64, S.SLOT64_RESET_AT))) {
       return this._rejectOpen(now, args);
@@ -251,8 +270,20 @@ class CircuitBreaker extends BreakerControls {
     if (!implicit || !isNativePromise(r)) {
       return this._await(r, start, permit, implicit, args);
     }
+    // An unmeasured call with no args (and no 'fire' listener, which may
+    // keep `args`) uses the cached handlers: no closure per call.
+    if (start === 0 && args.length === 0 && !this._onFire) {
+      if (this._fastWord !== permit) this._fastHandlers(permit);
+      return promiseThen.call(r, this._fastOk, this._fastFail);
+    }
     return promiseThen.call(r, (v) => this._okFast(v, start, permit),
       (e) => this._failed(e, start, permit, true, args, FAILURE));
+  }
+
+  _fastHandlers(word) {
+    this._fastWord = word;
+    this._fastOk = (v) => this._okFast(v, 0, word);
+    this._fastFail = (e) => this._failed(e, 0, word, true, [], FAILURE);
   }
 
   async _threw(err, start, permit, implicit, args) {
@@ -289,9 +320,11 @@ class CircuitBreaker extends BreakerControls {
     return promise;
   }
 
+  // start 0: an unmeasured call, which counts the latest measured latency.
   _latency(start) {
+    if (start === 0) return this._okLatency;
     const lat = this._clock() - start;
-    return lat > 0 ? lat : 0;
+    return (this._okLatency = lat > 0 ? lat : 0);
   }
 
   // The native half of settling a call; transitions are looked at by the
@@ -299,7 +332,7 @@ class CircuitBreaker extends BreakerControls {
   // 'open', 'close' before 'success').
   _nativeSettle(outcome, start, permit, implicit, latency) {
     if (this._okCount !== 0 || this._fires !== 0) this._flushOk();
-    const now = start + latency;
+    const now = start === 0 ? this._clock() : start + latency;
     const lat = Math.floor(latency);
     if (implicit) native.settle(this._h, permit, outcome, start, now, lat);
     else native.release(this._h, permit, outcome, now, lat);
@@ -337,7 +370,7 @@ class CircuitBreaker extends BreakerControls {
     if (this._okCount === 4096) this._flushOk();
     const b = this._status._cur;
     b.successes++;
-    addLatency(b, lat);
+    if (start !== 0) addLatency(b, lat);
     if (this._onSuccess) this.emit('success', value, lat);
     return value;
   }
@@ -384,21 +417,22 @@ class CircuitBreaker extends BreakerControls {
     this._nativeSettle(filtered ? SUCCESS : outcome, start, permit, implicit,
       latency);
     const b = this._status._cur;
+    const sample = start !== 0; // measured (see _guard)
     if (outcome === TIMEOUT) {
       b.timeouts++;
-      addLatency(b, latency);
+      if (sample) addLatency(b, latency);
       this.emit('timeout', err, latency, args);
     }
     if (filtered) {
       b.successes++;
-      addLatency(b, latency);
+      if (sample) addLatency(b, latency);
       this._check();
       this.emit('success', err, latency);
       if (outcome === TIMEOUT) this._timedOut(args);
       return Promise.reject(err);
     }
     b.failures++;
-    addLatency(b, latency);
+    if (sample) addLatency(b, latency);
     this.emit('failure', err, latency, args);
     this._check();
     const r = this._useFallback(err, args);

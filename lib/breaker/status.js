@@ -21,29 +21,61 @@ const COUNTERS = ['failures', 'fallbacks', 'successes', 'rejects', 'fires',
 const LATENCY_SAMPLES = 1024;
 const ROTATE = 'rotate';
 
-function bucket() {
-  const b = {
-    failures: 0, fallbacks: 0, successes: 0, rejects: 0, fires: 0,
-    timeouts: 0, cacheHits: 0, cacheMisses: 0, coalesceCacheHits: 0,
-    coalesceCacheMisses: 0, semaphoreRejections: 0, percentiles: {},
-    latencyTimes: [],
-  };
-  // Exact latency totals behind the sampled latencyTimes.
-  Object.defineProperty(b, 'latencyCount', { value: 0, writable: true });
-  Object.defineProperty(b, 'latencySum', { value: 0, writable: true });
-  return b;
+// A bucket of the window: opossum's keys as fields (one hidden class, so
+// the per-call increments stay cheap), the exact latency totals behind
+// the sampled latencyTimes in private fields (invisible to keys and JSON).
+class Bucket {
+  #count = 0;
+  #sum = 0;
+
+  constructor() {
+    this.failures = 0;
+    this.fallbacks = 0;
+    this.successes = 0;
+    this.rejects = 0;
+    this.fires = 0;
+    this.timeouts = 0;
+    this.cacheHits = 0;
+    this.cacheMisses = 0;
+    this.coalesceCacheHits = 0;
+    this.coalesceCacheMisses = 0;
+    this.semaphoreRejections = 0;
+    this.percentiles = {};
+    this.latencyTimes = [];
+  }
+
+  get latencyCount() { return this.#count; }
+  get latencySum() { return this.#sum; }
+
+  /** Records one latency sample. */
+  addLatency(ms) {
+    const n = ++this.#count;
+    this.#sum += ms;
+    const times = this.latencyTimes;
+    if (times.length < LATENCY_SAMPLES) times.push(ms);
+    else {
+      const i = Math.floor(Math.random() * n);
+      if (i < LATENCY_SAMPLES) times[i] = ms;
+    }
+  }
+
+  /** Primes the totals from given latencyTimes. */
+  prime() {
+    if (!Array.isArray(this.latencyTimes)) this.latencyTimes = [];
+    this.#count = this.latencyTimes.length;
+    this.#sum = this.latencyTimes.reduce((a, v) => a + (Number(v) || 0), 0);
+  }
 }
 
-/** Records one latency sample in bucket b. */
-function addLatency(b, ms) {
-  const n = ++b.latencyCount;
-  b.latencySum += ms;
-  const times = b.latencyTimes;
-  if (times.length < LATENCY_SAMPLES) times.push(ms);
-  else {
-    const i = Math.floor(Math.random() * n);
-    if (i < LATENCY_SAMPLES) times[i] = ms;
-  }
+const bucket = () => new Bucket();
+const addLatency = (b, ms) => b.addLatency(ms);
+
+function totalsObject() {
+  const t = {};
+  for (const k of COUNTERS) t[k] = 0;
+  t.percentiles = {};
+  t.latencyTimes = [];
+  return t;
 }
 
 function percentile(p, sorted) {
@@ -80,9 +112,7 @@ class Status extends EventEmitter {
     }
     if (o.stats !== null && typeof o.stats === 'object') {
       const primed = Object.assign(bucket(), o.stats);
-      if (!Array.isArray(primed.latencyTimes)) primed.latencyTimes = [];
-      primed.latencyCount = primed.latencyTimes.length;
-      primed.latencySum = primed.latencyTimes.reduce((a, v) => a + v, 0);
+      primed.prime();
       this._window[0] = this._cur = primed;
     }
   }
@@ -99,7 +129,7 @@ class Status extends EventEmitter {
 
   /** The window's totals (opossum's keys), percentiles and mean latency. */
   get stats() {
-    const totals = bucket();
+    const totals = totalsObject();
     let times = [];
     let count = 0;
     let sum = 0;
@@ -133,7 +163,7 @@ class Status extends EventEmitter {
     const b = this._cur;
     b[property]++;
     if (property === 'successes' || property === 'failures' ||
-        property === 'timeouts') addLatency(b, latency || 0);
+        property === 'timeouts') b.addLatency(latency || 0);
   }
 
   open() {

@@ -278,10 +278,9 @@ static napi_value record(napi_env env, napi_callback_info info) {
   if (!args_handle(env, info, 4, argv, &h) || !arg_i32(env, argv[1], &event) ||
       !arg_i32(env, argv[2], &count) || !arg_ms(env, argv[3], &now))
     return NULL;
-  int rc = 0;
-  for (int32_t i = 0; i < count && rc == 0; i++)
-    rc = ofl_breaker_record(h->b, event, now);
-  return int_result(env, rc);
+  if (count < 0) count = 0;
+  return int_result(env,
+                    ofl_breaker_record_n(h->b, event, (uint32_t)count, now));
 }
 
 /* force(h, open: boolean, nowMs) */

@@ -570,6 +570,20 @@ TEST(BreakerStats, SnapshotCountsEveryKind) {
   EXPECT_EQ(1u, s.last_failure_time_ms);
 }
 
+TEST(BreakerStats, RecordNCountsABatch) {
+  Breaker b(Opts(), 0);
+  EXPECT_EQ(0, ofl_breaker_record_n(b, OFL_BREAKER_EV_FIRE, 4096, 5));
+  EXPECT_EQ(0, ofl_breaker_record_n(b, OFL_BREAKER_EV_REJECT, 7, 5));
+  EXPECT_EQ(0, ofl_breaker_record_n(b, OFL_BREAKER_EV_FALLBACK, 0, 5));
+  EXPECT_EQ(OFL_EINVAL, ofl_breaker_record_n(b, 9, 1, 5));
+  EXPECT_EQ(OFL_EINVAL, ofl_breaker_record_n(nullptr, OFL_BREAKER_EV_FIRE, 1, 5));
+  ofl_breaker_stats_t s;
+  ofl_breaker_snapshot(b, 6, &s);
+  EXPECT_EQ(4096u, s.fires);
+  EXPECT_EQ(7u, s.rejects);
+  EXPECT_EQ(0u, s.fallbacks);
+}
+
 TEST(BreakerStats, SharedLayoutIsStable) {
   EXPECT_EQ(0, OFL_BREAKER_SLOT_STATE);
   EXPECT_EQ(1, OFL_BREAKER_SLOT_IN_FLIGHT);

@@ -297,20 +297,28 @@ int ofl_breaker_settle_successes(ofl_breaker_t *b, int word,
 }
 
 int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms) {
+  return ofl_breaker_record_n(b, event, 1, now_ms);
+}
+
+int ofl_breaker_record_n(ofl_breaker_t *b, int event, uint32_t count,
+                         uint64_t now_ms) {
   if (b == NULL) return OFL_EINVAL;
+  unsigned ctr;
   switch (event) {
     case OFL_BREAKER_EV_FIRE:
-      ofl__win_add(b, now_ms, OFL__C_FIRE);
-      return 0;
+      ctr = OFL__C_FIRE;
+      break;
     case OFL_BREAKER_EV_REJECT:
-      ofl__win_add(b, now_ms, OFL__C_REJECT);
-      return 0;
+      ctr = OFL__C_REJECT;
+      break;
     case OFL_BREAKER_EV_FALLBACK:
-      ofl__win_add(b, now_ms, OFL__C_FALLBACK);
-      return 0;
+      ctr = OFL__C_FALLBACK;
+      break;
     default:
       return OFL_EINVAL;
   }
+  if (count != 0) ofl__win_add_n(b, now_ms, ctr, count);
+  return 0;
 }
 
 /* ---- control ------------------------------------------------------------ */

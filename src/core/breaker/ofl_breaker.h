@@ -298,6 +298,11 @@ int ofl_breaker_settle_successes(ofl_breaker_t *b, int word,
  * @return 0; OFL_EINVAL (NULL b, unknown event). */
 int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms);
 
+/* ofl_breaker_record `count` times, in one atomic add (batches).
+ * @return as ofl_breaker_record. */
+int ofl_breaker_record_n(ofl_breaker_t *b, int event, uint32_t count,
+                         uint64_t now_ms);
+
 /* ---- control ------------------------------------------------------------ */
 
 /* Open now (like opossum's open()): from CLOSED/HALF_OPEN, opened_at =
