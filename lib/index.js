@@ -41,5 +41,5 @@ module.exports = {
   resizeSync: image.resizeSync,
   WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
-  _internal: Object.freeze({ spin: executor.spin }),
+  _internal: Object.freeze({ spin: executor.spin, hashKernels: hash.hashKernels }),
 };

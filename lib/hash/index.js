@@ -4,7 +4,8 @@ const {
   hash, hashSync, hashMany, hashFile, getHashes,
 } = require('./one_shot');
 const { Hash, createHash } = require('./stream');
+const { hashKernels } = require('./kernels');
 
 module.exports = {
-  hash, hashSync, hashMany, hashFile, getHashes, Hash, createHash,
+  hash, hashSync, hashMany, hashFile, getHashes, Hash, createHash, hashKernels,
 };
