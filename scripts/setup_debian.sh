@@ -21,6 +21,13 @@ if [ "${1:-}" = "--arm64" ]; then
     qemu-user ninja-build)
 fi
 
+# Headless Chromium for the dashboard test (test/js/service). Ubuntu's
+# chromium package is a snap stub, so only Debian gets it here; elsewhere
+# the test is skipped outside CI.
+if grep -qs '^ID=debian' /etc/os-release; then
+  PKGS+=(chromium)
+fi
+
 # A Debian 'nodejs' package keeps its headers in libnode-dev; official
 # builds ship them in <prefix>/include/node.
 prefix=$(node -p "require('path').resolve(process.execPath, '..', '..')")
