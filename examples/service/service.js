@@ -115,7 +115,8 @@ async function createService(options = {}) {
         res.status(400).json({ error: 'ERR_BODY_SIZE', expected, received: data.length });
         return;
       }
-      const out = await work.thumbnail({ data, width, height, channels: 4 }, size);
+      const watermark = req.query.watermark === '1';
+      const out = await work.thumbnail({ data, width, height, channels: 4 }, size, { watermark });
       res.set({ 'content-type': 'application/octet-stream',
         'x-width': String(out.width), 'x-height': String(out.height),
         'x-channels': String(out.channels) });

@@ -263,3 +263,27 @@ for (const variant of ['offload', 'naive']) {
     }
   });
 }
+
+test('service_thumbnail_watermark_matches_between_variants', async (t) => {
+  const img = thumbnailBody(320, 240);
+  const outs = [];
+  for (const variant of ['offload', 'naive']) {
+    const { base } = await start(t, { variant });
+    const res = await fetch(`${base}/thumbnail?width=320&height=240&size=128&watermark=1`,
+      { method: 'POST', body: img.data });
+    assert.strictEqual(res.status, 200);
+    outs.push(Buffer.from(await res.arrayBuffer()));
+  }
+  // The corner is the watermark's white stripe in both: bright, opaque.
+  for (const out of outs) {
+    const corner = ((4 + 2) * 128 + (128 - 64 - 4 + 2)) * 4;
+    // 160/255 of white over the gradient's top-right corner.
+    assert.ok(out[corner] > 150 && out[corner + 1] > 150, JSON.stringify([...out.subarray(corner, corner + 4)]));
+    assert.strictEqual(out[corner + 3], 255);
+  }
+  // Different kernels (lanczos3 + a Gaussian unsharp mask vs bilinear + a
+  // 3×3 kernel), the same picture: a small mean difference.
+  let sum = 0;
+  for (let i = 0; i < outs[0].length; i++) sum += Math.abs(outs[0][i] - outs[1][i]);
+  assert.ok(sum / outs[0].length < 12, String(sum / outs[0].length));
+});
