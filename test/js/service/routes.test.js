@@ -209,8 +209,10 @@ test('service_admin_chaos_validates', async (t) => {
 });
 
 test('service_health_and_metrics', async (t) => {
-  const { base } = await start(t);
+  // A loaded CI machine may see a slow second; this test is about content.
+  const { base } = await start(t, { unhealthyLoopP99: 60000 });
   await fetch(`${base}/upload`, { method: 'POST', body: uploadBody(300000) });
+  await (await fetch(`${base}/report`, { headers: { 'accept-encoding': 'gzip' } })).arrayBuffer();
   await new Promise((r) => setTimeout(r, 1100)); // one loop-delay sample
   const res = await fetch(`${base}/health?recent=1`);
   assert.strictEqual(res.status, 200);
@@ -226,9 +228,23 @@ test('service_health_and_metrics', async (t) => {
   for (const m of ['offload_executor_threads', 'offload_executor_wait_seconds{quantile="0.99"}',
     'offload_pool_utilization', 'offload_breaker_state{name="downstream"} 0',
     'service_event_loop_delay_seconds', 'http_request_duration_seconds_bucket',
-    'route="/upload"', 'nodejs_eventloop_lag_seconds']) {
+    'route="/upload"', 'nodejs_eventloop_lag_seconds',
+    'offload_task_duration_seconds_count{module="codec",operation="compress",route="/report"}']) {
     assert.ok(text.includes(m), m);
   }
+});
+
+test('service_health_503_when_the_loop_is_slow', async (t) => {
+  const { base } = await start(t, { unhealthyLoopP99: 0, loopInterval: 100 });
+  await new Promise((r) => setTimeout(r, 200)); // the monitor's timer runs
+  const spin = Date.now() + 50;
+  while (Date.now() < spin); // a 50 ms stall
+  await new Promise((r) => setTimeout(r, 250));
+  const res = await fetch(`${base}/health`);
+  assert.strictEqual(res.status, 503);
+  const h = await res.json();
+  assert.strictEqual(h.status, 'unhealthy');
+  assert.ok(h.loop.max >= 30, String(h.loop.max));
 });
 
 test('service_health_503_while_draining', async (t) => {
