@@ -12,8 +12,9 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS=(
   build-essential python3 cmake pkg-config clang
   libuv1-dev libssl-dev zlib1g-dev libdeflate-dev libzstd-dev liblz4-dev
-  libbrotli-dev libxxhash-dev libgtest-dev
+  libbrotli-dev libxxhash-dev libargon2-dev libgtest-dev
   gzip zstd lz4 brotli
+  python3-passlib python3-argon2 python3-bcrypt
 )
 
 if [ "${1:-}" = "--arm64" ]; then

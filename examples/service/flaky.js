@@ -17,7 +17,9 @@ function startFlaky({ failureRate = 0, latencyMs = 5 } = {}) {
         { price: 42 + (served % 7), served }));
     }, chaos.latencyMs);
   });
-  server.keepAliveTimeout = 1000;
+  // Longer than any client's idle timeout: the client closes idle
+  // sockets, so a request never races the server's close.
+  server.keepAliveTimeout = 65000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

@@ -9,7 +9,7 @@ const [url, name, seconds] = process.argv.slice(2);
 const s = SCENARIOS[name];
 autocannon({
   url, connections: s.connections, duration: Number(seconds),
-  requests: s.requests(), timeout: 10,
+  requests: s.requests(), timeout: 10, overallRate: s.overallRate,
 }, (err, result) => {
   if (err) {
     console.error(err);

@@ -33,8 +33,9 @@ const SCENARIOS = {
       body: '{"seed":3}' }],
   },
   flaky: {
-    title: 'flaky dependency: 60% failures at 200 ms, 50 connections on /downstream',
+    title: 'flaky dependency: 60% failures at 200 ms, 50 connections on /downstream at 400 req/s',
     connections: 50,
+    overallRate: 400,
     chaos: { failureRate: 0.6, latencyMs: 200 },
     requests: () => [{ method: 'GET', path: '/downstream' }],
   },

@@ -141,14 +141,64 @@ async function createService(options = {}) {
     }
   });
 
+  // An in-memory user store: username -> encoded password hash.
+  const users = new Map();
+  let dummyHash = null; // verified for unknown users, so timing tells nothing
+  const credentials = (body) => {
+    const { username, password } = body || {};
+    if (typeof username !== 'string' || !/^[\w.@-]{1,64}$/.test(username) ||
+        typeof password !== 'string' || password.length < 8 || password.length > 64) {
+      throw Object.assign(new Error('username (1-64 of [A-Za-z0-9_.@-]) and ' +
+        'password (8-64 characters) are required'), { status: 400, code: 'ERR_CREDENTIALS' });
+    }
+    return { username, password };
+  };
+
+  app.post('/signup', express.json({ limit: '4kb' }), async (req, res, next) => {
+    try {
+      const { username, password } = credentials(req.body);
+      if (users.has(username)) {
+        res.status(409).json({ error: 'ERR_USER_EXISTS' });
+        return;
+      }
+      users.set(username, null); // reserved while hashing
+      try {
+        users.set(username, await work.hashPassword(password));
+      } catch (err) {
+        users.delete(username);
+        throw err;
+      }
+      res.status(201).json({ username });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/login', express.json({ limit: '4kb' }), async (req, res, next) => {
+    try {
+      const { username, password } = credentials(req.body);
+      const stored = users.get(username);
+      if (!stored) {
+        dummyHash = dummyHash || await work.hashPassword('not a password');
+        await work.verifyPassword(dummyHash, password);
+        res.status(401).json({ error: 'ERR_LOGIN' });
+        return;
+      }
+      if (await work.verifyPassword(stored, password)) res.json({ username });
+      else res.status(401).json({ error: 'ERR_LOGIN' });
+    } catch (err) {
+      next(err);
+    }
+  });
+
   const guard = work.breaker ? offload.express.shed(work.breaker) :
     (req, res, next) => next();
   app.get('/downstream', guard, async (req, res, next) => {
     try {
       res.json(await work.downstream());
     } catch (err) {
-      if (err.code === 'ERR_DOWNSTREAM' || err.name === 'TimeoutError') {
-        res.status(502).json({ error: err.code || err.name });
+      if (err.code === 'ERR_DOWNSTREAM') {
+        res.status(502).json({ error: err.code });
         return;
       }
       next(err);
@@ -215,8 +265,10 @@ async function createService(options = {}) {
 
   // JSON errors with the error's code; never a stack to the client.
   app.use((err, req, res, next) => { // eslint-disable-line no-unused-vars
-    const status = err.status || err.statusCode ||
-      (err.code === 'CIRCUIT_OPEN' ? 503 : 500);
+    // A full queue or an open shed breaker is load shedding: 503, retry.
+    const shed = err.code === 'CIRCUIT_OPEN' || err.code === 'ERR_OFFLOAD_QUEUE_FULL';
+    const status = err.status || err.statusCode || (shed ? 503 : 500);
+    if (shed) res.set('retry-after', '1');
     if (status >= 500) console.error(err);
     if (!res.headersSent) res.status(status).json({ error: err.code || 'ERR_INTERNAL' });
   });

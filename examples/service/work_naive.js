@@ -2,13 +2,16 @@
 // The same work the way a service without offload often does it, all on
 // the event loop: the body buffered, then node:crypto and node:zlib's sync
 // calls; the `compression` middleware; a pure-JS resize loop; the score
-// function inline; the downstream called with no breaker.
+// function inline; bcryptjs's sync calls; the downstream called with no
+// breaker.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const zlib = require('node:zlib');
+const bcryptjs = require('bcryptjs');
 const compression = require('compression');
 const { readBody } = require('./limit');
 const { score } = require('./score_task');
+const { callDownstream } = require('./downstream');
 
 // zstd where this Node's zlib has it (22.15+), else deflate level 1, which
 // costs about what zstd level 3 does.
@@ -67,18 +70,19 @@ function createWork({ downstreamUrl } = {}) {
       return resizeJs(image, width);
     },
 
+    // bcrypt cost 12 with bcryptjs's sync API, on the event loop.
+    async hashPassword(pw) {
+      return bcryptjs.hashSync(pw, 12);
+    },
+    async verifyPassword(stored, pw) {
+      return bcryptjs.compareSync(pw, stored);
+    },
+
     async score(input) {
       return score(input);
     },
 
-    async downstream() {
-      const res = await fetch(downstreamUrl, {
-        signal: AbortSignal.timeout(1000),
-      });
-      if (!res.ok) throw Object.assign(new Error(`downstream ${res.status}`),
-        { code: 'ERR_DOWNSTREAM' });
-      return res.json();
-    },
+    downstream: () => callDownstream(downstreamUrl),
 
     close: async () => {},
   };

@@ -7,22 +7,16 @@ const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
 const offload = require('../..'); // in your app: require('offload')
 const { bodyStream } = require('./limit');
+const { callDownstream } = require('./downstream');
 
 function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
   // Shed load (503) only on real overload: a queue wait over 2 s.
   offload.configure({ shed: { maxQueueWait: 2000 } });
   const pool = new offload.WorkerPool({
     filename: path.join(__dirname, 'score_task.js'),
-    minThreads: 1, maxThreads: threads || 2, maxQueue: 'auto',
+    minThreads: 1, maxThreads: threads || 2, maxQueue: 256,
   });
-  const breaker = new offload.CircuitBreaker(async () => {
-    const res = await fetch(downstreamUrl, {
-      signal: AbortSignal.timeout(1000),
-    });
-    if (!res.ok) throw Object.assign(new Error(`downstream ${res.status}`),
-      { code: 'ERR_DOWNSTREAM' });
-    return res.json();
-  }, {
+  const breaker = new offload.CircuitBreaker(() => callDownstream(downstreamUrl), {
     name: 'downstream', timeout: 1000, resetTimeout,
     errorThresholdPercentage: 50, volumeThreshold: 10,
   });
@@ -52,6 +46,11 @@ function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
     async thumbnail(image, width) {
       return offload.resize(image, { width, kernel: 'lanczos3' });
     },
+
+    // argon2id at OWASP's parameters, on the executor: a login storm
+    // neither stalls the loop nor starves fs/dns on libuv's pool.
+    hashPassword: (pw) => offload.password.hash(pw),
+    verifyPassword: (stored, pw) => offload.password.verify(stored, pw),
 
     score: (input, signal) => pool.run(input, { signal }),
     downstream: () => breaker.fire(),

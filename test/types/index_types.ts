@@ -40,25 +40,47 @@ async function hashing(): Promise<void> {
 }
 void hashing;
 // CircuitBreaker
-import { CircuitBreaker, breakers, express, BreakerStatus } from 'offload';
-const cb = new CircuitBreaker(async (id: number, signal?: AbortSignal) => ({ id, aborted: signal?.aborted }),
-  { timeout: 2000, errorThresholdPercentage: 25, resetTimeout: 5000 });
+import { CircuitBreaker, breakers, express, BreakerStats, BreakerSavedState, Status } from 'offload';
+import { EventEmitter } from 'events';
+const cb = new CircuitBreaker(async (id: number) => ({ id }),
+  { timeout: 2000, errorThresholdPercentage: 25, resetTimeout: 5000, capacity: '10' });
 cb.fallback(() => null).on('stateChange', ({ from, to }) => void `${from}${to}`);
-const fired: Promise<{ id: number; aborted: boolean | undefined }> = cb.fire(1);
+cb.on('fallback', (result, err) => void [result, err]);
+cb.on('halfOpen', (ms) => void (ms + 1));
+const fired: Promise<{ id: number }> = cb.fire(1);
 void fired;
-const st: BreakerStatus = cb.status;
-void st;
+void cb.call({ ctx: true }, 2);
+const st: Status = cb.status;
+const mean: number = st.stats.latencyMean + st.window[0].fires;
+void mean;
+st.on('snapshot', (s: BreakerStats) => void s.percentiles['0.5']);
 const all: CircuitBreaker[] = breakers.getAll();
 void all;
 const shared = CircuitBreaker.shared('db', { failureThreshold: 5 });
-void shared.execute((a: string) => a.length, 'x');
+void shared.execute((a: string, signal?: AbortSignal) => a.length + Number(signal?.aborted), 'x');
 void express.shed(shared);
+const isOurs: boolean = CircuitBreaker.isOurError(new Error('x'));
+void isOurs;
+const primed = new CircuitBreaker('value', { status: CircuitBreaker.newStatus({ stats: { fires: 1 } }),
+  cache: true, cacheTTL: 100, coalesce: true, coalesceResetOn: ['error'], autoRenewAbortController: true,
+  rotateBucketController: new EventEmitter(), allowWarmUp: true, group: 'g' });
+primed.healthCheck(() => Promise.resolve(), 1000);
+primed.fallback(cb);
+const pending: boolean = primed.pendingClose && primed.enabled && primed.warmUp;
+void pending;
+const left: number = primed.semaphore.count;
+void left;
+const saved = primed.toJSON();
+void new CircuitBreaker(() => 1, { state: saved.state, status: saved.status });
+void new breakers.MemoryCache(10).cache.size;
 offload.configure({ shed: { maxQueueWait: 100, volumeThreshold: 5 } });
 // @ts-expect-error unknown state name
-const badState: BreakerStatus = { state: 'ajar', failureCount: 0, successCount: 0, lastFailureTime: null };
+const badState: BreakerSavedState = { closed: 'ajar' };
 void badState;
-// @ts-expect-error timeout must be a number or false
-void new CircuitBreaker(undefined, { timeout: '5' });
+// @ts-expect-error timeout must be a number, a numeric string or false
+void new CircuitBreaker(null, { timeout: true });
+// @ts-expect-error coalesceResetOn names outcomes
+void new CircuitBreaker(null, { coalesceResetOn: ['later'] });
 // Compression
 async function useCompression(): Promise<void> {
   const gz: Buffer = await compress(Buffer.from('x'), { codec: 'gzip', level: 9, signal: AbortSignal.timeout(10) });
@@ -151,7 +173,7 @@ async function pooling(): Promise<void> {
   const opts: RunOptions = { name: 'other', transferList: [new ArrayBuffer(1)] };
   const moved = WorkerPool.move(new Float64Array(8));
   const sab: SharedArrayBuffer = WorkerPool.move(new SharedArrayBuffer(8));
-  const any = new WorkerPool({ filename: '/srv/task.js', breaker: new CircuitBreaker() });
+  const any = new WorkerPool({ filename: '/srv/task.js', breaker: new CircuitBreaker(null) });
   await any.run(moved, opts);
   const p99: number = pool.waitTime.p99 + pool.runTime.mean;
   const lat: PoolLatency = pool.runTime;
@@ -171,3 +193,16 @@ async function pooling(): Promise<void> {
   WorkerPool.move(5);
 }
 void pooling;
+
+async function passwords(): Promise<void> {
+  const stored: string = await offload.password.hash('pw', { algorithm: 'argon2id', memoryCost: 19456 });
+  const ok: boolean = await offload.password.verify(stored, Buffer.from('pw'), { signal: AbortSignal.timeout(100) });
+  const b: string = offload.password.hashSync('pw', { algorithm: 'bcrypt', cost: 12 });
+  const again: boolean = offload.password.needsRehash(b, { algorithm: 'bcrypt', cost: 12 });
+  void [ok, again, offload.password.verifySync(b, 'pw', { maxBcryptCost: 14 })];
+  // @ts-expect-error unknown algorithm
+  await offload.password.hash('pw', { algorithm: 'md5' });
+  // @ts-expect-error verify takes the encoded string first
+  await offload.password.verify(Buffer.from('pw'), 'pw');
+}
+void passwords;

@@ -238,3 +238,28 @@ test('service_health_503_while_draining', async (t) => {
   assert.strictEqual(res.status, 503);
   assert.strictEqual((await res.json()).status, 'draining');
 });
+
+for (const variant of ['offload', 'naive']) {
+  test(`service_${variant}_signup_and_login`, async (t) => {
+    const { base } = await start(t, { variant });
+    const post = (route, body) => fetch(`${base}${route}`, { method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    let res = await post('/signup', { username: 'ada', password: 'analytical engine' });
+    assert.strictEqual(res.status, 201);
+    assert.deepStrictEqual(await res.json(), { username: 'ada' });
+    res = await post('/signup', { username: 'ada', password: 'another one!' });
+    assert.strictEqual(res.status, 409);
+    res = await post('/login', { username: 'ada', password: 'analytical engine' });
+    assert.strictEqual(res.status, 200);
+    res = await post('/login', { username: 'ada', password: 'difference engine' });
+    assert.strictEqual(res.status, 401);
+    res = await post('/login', { username: 'bob', password: 'analytical engine' });
+    assert.strictEqual(res.status, 401);
+    for (const bad of [{}, { username: 'x' }, { username: 'a b', password: 'long enough' },
+      { username: 'ok', password: 'short' }, { username: 'ok', password: 1234567890 }]) {
+      res = await post('/signup', bad);
+      assert.strictEqual(res.status, 400, JSON.stringify(bad));
+      assert.strictEqual((await res.json()).error, 'ERR_CREDENTIALS');
+    }
+  });
+}
