@@ -421,3 +421,11 @@ test('image_normalise_stretches_the_percentiles', async () => {
   await assert.rejects(image.normalise(flat, { upper: 101 }),
     { code: 'ERR_OUT_OF_RANGE' });
 });
+
+test('image_wide_histograms_in_bands_equal_sync', async () => {
+  const src = ref.make(600, 400, 4, 'u16', 13);
+  const a = await image.histogram(src, { bins: 65536 });
+  const b = image.histogramSync(src, { bins: 65536 });
+  assert.deepStrictEqual(a, b);
+  assert.strictEqual(a[2].reduce((s, v) => s + v, 0), 600 * 400);
+});
