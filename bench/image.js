@@ -62,6 +62,8 @@ const outOf = (w, h, ch) => ({ data: Buffer.allocUnsafe(w * h * ch), width: w,
   height: h, channels: ch });
 const full4 = outOf(W, H, 4);
 const full1 = outOf(W, H, 1);
+// A copy of the frame that the in-place composite row may overwrite.
+const inPlace = { ...frame, data: Buffer.from(src) };
 
 // name, point op?, offload(out?) → promise, sharp → promise, jimp(j) | null
 const ROWS = [
@@ -98,6 +100,11 @@ const ROWS = [
   ['stats', false, () => im.stats(frame), () => sh().stats(), null],
   ['composite 512x512 RGBA', false, (out) => im.composite(frame,
     [{ input: watermark, left: 1600, top: 800 }], { out }),
+  () => sh().composite([{ input: wm, raw: { width: WM, height: WM,
+    channels: 4 }, left: 1600, top: 800 }]).raw().toBuffer(), null],
+  ['composite 512x512 RGBA in place (out: base)', false, (out) => im
+    .composite(out ? inPlace : frame, [{ input: watermark, left: 1600,
+      top: 800 }], { out: out && inPlace }),
   () => sh().composite([{ input: wm, raw: { width: WM, height: WM,
     channels: 4 }, left: 1600, top: 800 }]).raw().toBuffer(), null],
   ['pipeline resize 1920x1080 + sharpen + grayscale', false, (out) => im

@@ -151,8 +151,11 @@ function prepareChain(kind, base, list, options, allowed) {
     }
     inputs.push(other);
     const last = i === list.length - 1;
+    // Composite may write its base in place (out: base), the last step
+    // only when it is also the first (a chain reads the base in step 1).
+    const inPlace = kind === 'composite' && list.length === 1;
     const dst = last && o.out !== undefined ? readOut(o.out, shape, inputs,
-      false) : allocImage(shape);
+      inPlace) : allocImage(shape);
     steps.push(call(p, prev, other, dst, undefined));
     prev = dst;
   }

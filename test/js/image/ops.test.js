@@ -429,3 +429,23 @@ test('image_wide_histograms_in_bands_equal_sync', async () => {
   assert.deepStrictEqual(a, b);
   assert.strictEqual(a[2].reduce((s, v) => s + v, 0), 600 * 400);
 });
+
+test('image_composite_in_place_on_its_base', async () => {
+  const base = ref.make(300, 240, 4, 'u8', 31);
+  const wm = ref.make(64, 48, 4, 'u8', 32);
+  const want = image.compositeSync(base, [{ input: wm, left: 200, top: 100,
+    opacity: 0.6 }]);
+  const copy = { ...base, data: Buffer.from(base.data) };
+  const r = await image.composite(copy, [{ input: wm, left: 200, top: 100,
+    opacity: 0.6 }], { out: copy });
+  assert.strictEqual(r.data, copy.data);
+  assert.deepStrictEqual(copy.data, want.data);
+  // Two layers read the base in their first step: not in place.
+  await assert.rejects(image.composite(copy, [{ input: wm }, { input: wm }],
+    { out: copy }), { code: 'ERR_INVALID_ARG_VALUE' });
+  // An overlay that is a view of the output.
+  const view = { data: copy.data.subarray(0, 64 * 4 * 10), width: 64,
+    height: 10, channels: 4 };
+  assert.throws(() => image.compositeSync(copy, [{ input: view }],
+    { out: copy }), { code: 'ERR_INVALID_ARG_VALUE' });
+});
