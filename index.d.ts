@@ -627,7 +627,8 @@ export type BlendMode = 'over' | 'multiply' | 'screen' | 'add';
 
 export interface ImageSyncOptions {
   /** Write the result here: the exact result shape and dtype, no overlap
-   * with an input (point ops may pass the input itself). */
+   * with an input (point ops and a one-layer composite may pass the input
+   * itself). */
   out?: Image;
   /** Largest width * height accepted (default 268402689, as sharp;
    * false = the same native cap). */
