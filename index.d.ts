@@ -629,7 +629,8 @@ export type BlendMode = 'over' | 'multiply' | 'screen' | 'add';
 
 export interface ImageSyncOptions {
   /** Write the result here: the exact result shape and dtype, no overlap
-   * with an input (point ops may pass the input itself). */
+   * with an input (point ops and a one-layer composite may pass the input
+   * itself). */
   out?: Image;
   /** Largest width * height accepted (default 268402689, as sharp;
    * false = the same native cap). */
@@ -685,6 +686,13 @@ export interface CompositeLayer {
   premultiplied?: boolean;
 }
 
+export interface NormaliseOptions {
+  /** 0..100, below upper */
+  lower?: number;
+  /** 0..100 */
+  upper?: number;
+}
+
 export interface ChannelStats {
   min: number; max: number; sum: number; squaresSum: number; mean: number;
   /** Sample standard deviation (n - 1), as sharp. */
@@ -707,6 +715,8 @@ export type ImagePipeline = {
 } & {
   resize(options: ResizeOptions): ImagePipeline;
   composite(layers: CompositeLayer[]): ImagePipeline;
+  /** A step by name; an unknown name rejects at run(). */
+  op(name: string, options?: object): ImagePipeline;
   run(options?: ImageOptions): Promise<ImageResult>;
   runSync(options?: ImageSyncOptions): ImageResult;
 };
@@ -721,6 +731,12 @@ export type ImageApi = { [K in keyof ImageOpOptions]: AsyncOp<K> } &
     options?: ImageOptions): Promise<ImageResult<Out<D>>>;
   joinChannelsSync<D extends PixelData>(images: Image<D>[],
     options?: ImageSyncOptions): ImageResult<Out<D>>;
+  /** Percentile stretch: the lower/upper percentiles (default 1, 99) of
+   * the pooled colour channels map to 0 and max; alpha kept. */
+  normalise<D extends PixelData>(image: Image<D>, options?: NormaliseOptions &
+    ImageOptions): Promise<ImageResult<Out<D>>>;
+  normaliseSync<D extends PixelData>(image: Image<D>,
+    options?: NormaliseOptions & ImageSyncOptions): ImageResult<Out<D>>;
   stats(image: Image | PixelData, options?: Omit<ImageOptions, 'out'>):
     Promise<ImageStats>;
   statsSync(image: Image | PixelData,

@@ -156,6 +156,9 @@ async function imageOps(): Promise<void> {
   void q;
   // @ts-expect-error not a pipeline step
   image.pipeline(rgba).stats();
+  const n: Buffer = image.normaliseSync(rgba, { lower: 2, upper: 98 }).data;
+  void n;
+  await image.pipeline(rgba).op('blur', { sigma: 1 }).run();
 }
 void imageOps;
 // WorkerPool
