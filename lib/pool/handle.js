@@ -11,10 +11,16 @@ const ENTRY = path.join(__dirname, 'worker.js');
 class WorkerHandle {
   /** @param o the pool's normalised options; the events go to `pool`. */
   constructor(pool, o) {
-    const worker = new Worker(ENTRY, {
-      workerData: o.workerData, env: o.env, argv: o.argv,
-      execArgv: o.execArgv, resourceLimits: o.resourceLimits,
-    });
+    // A null-prototype options object: the Worker constructor reads keys
+    // we never set (eval, stdin, trackUnmanagedFds ...), and a polluted
+    // Object.prototype must not answer for them.
+    const wo = Object.create(null);
+    wo.workerData = o.workerData;
+    wo.env = o.env;
+    wo.argv = o.argv;
+    wo.execArgv = o.execArgv;
+    wo.resourceLimits = o.resourceLimits;
+    const worker = new Worker(ENTRY, wo);
     const { port1, port2 } = new MessageChannel();
     this.worker = worker;
     this.port = port1;

@@ -72,9 +72,11 @@ function breakerOption(value) {
 }
 
 /** Validates the constructor's options; returns a normalised copy. */
-function normalize(options) {
-  validateObject(options, 'options', { optional: false });
-  const o = {};
+function normalize(input) {
+  // Own properties only: nothing set on Object.prototype (execArgv, env,
+  // resourceLimits ...) may reach a worker.
+  const options = validateObject(input, 'options', { optional: false });
+  const o = Object.create(null);
   if (options.filename === undefined) {
     throw codes.ERR_INVALID_ARG_TYPE('options.filename',
       'of type string or an instance of URL', undefined);
@@ -124,7 +126,7 @@ function normalize(options) {
   if (options.resourceLimits !== undefined) {
     const r = validateObject(options.resourceLimits, 'options.resourceLimits',
       { optional: false });
-    o.resourceLimits = {};
+    o.resourceLimits = Object.create(null);
     for (const key of Object.keys(r)) {
       if (!LIMITS.includes(key)) {
         throw codes.ERR_INVALID_ARG_VALUE(`options.resourceLimits.${key}`,
@@ -146,10 +148,8 @@ function normalize(options) {
   o.workerData = options.workerData;
   o.env = undefined;
   if (options.env !== undefined) {
-    if (options.env !== SHARE_ENV) {
+    o.env = options.env === SHARE_ENV ? SHARE_ENV :
       validateObject(options.env, 'options.env', { optional: false });
-    }
-    o.env = options.env;
   }
   o.argv = options.argv === undefined ? undefined :
     stringArray(options.argv, 'options.argv');

@@ -374,11 +374,12 @@ class WorkerPool extends EventEmitter {
     h.task = null;
     this._remove(h);
     if (t !== null) this._fail(t, err, BY_POOL);
-    else this._lateError(err);
     // A worker that died before its module loaded is not replaced just to
     // keep minThreads: that would loop on a module that exits on import.
+    // Replace first: with no 'error' listener the emit below throws.
     this._replenish(h.ready);
     this._maybeClosed();
+    if (t === null) this._lateError(err);
   }
 
   /** An error no task can carry: 'error', as EventEmitter does it. */

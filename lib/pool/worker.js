@@ -80,9 +80,9 @@ function run(msg) {
 
 function reply(id, value, ok) {
   if (ok) {
-    const transfer = [];
-    const payload = unwrap(value, transfer);
     try {
+      const transfer = [];
+      const payload = unwrap(value, transfer); // a Proxy's trap may throw
       port.postMessage([id, 1, payload], transfer);
     } catch (err) { // DataCloneError: the result cannot cross threads
       port.postMessage([id, 0, toWire(err)]);
