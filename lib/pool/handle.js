@@ -4,7 +4,9 @@
 // while it does, so an idle pool never keeps the process alive.
 const path = require('path');
 const { Worker, MessageChannel } = require('worker_threads');
-const { WAKE } = require('./control');
+const {
+  WAKE, CANCEL, CANCEL_KIND, CTRL_SLOTS, CANCEL_MSG, tag,
+} = require('./control');
 
 const ENTRY = path.join(__dirname, 'worker.js');
 
@@ -24,12 +26,15 @@ class WorkerHandle {
     const { port1, port2 } = new MessageChannel();
     this.worker = worker;
     this.port = port1;
-    this.ctrl = new Int32Array(new SharedArrayBuffer(4));
+    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_SLOTS));
     this.task = null;
     this.ready = false; // the task module has been imported
     this.exiting = false; // terminated on purpose
     this.error = null; // the uncaught error that is killing it
     this.idleTimer = null;
+    this.cancelKind = 0; // its task's signal was aborted: why
+    this.graceTimer = null; // cancelGrace: then it is terminated
+    this.exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage({ port: port2, ctrl: this.ctrl, url: o.filename,
       name: o.name }, [port2]);
     port1.on('message', (msg) => pool._onMessage(this, msg));
@@ -50,6 +55,15 @@ class WorkerHandle {
     this.port.ref();
   }
 
+  /** Aborts the running task's signal in the worker. */
+  cancel(kind) {
+    const t = this.task;
+    this.cancelKind = kind;
+    Atomics.store(this.ctrl, CANCEL_KIND, kind);
+    Atomics.store(this.ctrl, CANCEL, tag(t.id));
+    this.port.postMessage([CANCEL_MSG, t.id, kind]);
+  }
+
   unref() {
     this.worker.unref();
     this.port.unref();
@@ -59,6 +73,7 @@ class WorkerHandle {
   terminate() {
     this.exiting = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.graceTimer);
     this.port.close();
     return this.worker.terminate();
   }

@@ -22,6 +22,7 @@ const DEFAULTS = Object.freeze({
   maxQueue: Infinity,
   taskTimeout: 0,
   closeTimeout: 30000,
+  cancelGrace: 1000,
 });
 
 const LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
@@ -110,6 +111,7 @@ function normalize(input) {
   o.idleTimeout = ms(options, 'idleTimeout', { infinite: true });
   o.taskTimeout = ms(options, 'taskTimeout');
   o.closeTimeout = ms(options, 'closeTimeout');
+  o.cancelGrace = ms(options, 'cancelGrace');
 
   const q = options.maxQueue;
   if (q === undefined || q === Infinity) o.maxQueue = Infinity;

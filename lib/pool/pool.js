@@ -3,10 +3,12 @@
 //
 // A task goes straight to an idle worker, else to a new one (up to
 // maxThreads), else into the queue (up to maxQueue). Each worker runs one
-// task at a time. A worker whose task timed out or was aborted is in an
-// unknown state: it is terminated and replaced, and the pool never drops
-// below minThreads (node-worker-threads-pool#13). Every promise settles:
-// a worker that exits with a task rejects that task (poolifier#3211).
+// task at a time. A task that times out or is aborted rejects at once and
+// its signal aborts inside the worker; the worker is kept if the task
+// settles within cancelGrace ms, else terminated and replaced, and the pool
+// never drops below minThreads (node-worker-threads-pool#13). Every promise
+// settles: a worker that exits with a task rejects that task
+// (poolifier#3211).
 const EventEmitter = require('events');
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
@@ -19,7 +21,9 @@ const { Summary } = require('./summary');
 const { fromWire } = require('./thrown');
 const { move, unwrap } = require('./move');
 const { BreakerGuard } = require('./guard');
-const { WORKER_FLAG, MOVE, READY } = require('./control');
+const {
+  WORKER_FLAG, MOVE, READY, ABORTED, TIMED_OUT: TIMEOUT_KIND, CLOSED: CLOSE_KIND,
+} = require('./control');
 const {
   PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
 } = require('./task');
@@ -60,6 +64,9 @@ class WorkerPool extends EventEmitter {
     this._state = OPEN;
     this._nextId = 0;
     this._completed = 0;
+    this._failed = 0;
+    this._cancelled = 0;
+    this._timedOut = 0;
     this._runTotal = 0;
     this._born = performance.now();
     this._wait = new Summary();
@@ -158,7 +165,14 @@ class WorkerPool extends EventEmitter {
       return Promise.reject(err);
     }
     if (this._state === CLOSED) return this._closing || this._destroyed;
-    if (force) this._rejectQueued();
+    if (force) {
+      this._rejectQueued();
+      // Running tasks see their signal abort; what they return still
+      // settles run(), unless they ignore it for cancelGrace ms.
+      for (const h of this._handles) {
+        if (h.task !== null && h.cancelKind === 0) this._cancel(h, CLOSE_KIND);
+      }
+    }
     if (this._closing !== null) return this._closing;
     this._state = CLOSING;
     this._closing = new Promise((resolve) => {
@@ -182,10 +196,16 @@ class WorkerPool extends EventEmitter {
     const exits = [];
     for (const h of Array.from(this._handles)) {
       const t = h.task;
-      h.task = null;
-      if (t !== null) this._fail(t, closedError(), IGNORED);
       this._remove(h);
-      exits.push(h.terminate());
+      if (t === null) {
+        h.terminate();
+      } else {
+        // It settles now; its thread ends once the task honours the signal
+        // (or after cancelGrace).
+        if (this._fail(t, closedError(), IGNORED)) this._cancelled++;
+        if (h.cancelKind === 0) this._cancel(h, CLOSE_KIND);
+      }
+      exits.push(h.exited);
     }
     this._destroyed = Promise.all(exits).then(() => {
       if (this._closed !== null) this._closed();
@@ -233,6 +253,26 @@ class WorkerPool extends EventEmitter {
     return this._run.get();
   }
 
+  /**
+   * One snapshot of the pool: workers (busy ones include those whose task
+   * is honouring a cancel), queue, outcome counters, and latency in ms.
+   */
+  get stats() {
+    let busy = 0;
+    for (const h of this._handles) if (h.task !== null) busy++;
+    const w = this._wait.get();
+    const r = this._run.get();
+    return {
+      threads: this._handles.size, busy, idle: this._idle.length,
+      queued: this._queue.size, completed: this._completed,
+      failed: this._failed, cancelled: this._cancelled,
+      timedOut: this._timedOut,
+      waitTime: { p50: w.p50, p99: w.p99, max: w.max },
+      runTime: { p50: r.p50, p99: r.p99, max: r.max },
+      utilization: this.utilization,
+    };
+  }
+
   get options() {
     return this._options;
   }
@@ -264,7 +304,7 @@ class WorkerPool extends EventEmitter {
     try {
       h.post(t);
     } catch (err) { // DataCloneError, or a bad transferList
-      this._fail(t, err, IGNORED);
+      if (this._fail(t, err, IGNORED)) this._failed++;
       return false;
     }
     t.handle = h;
@@ -317,9 +357,31 @@ class WorkerPool extends EventEmitter {
     this.emit('workerDestroy', h.worker);
   }
 
-  /** The worker of a timed-out or aborted task: end it, start another. */
+  /**
+   * Aborts the signal of `h`'s running task. Unless the task settles within
+   * cancelGrace ms, its worker is terminated and replaced.
+   */
+  _cancel(h, kind) {
+    if (this._o.cancelGrace === 0) {
+      h.cancelKind = kind;
+      this._kill(h);
+      return;
+    }
+    h.cancel(kind);
+    h.graceTimer = setTimeout(() => {
+      h.graceTimer = null;
+      this._kill(h);
+    }, this._o.cancelGrace);
+    h.graceTimer.unref();
+  }
+
+  /** A worker whose task ignored its signal: end it, start another. */
   _kill(h) {
+    const t = h.task;
     h.task = null;
+    if (t !== null && this._fail(t, closedError(), IGNORED)) {
+      this._cancelled++; // close({ force }) and it did not stop in time
+    }
     this._remove(h);
     h.terminate();
     this._replenish(true);
@@ -352,13 +414,21 @@ class WorkerPool extends EventEmitter {
     const t = h.task;
     if (t === null || t.id !== msg[0]) return; // its task already settled
     h.task = null;
-    const ran = performance.now() - t.startedAt;
-    this._run.record(ran);
-    this._runTotal += ran;
-    this._completed++;
-    if (msg[1] === 1) this._succeed(t, msg[2]);
-    else this._fail(t, fromWire(msg[2]), BY_TASK);
-    this._release(h);
+    if (h.cancelKind !== 0) { // it honoured its signal: the thread stays
+      h.cancelKind = 0;
+      clearTimeout(h.graceTimer);
+      h.graceTimer = null;
+    }
+    if (!t.done) {
+      const ran = performance.now() - t.startedAt;
+      this._run.record(ran);
+      this._runTotal += ran;
+      this._completed++;
+      if (msg[1] === 1) this._succeed(t, msg[2]);
+      else if (this._fail(t, fromWire(msg[2]), BY_TASK)) this._failed++;
+    }
+    if (this._state === CLOSED) h.terminate(); // destroy() waits for it
+    else this._release(h);
   }
 
   _onExit(h, code) {
@@ -373,7 +443,7 @@ class WorkerPool extends EventEmitter {
     const t = h.task;
     h.task = null;
     this._remove(h);
-    if (t !== null) this._fail(t, err, BY_POOL);
+    if (t !== null && this._fail(t, err, BY_POOL)) this._failed++;
     // A worker that died before its module loaded is not replaced just to
     // keep minThreads: that would loop on a module that exits on import.
     // Replace first: with no 'error' listener the emit below throws.
@@ -391,26 +461,31 @@ class WorkerPool extends EventEmitter {
     const err = codes.ABORT_ERR(t.signal.reason);
     if (t.queued) {
       this._queue.remove(t);
-      this._fail(t, err, IGNORED);
+      if (this._fail(t, err, IGNORED)) this._cancelled++;
       if (this._queue.size === 0) this.emit('drain');
       this._maybeClosed();
       return;
     }
     const h = t.handle;
-    this._fail(t, err, IGNORED);
-    if (h !== null && h.task === t) this._kill(h);
+    if (this._fail(t, err, IGNORED)) this._cancelled++;
+    if (h !== null && h.task === t && h.cancelKind === 0) {
+      this._cancel(h, ABORTED);
+    }
   }
 
   _expire(t) {
     t.timer = null;
     const h = t.handle;
-    this._fail(t, codes.ERR_OFFLOAD_TASK_TIMEOUT(t.timeout), TIMED_OUT);
-    if (h !== null && h.task === t) this._kill(h);
+    const err = codes.ERR_OFFLOAD_TASK_TIMEOUT(t.timeout);
+    if (this._fail(t, err, TIMED_OUT)) this._timedOut++;
+    if (h !== null && h.task === t && h.cancelKind === 0) {
+      this._cancel(h, TIMEOUT_KIND);
+    }
   }
 
   _rejectQueued() {
     for (let t = this._queue.shift(); t !== null; t = this._queue.shift()) {
-      this._fail(t, closedError(), IGNORED);
+      if (this._fail(t, closedError(), IGNORED)) this._cancelled++;
     }
   }
 
@@ -435,8 +510,9 @@ class WorkerPool extends EventEmitter {
     t.resolve(value);
   }
 
+  /** Rejects `t`; false if it had already settled. */
   _fail(t, err, kind) {
-    if (!this._finish(t)) return;
+    if (!this._finish(t)) return false;
     if (t.ticket !== null) {
       const g = this._guard;
       if (kind === IGNORED) g.ignore(t.ticket);
@@ -446,6 +522,7 @@ class WorkerPool extends EventEmitter {
       }
     }
     t.reject(err);
+    return true;
   }
 }
 

@@ -9,7 +9,10 @@
 // thread returns to its loop and the port's 'message' listener takes over
 // (Atomics.waitAsync would wake through the loop too, so it buys nothing).
 const { parentPort, receiveMessageOnPort } = require('worker_threads');
-const { WORKER_FLAG, WAKE, IDLE_SPIN_MS, READY } = require('./control');
+const {
+  WORKER_FLAG, WAKE, IDLE_SPIN_MS, READY, CANCEL_MSG, ABORTED, TIMED_OUT,
+} = require('./control');
+const { TaskContext, reasonFor } = require('./signal');
 const { toWire } = require('./thrown');
 const { unwrap } = require('./move');
 const { coded } = require('../errors');
@@ -23,6 +26,8 @@ let defaultName = 'default';
 let mod = null;
 let loadError = null;
 let busy = false;
+let current = null; // the running task's TaskContext
+let currentId = -1;
 const fns = new Map();
 
 parentPort.once('message', async (init) => {
@@ -32,7 +37,9 @@ parentPort.once('message', async (init) => {
   } catch (err) {
     loadError = err; // every task rejects with it: no crash-and-respawn loop
   }
-  port.on('message', run);
+  port.on('message', (msg) => {
+    run(msg);
+  });
   port.postMessage([READY]);
   idle();
 });
@@ -59,23 +66,39 @@ function taskFunction(name) {
   return fn;
 }
 
+/** Runs a task message (true) or applies a cancel message (false). */
 function run(msg) {
-  busy = true;
   const id = msg[0];
+  if (id === CANCEL_MSG) {
+    if (current !== null && currentId === msg[1]) current.cancel(msg[2]);
+    return false;
+  }
+  busy = true;
+  const ctx = new TaskContext(id, ctrl);
+  // Aborted or timed out before it started: it never runs (its run() has
+  // settled). A forced close still lets it run, with its signal aborted.
+  const early = ctx.requested();
+  if (early === ABORTED || early === TIMED_OUT) {
+    reply(id, reasonFor(early, 0), false);
+    return true;
+  }
+  current = ctx;
+  currentId = id;
   let result;
   try {
-    result = taskFunction(msg[1] === null ? defaultName : msg[1])(msg[2]);
+    result = taskFunction(msg[1] === null ? defaultName : msg[1])(msg[2], ctx);
     if (result !== null && (typeof result === 'object' ||
         typeof result === 'function') && typeof result.then === 'function') {
       Promise.resolve(result).then((v) => reply(id, v, true),
         (e) => reply(id, e, false));
-      return;
+      return true;
     }
   } catch (err) {
     reply(id, err, false);
-    return;
+    return true;
   }
   reply(id, result, true);
+  return true;
 }
 
 function reply(id, value, ok) {
@@ -90,6 +113,8 @@ function reply(id, value, ok) {
   } else {
     port.postMessage([id, 0, toWire(value)]);
   }
+  current = null;
+  currentId = -1;
   busy = false;
   // One turn of the loop first: immediates and callbacks the task left
   // behind run now, so a late throw is seen while this thread is idle.
@@ -103,8 +128,8 @@ function idle() {
     const seen = Atomics.load(ctrl, WAKE);
     const m = receiveMessageOnPort(port);
     if (m !== undefined) {
-      run(m.message);
-      return; // reply() schedules the next idle()
+      if (run(m.message)) return; // reply() schedules the next idle()
+      continue; // a stale cancel message
     }
     if (Atomics.wait(ctrl, WAKE, seen, IDLE_SPIN_MS) === 'timed-out') return;
   }

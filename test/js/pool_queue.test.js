@@ -47,7 +47,8 @@ test('pool_abort_of_a_queued_task_drops_it_and_the_queue_flows', async (t) => {
 
 test('pool_abort_during_a_run_terminates_and_replaces_the_worker',
   async (t) => {
-    const p = pool(t, { minThreads: 2, maxThreads: 2 });
+    // cancelGrace 0: a running task's abort terminates its worker at once.
+    const p = pool(t, { minThreads: 2, maxThreads: 2, cancelGrace: 0 });
     const before = p.threads.map((w) => w.threadId);
     const sab = counter();
     const ac = new AbortController();
