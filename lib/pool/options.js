@@ -10,6 +10,8 @@ const {
   validateObject, validateInteger, validateString, validateAbortSignal,
 } = require('../validate');
 
+const { PRIORITIES } = require('./queue');
+
 const I32 = 2 ** 31 - 1;
 const parallelism = typeof os.availableParallelism === 'function' ?
   os.availableParallelism() : os.cpus().length;
@@ -204,7 +206,15 @@ function runOptions(options, poolTimeout) {
   const signal = validateAbortSignal(o.signal) || null;
   const timeout = o.timeout === undefined ? poolTimeout :
     validateInteger(o.timeout, 'options.timeout', 0, I32);
-  return { name, transferList, signal, timeout };
+  let lane = 1;
+  if (o.priority !== undefined) {
+    lane = PRIORITIES.indexOf(o.priority);
+    if (lane === -1) {
+      throw codes.ERR_INVALID_ARG_VALUE('options.priority', o.priority,
+        "must be 'high', 'normal' or 'low'");
+    }
+  }
+  return { name, transferList, signal, timeout, lane };
 }
 
 module.exports = { DEFAULTS, normalize, runOptions };

@@ -16,7 +16,7 @@ const { codes, unreadable } = require('../errors');
 const { validateObject, listenAbort } = require('../validate');
 const { normalize, runOptions } = require('./options');
 const { WorkerHandle } = require('./handle');
-const { TaskQueue } = require('./queue');
+const { PriorityQueue } = require('./queue');
 const { Summary } = require('./summary');
 const { fromWire } = require('./thrown');
 const { move, unwrap } = require('./move');
@@ -56,11 +56,12 @@ class WorkerPool extends EventEmitter {
     this._options = Object.freeze({ ...o });
     this._noRunOptions = Object.freeze({
       name: null, transferList: null, signal: null, timeout: o.taskTimeout,
+      lane: 1,
     });
     this._guard = o.breaker === null ? null : new BreakerGuard(o.breaker);
     this._handles = new Set();
     this._idle = []; // LIFO: the warmest worker first, the coldest retire
-    this._queue = new TaskQueue();
+    this._queue = new PriorityQueue();
     this._state = OPEN;
     this._nextId = 0;
     this._completed = 0;
@@ -136,6 +137,7 @@ class WorkerPool extends EventEmitter {
       const t = new PoolTask(this._nextId++, o.name, payload,
         transferList === null ? undefined : transferList, signal, o.timeout,
         ticket, resolve, reject);
+      t.lane = o.lane;
       t.enqueuedAt = performance.now();
       if (signal !== null) {
         t.unlisten = listenAbort(signal, () => this._abort(t));

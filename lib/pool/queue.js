@@ -38,4 +38,52 @@ class TaskQueue {
   }
 }
 
-module.exports = { TaskQueue };
+
+const PRIORITIES = ['high', 'normal', 'low'];
+/**
+ * Aging: a task that has seen this many dispatches from the queue since it
+ * was queued is taken before any higher lane, so a low task never waits for
+ * ever under constant high load.
+ */
+const AGE_LIMIT = 32;
+
+/** Three FIFO lanes, highest first, with aging. */
+class PriorityQueue {
+  constructor() {
+    this.lanes = [new TaskQueue(), new TaskQueue(), new TaskQueue()];
+    this.size = 0;
+    this.dispatches = 0;
+  }
+
+  push(task) {
+    task.seq = this.dispatches;
+    this.lanes[task.lane].push(task);
+    this.size++;
+  }
+
+  shift() {
+    if (this.size === 0) return null;
+    const lanes = this.lanes;
+    // The longest-starved lane head, if any has waited AGE_LIMIT dispatches.
+    let pick = null;
+    for (let i = 1; i < lanes.length; i++) {
+      const head = lanes[i].head;
+      if (head !== null && this.dispatches - head.seq >= AGE_LIMIT &&
+          (pick === null || head.seq < pick.seq)) pick = head;
+    }
+    if (pick === null) {
+      for (let i = 0; pick === null; i++) pick = lanes[i].head;
+    }
+    this.remove(pick);
+    this.dispatches++;
+    return pick;
+  }
+
+  remove(task) {
+    if (!task.queued) return;
+    this.lanes[task.lane].remove(task);
+    this.size--;
+  }
+}
+
+module.exports = { TaskQueue, PriorityQueue, PRIORITIES, AGE_LIMIT };

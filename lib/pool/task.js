@@ -24,6 +24,8 @@ class PoolTask {
     this.enqueuedAt = 0;
     this.startedAt = 0;
     this.done = false;
+    this.lane = 1; // PriorityQueue lane: 0 high, 1 normal, 2 low
+    this.seq = 0; // the queue's dispatch count when it was queued
     // TaskQueue links
     this.queued = false;
     this.prev = null;
