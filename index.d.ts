@@ -436,6 +436,8 @@ export interface WorkerPoolOptions {
   taskTimeout?: number;
   /** ms close() waits before it destroys the pool. Default 30000. */
   closeTimeout?: number;
+  /** ms a cancelled task (abort, timeout, forced close, destroy) may take to honour its signal before its worker is terminated. Default 1000; 0 = terminate at once. */
+  cancelGrace?: number;
   resourceLimits?: {
     maxOldGenerationSizeMb?: number;
     maxYoungGenerationSizeMb?: number;
@@ -461,6 +463,7 @@ export interface ResolvedWorkerPoolOptions {
   readonly maxQueue: number;
   readonly taskTimeout: number;
   readonly closeTimeout: number;
+  readonly cancelGrace: number;
   readonly resourceLimits: WorkerPoolOptions['resourceLimits'];
   readonly workerData: unknown;
   readonly env: WorkerPoolOptions['env'];
@@ -474,10 +477,47 @@ export interface RunOptions {
   name?: string;
   /** Buffers to transfer rather than copy. */
   transferList?: ReadonlyArray<ArrayBuffer | import('node:worker_threads').MessagePort>;
-  /** Aborts: a queued task is dropped; a running one's worker is terminated and replaced. */
+  /** Aborts: a queued task is dropped; a running one rejects at once and its own signal aborts in the worker. */
   signal?: AbortSignal;
   /** ms for this task; overrides taskTimeout. 0 = none. */
   timeout?: number;
+  /** Queue lane: FIFO within a lane, with aging. Default 'normal'. */
+  priority?: 'high' | 'normal' | 'low';
+}
+
+/** The second argument of a task function, inside the worker. */
+export interface TaskContext {
+  /** Aborts on run()'s abort, the task's timeout, close({ force }) and destroy(). `aborted` and `throwIfAborted()` see it even in a synchronous loop. */
+  readonly signal: AbortSignal;
+}
+
+/** A task module's function: `module.exports = (data, { signal }) => ...`. */
+export type TaskFunction<T = any, R = any> = (data: T, context: TaskContext) => R | Promise<R>;
+
+/** Percentiles of a WorkerPool's waits or runs, in ms. */
+export interface PoolPercentiles {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** WorkerPool#stats. */
+export interface WorkerPoolStats {
+  threads: number;
+  /** Workers with a task, including those whose task is honouring a cancel. */
+  busy: number;
+  idle: number;
+  queued: number;
+  /** Tasks whose function returned or threw. */
+  completed: number;
+  /** Rejected by the task, a crash, or a value that could not be cloned. */
+  failed: number;
+  /** Aborted, or cut short by close({ force }) / destroy(). */
+  cancelled: number;
+  timedOut: number;
+  waitTime: PoolPercentiles;
+  runTime: PoolPercentiles;
+  utilization: number;
 }
 
 /** What WorkerPool.move() returns: transferred, not copied, by run() or a task's return. */
@@ -505,6 +545,7 @@ export class WorkerPool<T = any, R = any> extends EventEmitter {
   readonly utilization: number;
   readonly waitTime: PoolLatency;
   readonly runTime: PoolLatency;
+  readonly stats: WorkerPoolStats;
   readonly options: ResolvedWorkerPoolOptions;
   static readonly isWorkerThread: boolean;
   static move<V extends ArrayBuffer | NodeJS.ArrayBufferView | import('node:worker_threads').MessagePort>(value: V): Moved<V>;

@@ -104,7 +104,7 @@ async function images(): Promise<void> {
 }
 void images;
 // WorkerPool
-import { WorkerPool, PoolLatency, RunOptions } from 'offload';
+import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction } from 'offload';
 async function pooling(): Promise<void> {
   const pool = new WorkerPool<{ n: number }, number>({
     filename: new URL('file:///srv/task.mjs'), name: 'square', minThreads: 1, maxThreads: 4,
@@ -123,6 +123,14 @@ async function pooling(): Promise<void> {
   const inWorker: boolean = WorkerPool.isWorkerThread;
   pool.on('error', (err) => void err.code).on('workerCreate', (w) => void w.threadId);
   void [n, sab, p99, lat, ids, inWorker, pool.queueSize, pool.completed, pool.utilization, pool.options.maxQueue];
+  const graceful = new WorkerPool({ filename: '/srv/task.js', cancelGrace: 0 });
+  await graceful.run(1, { priority: 'low', signal: AbortSignal.timeout(5) });
+  const st: WorkerPoolStats = graceful.stats;
+  const counts: number = st.busy + st.idle + st.queued + st.failed + st.cancelled + st.timedOut + st.waitTime.p99 + st.runTime.max;
+  const task: TaskFunction<number, number> = (x, { signal }) => (signal.aborted ? 0 : x * 2);
+  void [counts, task, graceful.options.cancelGrace];
+  // @ts-expect-error priority is a lane name
+  await graceful.run(1, { priority: 2 });
   await pool.close({ force: true });
   await pool.destroy();
   // @ts-expect-error filename is required
