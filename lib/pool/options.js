@@ -33,7 +33,10 @@ const LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
 // A file: URL string for import(); relative paths resolve against the cwd.
 function moduleUrl(value) {
   if (value instanceof URL) value = value.href;
-  else validateString(value, 'options.filename');
+  else if (typeof value !== 'string') {
+    throw codes.ERR_INVALID_ARG_TYPE('options.filename',
+      'of type string or an instance of URL', value);
+  }
   if (value === '') {
     throw codes.ERR_INVALID_ARG_VALUE('options.filename', value,
       'must be a path or a file: URL');
@@ -78,13 +81,10 @@ function breakerOption(value) {
 function normalize(input) {
   // Own properties only: nothing set on Object.prototype (execArgv, env,
   // resourceLimits ...) may reach a worker.
-  const options = validateObject(input, 'options', { optional: false });
+  const options = validateObject(input, 'options', { optional: true });
   const o = Object.create(null);
-  if (options.filename === undefined) {
-    throw codes.ERR_INVALID_ARG_TYPE('options.filename',
-      'of type string or an instance of URL', undefined);
-  }
-  o.filename = moduleUrl(options.filename);
+  // As in piscina, it may come with each run() instead.
+  o.filename = options.filename == null ? null : moduleUrl(options.filename);
 
   o.name = DEFAULTS.name;
   if (options.name !== undefined) {
@@ -187,6 +187,7 @@ function validateTransferList(list) {
 /** Validates run()'s options (throws; run() turns that into a reject). */
 function runOptions(options, poolTimeout) {
   const o = validateObject(options, 'options');
+  const filename = o.filename == null ? null : moduleUrl(o.filename);
   let name = null;
   if (o.name !== undefined) {
     name = validateString(o.name, 'options.name');
@@ -214,7 +215,7 @@ function runOptions(options, poolTimeout) {
         "must be 'high', 'normal' or 'low'");
     }
   }
-  return { name, transferList, signal, timeout, lane };
+  return { name, transferList, signal, timeout, lane, filename };
 }
 
 module.exports = { DEFAULTS, normalize, runOptions };

@@ -12,7 +12,7 @@
 const EventEmitter = require('events');
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
-const { codes, unreadable } = require('../errors');
+const { codes, coded, unreadable } = require('../errors');
 const { validateObject, listenAbort } = require('../validate');
 const { normalize, runOptions } = require('./options');
 const { WorkerHandle } = require('./handle');
@@ -56,7 +56,7 @@ class WorkerPool extends EventEmitter {
     this._options = Object.freeze({ ...o });
     this._noRunOptions = Object.freeze({
       name: null, transferList: null, signal: null, timeout: o.taskTimeout,
-      lane: 1,
+      lane: 1, filename: null,
     });
     this._guard = o.breaker === null ? null : new BreakerGuard(o.breaker);
     this._handles = new Set();
@@ -102,6 +102,11 @@ class WorkerPool extends EventEmitter {
       return Promise.reject(err);
     }
     if (this._state !== OPEN) return Promise.reject(closedError());
+    const url = o.filename === null ? this._o.filename : o.filename;
+    if (url === null) {
+      return Promise.reject(coded(TypeError, 'ERR_INVALID_ARG_VALUE',
+        'filename must be provided to run() or in options object'));
+    }
     const signal = o.signal;
     if (signal !== null && signal.aborted) {
       return Promise.reject(codes.ABORT_ERR(signal.reason));
@@ -138,6 +143,7 @@ class WorkerPool extends EventEmitter {
         transferList === null ? undefined : transferList, signal, o.timeout,
         ticket, resolve, reject);
       t.lane = o.lane;
+      if (o.filename !== null) t.message[3] = o.filename;
       t.enqueuedAt = performance.now();
       if (signal !== null) {
         t.unlisten = listenAbort(signal, () => this._abort(t));

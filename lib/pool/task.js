@@ -11,7 +11,7 @@ const IGNORED = 4; // aborted, closed, uncloneable: not the work's fault
 class PoolTask {
   constructor(id, name, payload, transferList, signal, timeout, ticket,
     resolve, reject) {
-    this.message = [id, name, payload];
+    this.message = [id, name, payload, null]; // null: the pool's filename
     this.transferList = transferList;
     this.signal = signal;
     this.timeout = timeout;

@@ -15,28 +15,23 @@ const {
 const { TaskContext, reasonFor } = require('./signal');
 const { toWire } = require('./thrown');
 const { unwrap } = require('./move');
-const { coded } = require('../errors');
+const { cached, resolve } = require('./loader');
 
 globalThis[WORKER_FLAG] = true;
 
 let port = null;
 let ctrl = null;
-let url = '';
+let defaultUrl = null;
 let defaultName = 'default';
-let mod = null;
-let loadError = null;
 let busy = false;
 let current = null; // the running task's TaskContext
 let currentId = -1;
-const fns = new Map();
 
 parentPort.once('message', async (init) => {
-  ({ port, ctrl, url, name: defaultName } = init);
-  try {
-    mod = await import(url);
-  } catch (err) {
-    loadError = err; // every task rejects with it: no crash-and-respawn loop
-  }
+  ({ port, ctrl, url: defaultUrl, name: defaultName } = init);
+  // A module that fails to load fails each task that needs it, with its
+  // error: no crash-and-respawn loop.
+  if (defaultUrl !== null) await resolve(defaultUrl, defaultName).catch(noop);
   port.on('message', (msg) => {
     run(msg);
   });
@@ -44,27 +39,7 @@ parentPort.once('message', async (init) => {
   idle();
 });
 
-// A CommonJS module is its namespace's `default`; a transpiled one may
-// nest its exports once more under `default`.
-function taskFunction(name) {
-  let fn = fns.get(name);
-  if (fn !== undefined) return fn;
-  if (loadError !== null) throw loadError;
-  const ns = mod;
-  const cjs = ns.default;
-  if (name === 'default') {
-    fn = typeof cjs === 'function' ? cjs : cjs && cjs.default;
-  } else {
-    fn = ns[name];
-    if (fn === undefined && cjs != null) fn = cjs[name];
-  }
-  if (typeof fn !== 'function') {
-    throw coded(TypeError, 'ERR_INVALID_ARG_VALUE',
-      `The task module ${url} has no function export named '${name}'`);
-  }
-  fns.set(name, fn);
-  return fn;
-}
+function noop() {}
 
 /** Runs a task message (true) or applies a cancel message (false). */
 function run(msg) {
@@ -84,21 +59,32 @@ function run(msg) {
   }
   current = ctx;
   currentId = id;
+  const url = msg[3] === null ? defaultUrl : msg[3];
+  const name = msg[1] === null ? defaultName : msg[1];
+  const fn = cached(url, name);
+  if (fn !== undefined) invoke(id, fn, msg[2], ctx);
+  else {
+    resolve(url, name).then((f) => invoke(id, f, msg[2], ctx),
+      (err) => reply(id, err, false));
+  }
+  return true;
+}
+
+function invoke(id, fn, data, ctx) {
   let result;
   try {
-    result = taskFunction(msg[1] === null ? defaultName : msg[1])(msg[2], ctx);
+    result = fn(data, ctx);
     if (result !== null && (typeof result === 'object' ||
         typeof result === 'function') && typeof result.then === 'function') {
       Promise.resolve(result).then((v) => reply(id, v, true),
         (e) => reply(id, e, false));
-      return true;
+      return;
     }
   } catch (err) {
     reply(id, err, false);
-    return true;
+    return;
   }
   reply(id, result, true);
-  return true;
 }
 
 function reply(id, value, ok) {

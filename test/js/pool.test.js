@@ -130,10 +130,10 @@ test('pool_shared_array_buffer_is_seen_by_both_threads', async (t) => {
 
 test('pool_bad_options_throw_coded_errors', () => {
   const cases = [
-    [undefined, 'TypeError', 'ERR_INVALID_ARG_TYPE',
-      'The "options" argument must be of type object. Received undefined'],
-    [{}, 'TypeError', 'ERR_INVALID_ARG_TYPE',
-      'The "options.filename" property must be of type string or an instance of URL. Received undefined'],
+    [null, 'TypeError', 'ERR_INVALID_ARG_TYPE',
+      'The "options" argument must be of type object. Received null'],
+    [{ filename: true }, 'TypeError', 'ERR_INVALID_ARG_TYPE',
+      'The "options.filename" property must be of type string or an instance of URL. Received type boolean (true)'],
     [{ filename: 5 }, 'TypeError', 'ERR_INVALID_ARG_TYPE', null],
     [{ filename: '' }, 'TypeError', 'ERR_INVALID_ARG_VALUE', null],
     [{ filename: 'https://example.com/task.js' }, 'TypeError',
