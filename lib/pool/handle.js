@@ -22,6 +22,7 @@ class WorkerHandle {
     wo.argv = o.argv;
     wo.execArgv = o.execArgv;
     wo.resourceLimits = o.resourceLimits;
+    wo.trackUnmanagedFds = o.trackUnmanagedFds;
     const worker = new Worker(ENTRY, wo);
     const { port1, port2 } = new MessageChannel();
     this.worker = worker;
@@ -36,7 +37,9 @@ class WorkerHandle {
     this.graceTimer = null; // cancelGrace: then it is terminated
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage({ port: port2, ctrl: this.ctrl, url: o.filename,
-      name: o.name }, [port2]);
+      name: o.name, atomics: o.atomics, nice: o.niceIncrement }, [port2]);
+    // What a task posts on worker_threads.parentPort (piscina's 'message').
+    worker.on('message', (msg) => pool.emit('message', msg));
     port1.on('message', (msg) => pool._onMessage(this, msg));
     worker.on('error', (err) => {
       if (this.error === null) this.error = err;

@@ -8,6 +8,7 @@ const { SHARE_ENV } = require('worker_threads');
 const { codes } = require('../errors');
 const {
   validateObject, validateInteger, validateString, validateAbortSignal,
+  listenAbort,
 } = require('../validate');
 
 const { PRIORITIES } = require('./queue');
@@ -25,7 +26,20 @@ const DEFAULTS = Object.freeze({
   taskTimeout: 0,
   closeTimeout: 30000,
   cancelGrace: 1000,
+  concurrentTasksPerWorker: 1,
+  atomics: 'sync',
+  trackUnmanagedFds: true,
+  recordTiming: true,
 });
+
+const ATOMICS = ['sync', 'async', 'disabled'];
+// Every option a WorkerPool takes; any other name is refused, so a piscina
+// option offload lacks (taskQueue, loadBalancer ...) is never ignored.
+const KNOWN = ['filename', 'name', 'minThreads', 'maxThreads', 'idleTimeout',
+  'maxQueue', 'taskTimeout', 'closeTimeout', 'cancelGrace',
+  'resourceLimits', 'workerData', 'env', 'argv', 'execArgv', 'breaker',
+  'concurrentTasksPerWorker', 'atomics', 'niceIncrement',
+  'trackUnmanagedFds', 'recordTiming'];
 
 const LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
   'codeRangeSizeMb', 'stackSizeMb'];
@@ -161,7 +175,40 @@ function normalize(input) {
     stringArray(options.execArgv, 'options.execArgv');
   o.breaker = options.breaker === undefined ? null :
     breakerOption(options.breaker);
+
+  o.concurrentTasksPerWorker = options.concurrentTasksPerWorker === undefined ?
+    DEFAULTS.concurrentTasksPerWorker :
+    validateInteger(options.concurrentTasksPerWorker,
+      'options.concurrentTasksPerWorker', 1, 1024);
+  o.atomics = DEFAULTS.atomics;
+  if (options.atomics !== undefined) {
+    o.atomics = options.atomics;
+    if (!ATOMICS.includes(o.atomics)) {
+      throw codes.ERR_INVALID_ARG_VALUE('options.atomics', o.atomics,
+        "must be 'sync', 'async' or 'disabled'");
+    }
+  }
+  o.niceIncrement = options.niceIncrement === undefined ? 0 :
+    validateInteger(options.niceIncrement, 'options.niceIncrement', 0, 19);
+  o.trackUnmanagedFds = bool(options, 'trackUnmanagedFds');
+  o.recordTiming = bool(options, 'recordTiming');
+
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) {
+      throw codes.ERR_INVALID_ARG_VALUE(`options.${key}`, options[key],
+        'is not an option of WorkerPool');
+    }
+  }
   return o;
+}
+
+function bool(options, key) {
+  const v = options[key];
+  if (v === undefined) return DEFAULTS[key];
+  if (typeof v !== 'boolean') {
+    throw codes.ERR_INVALID_ARG_TYPE(`options.${key}`, 'of type boolean', v);
+  }
+  return v;
 }
 
 // Node versions disagree on what postMessage throws for a bad entry
@@ -184,6 +231,36 @@ function validateTransferList(list) {
   return list.slice();
 }
 
+// An AbortSignal, or (as piscina takes) an EventEmitter that emits 'abort'.
+function runSignal(value) {
+  if (value === undefined) return null;
+  if (value !== null && typeof value === 'object' &&
+      typeof value.addEventListener !== 'function' &&
+      typeof value.once === 'function' &&
+      typeof value.removeListener === 'function') return value;
+  try {
+    return validateAbortSignal(value, 'options.signal');
+  } catch {
+    throw codes.ERR_INVALID_ARG_TYPE('options.signal',
+      'an instance of AbortSignal or EventEmitter', value);
+  }
+}
+
+/** Calls `listener` once when `signal` aborts; returns its remover. */
+function onAbort(signal, listener) {
+  if (typeof signal.addEventListener === 'function') {
+    return listenAbort(signal, listener);
+  }
+  signal.once('abort', listener);
+  return () => {
+    try {
+      signal.removeListener('abort', listener);
+    } catch {
+      // an emitter whose removeListener throws: nothing left to undo
+    }
+  };
+}
+
 /** Validates run()'s options (throws; run() turns that into a reject). */
 function runOptions(options, poolTimeout) {
   const o = validateObject(options, 'options');
@@ -204,7 +281,7 @@ function runOptions(options, poolTimeout) {
     }
     transferList = validateTransferList(o.transferList);
   }
-  const signal = validateAbortSignal(o.signal) || null;
+  const signal = runSignal(o.signal);
   const timeout = o.timeout === undefined ? poolTimeout :
     validateInteger(o.timeout, 'options.timeout', 0, I32);
   let lane = 1;
@@ -218,4 +295,4 @@ function runOptions(options, poolTimeout) {
   return { name, transferList, signal, timeout, lane, filename };
 }
 
-module.exports = { DEFAULTS, normalize, runOptions };
+module.exports = { DEFAULTS, normalize, runOptions, onAbort };

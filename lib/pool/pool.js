@@ -13,8 +13,8 @@ const EventEmitter = require('events');
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
 const { codes, coded, unreadable } = require('../errors');
-const { validateObject, listenAbort } = require('../validate');
-const { normalize, runOptions } = require('./options');
+const { validateObject } = require('../validate');
+const { normalize, runOptions, onAbort } = require('./options');
 const { WorkerHandle } = require('./handle');
 const { PriorityQueue } = require('./queue');
 const { Summary } = require('./summary');
@@ -28,11 +28,22 @@ const {
   PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
 } = require('./task');
 
+const VERSION = require('../../package.json').version;
+
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
 const closedError = () => codes.ERR_OFFLOAD_CLOSED('The WorkerPool');
+// What a task cut short by destroy() rejects with (piscina's message).
+const terminating = () => coded(Error, 'ERR_OFFLOAD_CLOSED',
+  'Terminating worker thread');
+// An aborted task's error: piscina's message, Node's name and code.
+function abortError(reason) {
+  const err = codes.ABORT_ERR(reason);
+  err.message = 'The task has been aborted';
+  return err;
+}
 
 function crashError(error, exitCode) {
   const detail = error === null ? `it exited with code ${exitCode}` :
@@ -76,12 +87,20 @@ class WorkerPool extends EventEmitter {
     this._closeTimer = null;
     this._closed = null; // resolves _closing
     this._destroyed = null;
+    this._starting = []; // workers the constructor made, announced later
     try {
       while (this._handles.size < o.minThreads) this._release(this._spawn());
     } catch (err) { // e.g. execArgv the Worker constructor refuses
       for (const h of this._handles) h.terminate();
       throw err;
     }
+    // 'workerCreate' once the caller can listen (piscina's order); workers
+    // made before then queue up behind these.
+    process.nextTick(() => {
+      const starting = this._starting;
+      this._starting = null;
+      for (const w of starting) this.emit('workerCreate', w);
+    });
   }
 
   /** Runs the task function with `task`. Never throws. */
@@ -108,8 +127,8 @@ class WorkerPool extends EventEmitter {
         'filename must be provided to run() or in options object'));
     }
     const signal = o.signal;
-    if (signal !== null && signal.aborted) {
-      return Promise.reject(codes.ABORT_ERR(signal.reason));
+    if (signal !== null && signal.aborted === true) {
+      return Promise.reject(abortError(signal.reason));
     }
     let ticket = null;
     if (this._guard !== null) {
@@ -146,7 +165,7 @@ class WorkerPool extends EventEmitter {
       if (o.filename !== null) t.message[3] = o.filename;
       t.enqueuedAt = performance.now();
       if (signal !== null) {
-        t.unlisten = listenAbort(signal, () => this._abort(t));
+        t.unlisten = onAbort(signal, () => this._abort(t));
       }
       if (handle === undefined) this._queue.push(t);
       else if (!this._start(handle, t)) this._release(handle);
@@ -210,13 +229,14 @@ class WorkerPool extends EventEmitter {
       } else {
         // It settles now; its thread ends once the task honours the signal
         // (or after cancelGrace).
-        if (this._fail(t, closedError(), IGNORED)) this._cancelled++;
+        if (this._fail(t, terminating(), IGNORED)) this._cancelled++;
         if (h.cancelKind === 0) this._cancel(h, CLOSE_KIND);
       }
       exits.push(h.exited);
     }
     this._destroyed = Promise.all(exits).then(() => {
       if (this._closed !== null) this._closed();
+      this.emit('close');
     });
     return this._destroyed;
   }
@@ -281,6 +301,41 @@ class WorkerPool extends EventEmitter {
     };
   }
 
+  get maxThreads() {
+    return this._o.maxThreads;
+  }
+
+  get minThreads() {
+    return this._o.minThreads;
+  }
+
+  /** Workers that have loaded the task module and have no task. */
+  get idleThreads() {
+    let n = 0;
+    for (const h of this._idle) if (h.ready) n++;
+    return n;
+  }
+
+  /**
+   * piscina's histograms: `runTime` and `waitTime` summaries in ms
+   * (undefined with `recordTiming: false`), and their resets.
+   */
+  get histogram() {
+    const on = this._o.recordTiming;
+    const run = this._run;
+    const wait = this._wait;
+    return {
+      get runTime() {
+        return on ? run.summary() : undefined;
+      },
+      get waitTime() {
+        return on ? wait.summary() : undefined;
+      },
+      resetRunTime: () => run.reset(),
+      resetWaitTime: () => wait.reset(),
+    };
+  }
+
   get options() {
     return this._options;
   }
@@ -288,6 +343,16 @@ class WorkerPool extends EventEmitter {
   /** True in a thread started by a WorkerPool. */
   static get isWorkerThread() {
     return globalThis[WORKER_FLAG] === true;
+  }
+
+  /** worker_threads.workerData inside a pool's worker, else undefined. */
+  static get workerData() {
+    return globalThis[WORKER_FLAG] === true ?
+      require('worker_threads').workerData : undefined;
+  }
+
+  static get version() {
+    return VERSION;
   }
 
   static move(value) {
@@ -299,7 +364,8 @@ class WorkerPool extends EventEmitter {
   _spawn() {
     const h = new WorkerHandle(this, this._o);
     this._handles.add(h);
-    this.emit('workerCreate', h.worker);
+    if (this._starting !== null) this._starting.push(h.worker);
+    else this.emit('workerCreate', h.worker);
     return h;
   }
 
@@ -317,7 +383,7 @@ class WorkerPool extends EventEmitter {
     }
     t.handle = h;
     t.startedAt = performance.now();
-    this._wait.record(t.startedAt - t.enqueuedAt);
+    if (this._o.recordTiming) this._wait.record(t.startedAt - t.enqueuedAt);
     // A starting worker's task clock runs once its module is loaded.
     if (h.ready) this._arm(t);
     return true;
@@ -429,7 +495,7 @@ class WorkerPool extends EventEmitter {
     }
     if (!t.done) {
       const ran = performance.now() - t.startedAt;
-      this._run.record(ran);
+      if (this._o.recordTiming) this._run.record(ran);
       this._runTotal += ran;
       this._completed++;
       if (msg[1] === 1) this._succeed(t, msg[2]);
@@ -466,7 +532,7 @@ class WorkerPool extends EventEmitter {
   }
 
   _abort(t) {
-    const err = codes.ABORT_ERR(t.signal.reason);
+    const err = abortError(t.signal.reason);
     if (t.queued) {
       this._queue.remove(t);
       if (this._fail(t, err, IGNORED)) this._cancelled++;

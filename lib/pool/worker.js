@@ -8,6 +8,7 @@
 // async task's promise keeps the loop to itself; after IDLE_SPIN_MS the
 // thread returns to its loop and the port's 'message' listener takes over
 // (Atomics.waitAsync would wake through the loop too, so it buys nothing).
+const os = require('os');
 const { parentPort, receiveMessageOnPort } = require('worker_threads');
 const {
   WORKER_FLAG, WAKE, IDLE_SPIN_MS, READY, CANCEL_MSG, ABORTED, TIMED_OUT,
@@ -24,11 +25,14 @@ let ctrl = null;
 let defaultUrl = null;
 let defaultName = 'default';
 let busy = false;
+let atomics = true; // false: never Atomics.wait while idle
 let current = null; // the running task's TaskContext
 let currentId = -1;
 
 parentPort.once('message', async (init) => {
   ({ port, ctrl, url: defaultUrl, name: defaultName } = init);
+  atomics = init.atomics !== 'disabled';
+  if (init.nice > 0) renice(init.nice);
   // A module that fails to load fails each task that needs it, with its
   // error: no crash-and-respawn loop.
   if (defaultUrl !== null) await resolve(defaultUrl, defaultName).catch(noop);
@@ -40,6 +44,17 @@ parentPort.once('message', async (init) => {
 });
 
 function noop() {}
+
+// On Linux a thread has its own nice value, and setpriority(0) is the
+// calling thread's; elsewhere it would renice the process, so it is skipped.
+function renice(increment) {
+  if (process.platform !== 'linux') return;
+  try {
+    os.setPriority(0, Math.min(19, os.getPriority(0) + increment));
+  } catch {
+    // not permitted here: the worker runs at its inherited priority
+  }
+}
 
 /** Runs a task message (true) or applies a cancel message (false). */
 function run(msg) {
@@ -108,7 +123,7 @@ function reply(id, value, ok) {
 }
 
 function idle() {
-  while (!busy) {
+  while (!busy && atomics) {
     // Read the word before looking at the port: a post that lands in
     // between changes it, and the wait returns at once.
     const seen = Atomics.load(ctrl, WAKE);
