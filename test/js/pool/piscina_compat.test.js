@@ -1,0 +1,123 @@
+'use strict';
+// What a team moving from piscina relies on: event order, getters,
+// histograms, EventEmitter signals, refused unknown options, atomics.
+const test = require('node:test');
+const assert = require('node:assert');
+const { EventEmitter, once } = require('node:events');
+const { WorkerPool } = require('../../..');
+const { fixture, ECHO } = require('../fixtures/pool/setup');
+
+const TASKS = fixture('tasks.js');
+
+function pool(t, options) {
+  const p = new WorkerPool({ filename: TASKS, minThreads: 1, maxThreads: 1,
+    ...options });
+  t.after(() => p.destroy());
+  return p;
+}
+
+test('pool_worker_create_fires_after_the_constructor', async (t) => {
+  const p = pool(t, { minThreads: 2, maxThreads: 2 });
+  const seen = [];
+  p.on('workerCreate', (w) => seen.push(w.threadId));
+  await new Promise((r) => process.nextTick(r));
+  assert.deepStrictEqual(seen, p.threads.map((w) => w.threadId));
+});
+
+test('pool_statics_and_thread_getters', async (t) => {
+  const p = pool(t, { minThreads: 1, maxThreads: 3, workerData: 'wd' });
+  assert.strictEqual(WorkerPool.version, require('../../../package.json').version);
+  assert.strictEqual(WorkerPool.workerData, undefined);
+  assert.strictEqual(await p.run(null, { name: 'workerData' }), 'wd');
+  assert.strictEqual(p.maxThreads, 3);
+  assert.strictEqual(p.minThreads, 1);
+  assert.strictEqual(p.idleThreads, 1);
+  const busy = p.run(30, { name: 'later' });
+  assert.strictEqual(p.idleThreads, 0);
+  await busy;
+  assert.strictEqual(p.idleThreads, 1);
+});
+
+test('pool_histogram_summaries_reset_and_record_timing', async (t) => {
+  const p = pool(t);
+  for (let i = 0; i < 5; i++) await p.run(i, { name: 'threadId' });
+  const h = p.histogram;
+  for (const s of [h.runTime, h.waitTime]) {
+    for (const k of ['average', 'mean', 'stddev', 'min', 'max', 'p50',
+      'p99', 'p99_999']) assert.strictEqual(typeof s[k], 'number', k);
+    assert.ok(s.max >= s.min && s.min > 0);
+  }
+  h.resetRunTime();
+  h.resetWaitTime();
+  assert.strictEqual(p.histogram.runTime.max, 0);
+  assert.strictEqual(p.histogram.waitTime.max, 0);
+  const off = pool(t, { recordTiming: false });
+  await off.run(1, { name: 'threadId' });
+  assert.strictEqual(off.histogram.runTime, undefined);
+  assert.strictEqual(off.histogram.waitTime, undefined);
+});
+
+test('pool_message_and_close_events', async (t) => {
+  const p = pool(t);
+  const message = once(p, 'message');
+  assert.strictEqual(await p.run({ hi: 1 }, { name: 'post' }), 'posted');
+  assert.deepStrictEqual((await message)[0], { hi: 1 });
+  const closed = once(p, 'close');
+  await p.close();
+  await closed;
+});
+
+test('pool_event_emitter_signal_aborts', async (t) => {
+  const p = pool(t);
+  const ee = new EventEmitter();
+  const running = p.run(null, { name: 'waitForAbort', signal: ee });
+  const queued = p.run(null, { name: 'threadId', signal: ee });
+  ee.emit('abort');
+  for (const r of [running, queued]) {
+    await assert.rejects(r, { name: 'AbortError', code: 'ABORT_ERR',
+      message: 'The task has been aborted' });
+  }
+  assert.strictEqual(ee.listenerCount('abort'), 0);
+  await assert.rejects(p.run(1, { signal: { once: 1 } }),
+    { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+test('pool_unknown_and_bad_piscina_options_are_refused', () => {
+  for (const [opts, code] of [
+    [{ taskQueue: {} }, 'ERR_INVALID_ARG_VALUE'],
+    [{ loadBalancer: () => null }, 'ERR_INVALID_ARG_VALUE'],
+    [{ maxThread: 2 }, 'ERR_INVALID_ARG_VALUE'],
+    [{ atomics: 'yes' }, 'ERR_INVALID_ARG_VALUE'],
+    [{ concurrentTasksPerWorker: 0 }, 'ERR_OUT_OF_RANGE'],
+    [{ niceIncrement: -1 }, 'ERR_OUT_OF_RANGE'],
+    [{ trackUnmanagedFds: 1 }, 'ERR_INVALID_ARG_TYPE'],
+    [{ recordTiming: 'no' }, 'ERR_INVALID_ARG_TYPE'],
+  ]) {
+    assert.throws(() => new WorkerPool({ filename: ECHO, ...opts }),
+      { code }, JSON.stringify(Object.keys(opts)));
+  }
+});
+
+test('pool_atomics_disabled_lets_a_left_timer_run_while_idle', async (t) => {
+  // With atomics 'disabled' an idle worker never sleeps in Atomics.wait,
+  // so the timer a finished task left fires on its own loop.
+  const p = pool(t, { atomics: 'disabled', niceIncrement: 1 });
+  const sab = new SharedArrayBuffer(4);
+  assert.strictEqual(await p.run({ sab, ms: 5 }, { name: 'leaveTimer' }),
+    'left');
+  const keep = setInterval(() => {}, 1000);
+  await Atomics.waitAsync(new Int32Array(sab), 0, 0).value;
+  clearInterval(keep);
+  assert.strictEqual(Atomics.load(new Int32Array(sab), 0), 1);
+});
+
+test('pool_destroy_rejects_running_tasks_with_piscinas_message',
+  async (t) => {
+    const p = pool(t, { cancelGrace: 0 });
+    const running = p.run(null, { name: 'ignore' });
+    await new Promise((r) => setTimeout(r, 5));
+    const destroyed = p.destroy();
+    await assert.rejects(running, { code: 'ERR_OFFLOAD_CLOSED',
+      message: 'Terminating worker thread' });
+    await destroyed;
+  });
