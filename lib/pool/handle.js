@@ -28,13 +28,12 @@ class WorkerHandle {
     this.worker = worker;
     this.port = port1;
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_SLOTS));
-    this.task = null;
+    this.tasks = new Map(); // id → running PoolTask
+    this.signalled = 0; // how many of them have a signal
     this.ready = false; // the task module has been imported
     this.exiting = false; // terminated on purpose
     this.error = null; // the uncaught error that is killing it
     this.idleTimer = null;
-    this.cancelKind = 0; // its task's signal was aborted: why
-    this.graceTimer = null; // cancelGrace: then it is terminated
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage({ port: port2, ctrl: this.ctrl, url: o.filename,
       name: o.name, atomics: o.atomics, nice: o.niceIncrement }, [port2]);
@@ -51,17 +50,22 @@ class WorkerHandle {
   /** Posts `task` and wakes the worker. Throws DataCloneError. */
   post(task) {
     this.port.postMessage(task.message, task.transferList);
-    this.task = task;
+    this.tasks.set(task.id, task);
+    if (task.signal !== null) this.signalled++;
     Atomics.add(this.ctrl, WAKE, 1);
     Atomics.notify(this.ctrl, WAKE, 1);
     this.worker.ref();
     this.port.ref();
   }
 
-  /** Aborts the running task's signal in the worker. */
-  cancel(kind) {
-    const t = this.task;
-    this.cancelKind = kind;
+  /** `task` has answered. */
+  settled(task) {
+    this.tasks.delete(task.id);
+    if (task.signal !== null) this.signalled--;
+  }
+
+  /** Aborts a running task's signal in the worker. */
+  cancel(t, kind) {
     Atomics.store(this.ctrl, CANCEL_KIND, kind);
     Atomics.store(this.ctrl, CANCEL, tag(t.id));
     this.port.postMessage([CANCEL_MSG, t.id, kind]);
@@ -76,7 +80,6 @@ class WorkerHandle {
   terminate() {
     this.exiting = true;
     clearTimeout(this.idleTimer);
-    clearTimeout(this.graceTimer);
     this.port.close();
     return this.worker.terminate();
   }

@@ -150,6 +150,8 @@ class WorkerPool extends EventEmitter {
           if (ticket !== null) this._guard.failure(ticket, err, task);
           return Promise.reject(err);
         }
+      } else if ((handle = this._shared(signal)) !== undefined) {
+        // concurrentTasksPerWorker: a busy worker with room takes it
       } else if (this._queue.size >= this._o.maxQueue) {
         const err = codes.ERR_OFFLOAD_QUEUE_FULL(this._o.maxQueue,
           'The WorkerPool task queue');
@@ -197,7 +199,9 @@ class WorkerPool extends EventEmitter {
       // Running tasks see their signal abort; what they return still
       // settles run(), unless they ignore it for cancelGrace ms.
       for (const h of this._handles) {
-        if (h.task !== null && h.cancelKind === 0) this._cancel(h, CLOSE_KIND);
+        for (const t of h.tasks.values()) {
+          if (t.cancelKind === 0) this._cancel(h, t, CLOSE_KIND);
+        }
       }
     }
     if (this._closing !== null) return this._closing;
@@ -222,15 +226,13 @@ class WorkerPool extends EventEmitter {
     this._rejectQueued();
     const exits = [];
     for (const h of Array.from(this._handles)) {
-      const t = h.task;
       this._remove(h);
-      if (t === null) {
-        h.terminate();
-      } else {
-        // It settles now; its thread ends once the task honours the signal
-        // (or after cancelGrace).
+      if (h.tasks.size === 0) h.terminate();
+      // Its tasks settle now; its thread ends once they honour their
+      // signals (or after cancelGrace).
+      for (const t of Array.from(h.tasks.values())) {
         if (this._fail(t, terminating(), IGNORED)) this._cancelled++;
-        if (h.cancelKind === 0) this._cancel(h, CLOSE_KIND);
+        if (t.cancelKind === 0) this._cancel(h, t, CLOSE_KIND);
       }
       exits.push(h.exited);
     }
@@ -287,7 +289,7 @@ class WorkerPool extends EventEmitter {
    */
   get stats() {
     let busy = 0;
-    for (const h of this._handles) if (h.task !== null) busy++;
+    for (const h of this._handles) if (h.tasks.size > 0) busy++;
     const w = this._wait.get();
     const r = this._run.get();
     return {
@@ -395,15 +397,28 @@ class WorkerPool extends EventEmitter {
     t.timer.unref();
   }
 
-  /** `h` has no task: give it the next queued one, or let it idle. */
+  /** A busy worker with room for an unsignalled task, if any. */
+  _shared(signal) {
+    const cap = this._o.concurrentTasksPerWorker;
+    // As in piscina, a task with a signal does not share: if it ignored a
+    // cancel, terminating its worker would take the others down too.
+    if (cap === 1 || signal !== null) return undefined;
+    for (const h of this._handles) {
+      if (!h.exiting && h.tasks.size < cap && h.signalled === 0) return h;
+    }
+    return undefined;
+  }
+
+  /** `h` has room: give it queued tasks, or let it idle. */
   _release(h) {
     if (h.exiting) return;
-    while (h.task === null && this._queue.size > 0) {
+    const cap = this._o.concurrentTasksPerWorker;
+    while (h.tasks.size < cap && this._queue.size > 0) {
       const t = this._queue.shift();
       if (this._queue.size === 0) this.emit('drain');
       this._start(h, t);
     }
-    if (h.task !== null) return;
+    if (h.tasks.size > 0) return;
     h.unref();
     this._idle.push(h);
     if (this._state === CLOSING) {
@@ -417,7 +432,7 @@ class WorkerPool extends EventEmitter {
 
   _retire(h) {
     h.idleTimer = null;
-    if (h.task !== null || this._handles.size <= this._o.minThreads) return;
+    if (h.tasks.size > 0 || this._handles.size <= this._o.minThreads) return;
     this._remove(h);
     h.terminate();
   }
@@ -432,30 +447,39 @@ class WorkerPool extends EventEmitter {
   }
 
   /**
-   * Aborts the signal of `h`'s running task. Unless the task settles within
+   * Aborts the signal of `t`, running on `h`. Unless the task settles within
    * cancelGrace ms, its worker is terminated and replaced.
    */
-  _cancel(h, kind) {
+  _cancel(h, t, kind) {
+    t.cancelKind = kind;
     if (this._o.cancelGrace === 0) {
-      h.cancelKind = kind;
       this._kill(h);
       return;
     }
-    h.cancel(kind);
-    h.graceTimer = setTimeout(() => {
-      h.graceTimer = null;
-      this._kill(h);
+    h.cancel(t, kind);
+    t.graceTimer = setTimeout(() => {
+      t.graceTimer = null;
+      if (h.tasks.get(t.id) === t) this._kill(h);
     }, this._o.cancelGrace);
-    h.graceTimer.unref();
+    t.graceTimer.unref();
   }
 
-  /** A worker whose task ignored its signal: end it, start another. */
+  /** A worker with a task that ignored its signal: end it, start another. */
   _kill(h) {
-    const t = h.task;
-    h.task = null;
-    if (t !== null && this._fail(t, closedError(), IGNORED)) {
-      this._cancelled++; // close({ force }) and it did not stop in time
+    for (const t of h.tasks.values()) {
+      clearTimeout(t.graceTimer);
+      // Still pending: a forced close it did not honour in time, or a task
+      // that shared the worker (concurrentTasksPerWorker).
+      const err = t.cancelKind !== 0 ? closedError() :
+        codes.ERR_OFFLOAD_WORKER_CRASHED('it was terminated because a ' +
+          'task sharing it ignored its cancellation');
+      if (this._fail(t, err, t.cancelKind !== 0 ? IGNORED : BY_POOL)) {
+        if (t.cancelKind !== 0) this._cancelled++;
+        else this._failed++;
+      }
     }
+    h.tasks.clear();
+    h.signalled = 0;
     this._remove(h);
     h.terminate();
     this._replenish(true);
@@ -482,17 +506,14 @@ class WorkerPool extends EventEmitter {
   _onMessage(h, msg) {
     if (msg[0] === READY) {
       h.ready = true;
-      if (h.task !== null) this._arm(h.task);
+      for (const t of h.tasks.values()) this._arm(t);
       return;
     }
-    const t = h.task;
-    if (t === null || t.id !== msg[0]) return; // its task already settled
-    h.task = null;
-    if (h.cancelKind !== 0) { // it honoured its signal: the thread stays
-      h.cancelKind = 0;
-      clearTimeout(h.graceTimer);
-      h.graceTimer = null;
-    }
+    const t = h.tasks.get(msg[0]);
+    if (t === undefined) return; // its worker was already given up
+    h.settled(t);
+    // Had it been cancelled, it honoured its signal: the thread stays.
+    clearTimeout(t.graceTimer);
     if (!t.done) {
       const ran = performance.now() - t.startedAt;
       if (this._o.recordTiming) this._run.record(ran);
@@ -501,8 +522,8 @@ class WorkerPool extends EventEmitter {
       if (msg[1] === 1) this._succeed(t, msg[2]);
       else if (this._fail(t, fromWire(msg[2]), BY_TASK)) this._failed++;
     }
-    if (this._state === CLOSED) h.terminate(); // destroy() waits for it
-    else this._release(h);
+    if (this._state !== CLOSED) this._release(h);
+    else if (h.tasks.size === 0) h.terminate(); // destroy() waits for it
   }
 
   _onExit(h, code) {
@@ -514,16 +535,19 @@ class WorkerPool extends EventEmitter {
       m = receiveMessageOnPort(h.port)) this._onMessage(h, m.message);
     h.port.close();
     const err = crashError(h.error, code);
-    const t = h.task;
-    h.task = null;
+    const tasks = Array.from(h.tasks.values());
+    h.tasks.clear();
     this._remove(h);
-    if (t !== null && this._fail(t, err, BY_POOL)) this._failed++;
+    for (const t of tasks) {
+      clearTimeout(t.graceTimer);
+      if (this._fail(t, err, BY_POOL)) this._failed++;
+    }
     // A worker that died before its module loaded is not replaced just to
     // keep minThreads: that would loop on a module that exits on import.
     // Replace first: with no 'error' listener the emit below throws.
     this._replenish(h.ready);
     this._maybeClosed();
-    if (t === null) this._lateError(err);
+    if (tasks.length === 0) this._lateError(err);
   }
 
   /** An error no task can carry: 'error', as EventEmitter does it. */
@@ -542,8 +566,8 @@ class WorkerPool extends EventEmitter {
     }
     const h = t.handle;
     if (this._fail(t, err, IGNORED)) this._cancelled++;
-    if (h !== null && h.task === t && h.cancelKind === 0) {
-      this._cancel(h, ABORTED);
+    if (h !== null && h.tasks.get(t.id) === t && t.cancelKind === 0) {
+      this._cancel(h, t, ABORTED);
     }
   }
 
@@ -552,8 +576,8 @@ class WorkerPool extends EventEmitter {
     const h = t.handle;
     const err = codes.ERR_OFFLOAD_TASK_TIMEOUT(t.timeout);
     if (this._fail(t, err, TIMED_OUT)) this._timedOut++;
-    if (h !== null && h.task === t && h.cancelKind === 0) {
-      this._cancel(h, TIMEOUT_KIND);
+    if (h !== null && h.tasks.get(t.id) === t && t.cancelKind === 0) {
+      this._cancel(h, t, TIMEOUT_KIND);
     }
   }
 
@@ -565,7 +589,7 @@ class WorkerPool extends EventEmitter {
 
   _maybeClosed() {
     if (this._state !== CLOSING || this._queue.size > 0) return;
-    for (const h of this._handles) if (h.task !== null) return;
+    for (const h of this._handles) if (h.tasks.size > 0) return;
     this.destroy();
   }
 

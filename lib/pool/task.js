@@ -20,6 +20,8 @@ class PoolTask {
     this.reject = reject;
     this.handle = null;
     this.timer = null;
+    this.cancelKind = 0; // its signal was aborted in the worker: why
+    this.graceTimer = null; // then, after cancelGrace, its worker ends
     this.unlisten = null; // removes the abort listener
     this.enqueuedAt = 0;
     this.startedAt = 0;

@@ -24,10 +24,9 @@ let port = null;
 let ctrl = null;
 let defaultUrl = null;
 let defaultName = 'default';
-let busy = false;
+let running = 0; // tasks started and not yet answered
 let atomics = true; // false: never Atomics.wait while idle
-let current = null; // the running task's TaskContext
-let currentId = -1;
+const contexts = new Map(); // id → TaskContext of a running task
 
 parentPort.once('message', async (init) => {
   ({ port, ctrl, url: defaultUrl, name: defaultName } = init);
@@ -60,10 +59,11 @@ function renice(increment) {
 function run(msg) {
   const id = msg[0];
   if (id === CANCEL_MSG) {
-    if (current !== null && currentId === msg[1]) current.cancel(msg[2]);
+    const ctx = contexts.get(msg[1]);
+    if (ctx !== undefined) ctx.cancel(msg[2]);
     return false;
   }
-  busy = true;
+  running++;
   const ctx = new TaskContext(id, ctrl);
   // Aborted or timed out before it started: it never runs (its run() has
   // settled). A forced close still lets it run, with its signal aborted.
@@ -72,8 +72,7 @@ function run(msg) {
     reply(id, reasonFor(early, 0), false);
     return true;
   }
-  current = ctx;
-  currentId = id;
+  contexts.set(id, ctx);
   const url = msg[3] === null ? defaultUrl : msg[3];
   const name = msg[1] === null ? defaultName : msg[1];
   const fn = cached(url, name);
@@ -114,16 +113,14 @@ function reply(id, value, ok) {
   } else {
     port.postMessage([id, 0, toWire(value)]);
   }
-  current = null;
-  currentId = -1;
-  busy = false;
+  contexts.delete(id);
   // One turn of the loop first: immediates and callbacks the task left
   // behind run now, so a late throw is seen while this thread is idle.
-  setImmediate(idle);
+  if (--running === 0) setImmediate(idle);
 }
 
 function idle() {
-  while (!busy && atomics) {
+  while (running === 0 && atomics) {
     // Read the word before looking at the port: a post that lands in
     // between changes it, and the wait returns at once.
     const seen = Atomics.load(ctrl, WAKE);
