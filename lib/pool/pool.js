@@ -9,7 +9,6 @@
 // never drops below minThreads (node-worker-threads-pool#13). Every promise
 // settles: a worker that exits with a task rejects that task
 // (poolifier#3211).
-const EventEmitter = require('events');
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
 const { codes, coded, unreadable } = require('../errors');
@@ -18,6 +17,7 @@ const { normalize, runOptions, onAbort } = require('./options');
 const { WorkerHandle } = require('./handle');
 const { PriorityQueue } = require('./queue');
 const { Summary } = require('./summary');
+const { PoolView } = require('./view');
 const { fromWire } = require('./thrown');
 const { move, unwrap } = require('./move');
 const { BreakerGuard } = require('./guard');
@@ -59,7 +59,7 @@ function crashError(error, exitCode) {
  * const result = await pool.run({ n: 42 }, { timeout: 1000 });
  * await pool.close();
  */
-class WorkerPool extends EventEmitter {
+class WorkerPool extends PoolView {
   constructor(options) {
     super();
     const o = normalize(options);
@@ -159,7 +159,7 @@ class WorkerPool extends EventEmitter {
         return Promise.reject(err);
       }
     }
-    return new Promise((resolve, reject) => {
+    const promise = new Promise((resolve, reject) => {
       const t = new PoolTask(this._nextId++, o.name, payload,
         transferList === null ? undefined : transferList, signal, o.timeout,
         ticket, resolve, reject);
@@ -172,6 +172,9 @@ class WorkerPool extends EventEmitter {
       if (handle === undefined) this._queue.push(t);
       else if (!this._start(handle, t)) this._release(handle);
     });
+    // piscina's backpressure signal: the queue has just filled up.
+    if (handle === undefined && this.needsDrain) this.emit('needsDrain');
+    return promise;
   }
 
   /**
@@ -241,105 +244,6 @@ class WorkerPool extends EventEmitter {
       this.emit('close');
     });
     return this._destroyed;
-  }
-
-  get threads() {
-    return Array.from(this._handles, (h) => h.worker);
-  }
-
-  get queueSize() {
-    return this._queue.size;
-  }
-
-  /** True while run() would be refused with ERR_OFFLOAD_QUEUE_FULL. */
-  get needsDrain() {
-    return this._idle.length === 0 &&
-      this._handles.size >= this._o.maxThreads &&
-      this._queue.size >= this._o.maxQueue;
-  }
-
-  get completed() {
-    return this._completed;
-  }
-
-  /** ms since the pool was created. */
-  get duration() {
-    return performance.now() - this._born;
-  }
-
-  /** Share of maxThreads × duration spent running completed tasks. */
-  get utilization() {
-    const capacity = this.duration * this._o.maxThreads;
-    return capacity > 0 ? Math.min(1, this._runTotal / capacity) : 0;
-  }
-
-  /** Queue wait, { p50, p99, mean, max } in ms. */
-  get waitTime() {
-    return this._wait.get();
-  }
-
-  /** Run time of completed tasks, { p50, p99, mean, max } in ms. */
-  get runTime() {
-    return this._run.get();
-  }
-
-  /**
-   * One snapshot of the pool: workers (busy ones include those whose task
-   * is honouring a cancel), queue, outcome counters, and latency in ms.
-   */
-  get stats() {
-    let busy = 0;
-    for (const h of this._handles) if (h.tasks.size > 0) busy++;
-    const w = this._wait.get();
-    const r = this._run.get();
-    return {
-      threads: this._handles.size, busy, idle: this._idle.length,
-      queued: this._queue.size, completed: this._completed,
-      failed: this._failed, cancelled: this._cancelled,
-      timedOut: this._timedOut,
-      waitTime: { p50: w.p50, p99: w.p99, max: w.max },
-      runTime: { p50: r.p50, p99: r.p99, max: r.max },
-      utilization: this.utilization,
-    };
-  }
-
-  get maxThreads() {
-    return this._o.maxThreads;
-  }
-
-  get minThreads() {
-    return this._o.minThreads;
-  }
-
-  /** Workers that have loaded the task module and have no task. */
-  get idleThreads() {
-    let n = 0;
-    for (const h of this._idle) if (h.ready) n++;
-    return n;
-  }
-
-  /**
-   * piscina's histograms: `runTime` and `waitTime` summaries in ms
-   * (undefined with `recordTiming: false`), and their resets.
-   */
-  get histogram() {
-    const on = this._o.recordTiming;
-    const run = this._run;
-    const wait = this._wait;
-    return {
-      get runTime() {
-        return on ? run.summary() : undefined;
-      },
-      get waitTime() {
-        return on ? wait.summary() : undefined;
-      },
-      resetRunTime: () => run.reset(),
-      resetWaitTime: () => wait.reset(),
-    };
-  }
-
-  get options() {
-    return this._options;
   }
 
   /** True in a thread started by a WorkerPool. */

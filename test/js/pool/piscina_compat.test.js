@@ -121,3 +121,17 @@ test('pool_destroy_rejects_running_tasks_with_piscinas_message',
       message: 'Terminating worker thread' });
     await destroyed;
   });
+
+test('pool_emits_needs_drain_when_the_queue_fills', async (t) => {
+  const p = pool(t, { maxQueue: 2 });
+  let needs = 0;
+  p.on('needsDrain', () => {
+    needs++;
+    assert.strictEqual(p.needsDrain, true);
+  });
+  const runs = [p.run(10, { name: 'later' }), p.run(1, { name: 'later' }),
+    p.run(1, { name: 'later' })];
+  assert.strictEqual(needs, 1);
+  await Promise.all(runs);
+  assert.strictEqual(p.needsDrain, false);
+});
