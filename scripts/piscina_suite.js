@@ -11,9 +11,16 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const TARGET = 0.9;
-// Unit tests of piscina's internal queue classes, not of the pool.
-const LEFT_OUT = ['fixed-queue.test.ts', 'task-queue.test.ts',
-  'queues.test.ts'];
+// Unit tests of piscina's internal FixedQueue and ArrayTaskQueue classes,
+// not of the pool: queues.test.ts, and the first tests of
+// fixed-queue.test.ts (its last two run a pool and are counted).
+const LEFT_OUT = ['queues.test.ts'];
+const LEFT_OUT_TESTS = new Set(['queue length',
+  'queue length should not become negative', 'queue remove',
+  'remove not queued task should not lead to errors',
+  'removing elements from intermediate CircularBuffer should not lead to issues',
+  'removing elements from first CircularBuffer should not lead to issues',
+  'removing elements from last CircularBuffer should not lead to issues']);
 
 const root = path.join(__dirname, '..');
 const adapter = path.join(root, 'test', 'piscina', 'adapter.js');
@@ -95,13 +102,15 @@ for (const file of tests.sort()) {
   for (const line of tap.split('\n')) {
     // Top-level tests only: subtests are indented.
     const res = /^(ok|not ok) \d+ - (.*?)(?: # (SKIP|TODO).*)?$/.exec(line);
-    if (!res) continue;
+    if (!res || LEFT_OUT_TESTS.has(res[2])) continue;
     if (res[1] === 'ok') f.pass++;
     else f.fail.push(res[2]);
   }
   // A file that dies before its tests report counts them all as failed.
-  const declared = (fs.readFileSync(file, 'utf8')
-    .match(/^\s*(?:\(0, node_test_1\.(?:default|test)\)|test)\(/gm) || []).length;
+  const src = fs.readFileSync(file, 'utf8');
+  const declared = (src.match(
+    /^\s*(?:\(0, node_test_1\.(?:default|test)\)|test)\(/gm) || []).length -
+    [...LEFT_OUT_TESTS].filter((n) => src.includes(`('${n}'`)).length;
   const reported = f.pass + f.fail.length;
   if (declared > reported) {
     f.fail.push(`${declared - reported} more test(s) that never reported`);
@@ -120,7 +129,8 @@ for (const f of perFile) {
 }
 console.log(`\npiscina ${pkg.version} suite against offload: ${pass} of ` +
   `${total} tests pass (${total ? (100 * pass / total).toFixed(1) : 0}%); ` +
-  `left out: ${LEFT_OUT.join(', ')}`);
+  `left out: ${LEFT_OUT.join(', ')} and ${LEFT_OUT_TESTS.size} unit ` +
+  'tests of FixedQueue in fixed-queue.test.ts');
 if (!process.argv.includes('--keep')) {
   fs.rmSync(out, { recursive: true, force: true });
 } else {

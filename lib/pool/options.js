@@ -5,7 +5,8 @@ const os = require('os');
 const path = require('path');
 const { pathToFileURL } = require('url');
 const { SHARE_ENV } = require('worker_threads');
-const { codes } = require('../errors');
+const { inspect } = require('util');
+const { codes, coded } = require('../errors');
 const {
   validateObject, validateInteger, validateString, validateAbortSignal,
   listenAbort,
@@ -30,6 +31,7 @@ const DEFAULTS = Object.freeze({
   atomics: 'sync',
   trackUnmanagedFds: true,
   recordTiming: true,
+  niceIncrement: 0,
 });
 
 const ATOMICS = ['sync', 'async', 'disabled'];
@@ -48,8 +50,8 @@ const LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
 function moduleUrl(value) {
   if (value instanceof URL) value = value.href;
   else if (typeof value !== 'string') {
-    throw codes.ERR_INVALID_ARG_TYPE('options.filename',
-      'of type string or an instance of URL', value);
+    throw typeError('filename', 'must be a string or null (or a file: URL)',
+      value);
   }
   if (value === '') {
     throw codes.ERR_INVALID_ARG_VALUE('options.filename', value,
@@ -65,13 +67,30 @@ function moduleUrl(value) {
   return pathToFileURL(path.resolve(value)).href;
 }
 
-// ms, or Infinity where "never" makes sense.
-function ms(options, key, { infinite = false } = {}) {
+// Constructor errors: offload's codes and classes, piscina's wording
+// (code written for piscina may match on it), then what was received.
+const received = (v) => `. Received ${inspect(v, { depth: 0 })}`;
+const typeError = (key, phrase, v) => coded(TypeError,
+  'ERR_INVALID_ARG_TYPE', `options.${key} ${phrase}${received(v)}`);
+const rangeError = (key, phrase, v) => coded(RangeError, 'ERR_OUT_OF_RANGE',
+  `options.${key} ${phrase}${received(v)}`);
+
+/** An integer option in [min, max]; Infinity too where `infinite`. */
+function integer(options, key, min, max, { infinite = false } = {}) {
   const v = options[key];
   if (v === undefined) return DEFAULTS[key];
   if (infinite && v === Infinity) return v;
-  return validateInteger(v, `options.${key}`, 0, I32);
+  const phrase = min === 0 ? 'must be a non-negative integer' :
+    'must be a positive integer';
+  if (typeof v !== 'number') throw typeError(key, phrase, v);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw rangeError(key, `${phrase} (at most ${max})`, v);
+  }
+  return v;
 }
+
+// ms, or Infinity where "never" makes sense.
+const ms = (options, key, opts) => integer(options, key, 0, I32, opts);
 
 function stringArray(value, name) {
   if (!Array.isArray(value)) {
@@ -101,8 +120,11 @@ function normalize(input) {
   o.filename = options.filename == null ? null : moduleUrl(options.filename);
 
   o.name = DEFAULTS.name;
-  if (options.name !== undefined) {
-    o.name = validateString(options.name, 'options.name');
+  if (options.name != null) {
+    o.name = options.name;
+    if (typeof o.name !== 'string') {
+      throw typeError('name', 'must be a string or null', o.name);
+    }
     if (o.name === '') {
       throw codes.ERR_INVALID_ARG_VALUE('options.name', '',
         'must not be empty');
@@ -112,16 +134,14 @@ function normalize(input) {
   // As in piscina: one bound given, the other's default moves to fit it.
   const min = options.minThreads;
   const max = options.maxThreads;
-  o.minThreads = min === undefined ? DEFAULTS.minThreads :
-    validateInteger(min, 'options.minThreads', 0, 1024);
-  o.maxThreads = max === undefined ? DEFAULTS.maxThreads :
-    validateInteger(max, 'options.maxThreads', 1, 1024);
+  o.minThreads = integer(options, 'minThreads', 0, 1024);
+  o.maxThreads = integer(options, 'maxThreads', 1, 1024);
   if (min === undefined) o.minThreads = Math.min(o.minThreads, o.maxThreads);
   else if (max === undefined) {
     o.maxThreads = Math.max(o.maxThreads, o.minThreads, 1);
   } else if (min > max) {
-    throw codes.ERR_OUT_OF_RANGE('options.minThreads',
-      `<= options.maxThreads (${max})`, min);
+    throw rangeError('minThreads', 'must not be greater than ' +
+      `options.maxThreads (${max})`, min);
   }
 
   o.idleTimeout = ms(options, 'idleTimeout', { infinite: true });
@@ -133,17 +153,20 @@ function normalize(input) {
   if (q === undefined || q === Infinity) o.maxQueue = Infinity;
   else if (q === 'auto') o.maxQueue = o.maxThreads ** 2;
   else if (typeof q === 'string') {
-    throw codes.ERR_INVALID_ARG_VALUE('options.maxQueue', q,
-      "must be a number or 'auto'");
+    throw coded(TypeError, 'ERR_INVALID_ARG_VALUE',
+      `options.maxQueue must be a non-negative integer or 'auto'${
+        received(q)}`);
   } else {
-    o.maxQueue = validateInteger(q, 'options.maxQueue', 0,
-      Number.MAX_SAFE_INTEGER);
+    o.maxQueue = integer(options, 'maxQueue', 0, Number.MAX_SAFE_INTEGER);
   }
 
   o.resourceLimits = undefined;
   if (options.resourceLimits !== undefined) {
-    const r = validateObject(options.resourceLimits, 'options.resourceLimits',
-      { optional: false });
+    const rl = options.resourceLimits;
+    if (rl === null || typeof rl !== 'object' || Array.isArray(rl)) {
+      throw typeError('resourceLimits', 'must be an object', rl);
+    }
+    const r = validateObject(rl, 'options.resourceLimits');
     o.resourceLimits = Object.create(null);
     for (const key of Object.keys(r)) {
       if (!LIMITS.includes(key)) {
@@ -176,20 +199,18 @@ function normalize(input) {
   o.breaker = options.breaker === undefined ? null :
     breakerOption(options.breaker);
 
-  o.concurrentTasksPerWorker = options.concurrentTasksPerWorker === undefined ?
-    DEFAULTS.concurrentTasksPerWorker :
-    validateInteger(options.concurrentTasksPerWorker,
-      'options.concurrentTasksPerWorker', 1, 1024);
+  o.concurrentTasksPerWorker = integer(options, 'concurrentTasksPerWorker',
+    1, 1024);
   o.atomics = DEFAULTS.atomics;
   if (options.atomics !== undefined) {
     o.atomics = options.atomics;
     if (!ATOMICS.includes(o.atomics)) {
-      throw codes.ERR_INVALID_ARG_VALUE('options.atomics', o.atomics,
-        "must be 'sync', 'async' or 'disabled'");
+      throw coded(TypeError, 'ERR_INVALID_ARG_VALUE',
+        `options.atomics must be 'sync', 'async' or 'disabled'${
+          received(o.atomics)}`);
     }
   }
-  o.niceIncrement = options.niceIncrement === undefined ? 0 :
-    validateInteger(options.niceIncrement, 'options.niceIncrement', 0, 19);
+  o.niceIncrement = integer(options, 'niceIncrement', 0, 19);
   o.trackUnmanagedFds = bool(options, 'trackUnmanagedFds');
   o.recordTiming = bool(options, 'recordTiming');
 
@@ -205,9 +226,7 @@ function normalize(input) {
 function bool(options, key) {
   const v = options[key];
   if (v === undefined) return DEFAULTS[key];
-  if (typeof v !== 'boolean') {
-    throw codes.ERR_INVALID_ARG_TYPE(`options.${key}`, 'of type boolean', v);
-  }
+  if (typeof v !== 'boolean') throw typeError(key, 'must be a boolean', v);
   return v;
 }
 
@@ -233,7 +252,7 @@ function validateTransferList(list) {
 
 // An AbortSignal, or (as piscina takes) an EventEmitter that emits 'abort'.
 function runSignal(value) {
-  if (value === undefined) return null;
+  if (value == null) return null;
   if (value !== null && typeof value === 'object' &&
       typeof value.addEventListener !== 'function' &&
       typeof value.once === 'function' &&
@@ -266,7 +285,7 @@ function runOptions(options, poolTimeout) {
   const o = validateObject(options, 'options');
   const filename = o.filename == null ? null : moduleUrl(o.filename);
   let name = null;
-  if (o.name !== undefined) {
+  if (o.name != null) { // null, as in piscina: the pool's
     name = validateString(o.name, 'options.name');
     if (name === '') {
       throw codes.ERR_INVALID_ARG_VALUE('options.name', '',

@@ -38,6 +38,12 @@ const closedError = () => codes.ERR_OFFLOAD_CLOSED('The WorkerPool');
 // What a task cut short by destroy() rejects with (piscina's message).
 const terminating = () => coded(Error, 'ERR_OFFLOAD_CLOSED',
   'Terminating worker thread');
+// A refused run(): piscina's messages, offload's code.
+function queueFull(max) {
+  return coded(Error, 'ERR_OFFLOAD_QUEUE_FULL', max === 0 ?
+    'No task queue available and all Workers are busy (maxQueue 0)' :
+    `Task queue is at limit (maxQueue ${max})`, { maxQueue: max });
+}
 // An aborted task's error: piscina's message, Node's name and code.
 function abortError(reason) {
   const err = codes.ABORT_ERR(reason);
@@ -153,8 +159,7 @@ class WorkerPool extends PoolView {
       } else if ((handle = this._shared(signal)) !== undefined) {
         // concurrentTasksPerWorker: a busy worker with room takes it
       } else if (this._queue.size >= this._o.maxQueue) {
-        const err = codes.ERR_OFFLOAD_QUEUE_FULL(this._o.maxQueue,
-          'The WorkerPool task queue');
+        const err = queueFull(this._o.maxQueue);
         if (ticket !== null) this._guard.failure(ticket, err, task);
         return Promise.reject(err);
       }

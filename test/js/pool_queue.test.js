@@ -72,7 +72,7 @@ test('pool_max_queue_overflow_rejects_at_once', async (t) => {
   assert.ok(isRejected(refused), 'rejected before run() returned');
   await assert.rejects(refused, {
     code: 'ERR_OFFLOAD_QUEUE_FULL',
-    message: 'The WorkerPool task queue is full (maxQueue 2)',
+    message: 'Task queue is at limit (maxQueue 2)',
   });
   assert.strictEqual(p.queueSize, 2);
   assert.deepStrictEqual(await Promise.all([holder, ...queued]), [50, 1, 2]);
@@ -88,8 +88,7 @@ test('pool_max_queue_zero_means_no_queue', async (t) => {
   assert.ok(isRejected(refused));
   await assert.rejects(refused, {
     code: 'ERR_OFFLOAD_QUEUE_FULL',
-    message: 'The WorkerPool task queue is full ' +
-      '(maxQueue 0: no queue, and every worker is busy)',
+    message: 'No task queue available and all Workers are busy (maxQueue 0)',
   });
   assert.strictEqual(p.queueSize, 0);
   assert.deepStrictEqual(await Promise.all([a, b]), [30, 30]);
