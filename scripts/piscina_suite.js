@@ -41,14 +41,21 @@ const reexport = (file) => write(path.join(out, file),
   `module.exports = require(${JSON.stringify(adapter)});\n`);
 
 // The package the suite sees as `..`, `../dist` and `piscina`.
+// offload under piscina's name: offload's version.
+const ownVersion = require(path.join(root, 'package.json')).version;
 write(path.join(out, 'package.json'), JSON.stringify({
-  name: 'piscina', version: pkg.version, main: 'index.js',
+  name: 'piscina', version: ownVersion, main: 'index.js',
+  exports: { import: './dist/esm-wrapper.mjs', require: './index.js' },
 }, null, 2));
 for (const f of ['index.js', 'dist/index.js', 'dist/main.js',
   'dist/common.js', 'dist/symbols.js']) reexport(f);
+// The ESM face: every own name of the CommonJS one, as piscina's has.
+const names = Object.getOwnPropertyNames(require(adapter))
+  .filter((n) => !['prototype', 'length', 'name', 'default'].includes(n));
 write(path.join(out, 'dist', 'esm-wrapper.mjs'),
   `import P from ${JSON.stringify(adapter)};\nexport default P;\n` +
-  'export const Piscina = P;\n');
+  names.map((n) => `export const ${n} = P[${JSON.stringify(n)}];\n`)
+    .join(''));
 fs.mkdirSync(path.join(out, 'node_modules'));
 fs.symlinkSync(out, path.join(out, 'node_modules', 'piscina'), 'dir');
 

@@ -32,6 +32,7 @@ const DEFAULTS = Object.freeze({
   trackUnmanagedFds: true,
   recordTiming: true,
   niceIncrement: 0,
+  stricterFIFO: false,
 });
 
 const ATOMICS = ['sync', 'async', 'disabled'];
@@ -41,7 +42,7 @@ const KNOWN = ['filename', 'name', 'minThreads', 'maxThreads', 'idleTimeout',
   'maxQueue', 'taskTimeout', 'closeTimeout', 'cancelGrace',
   'resourceLimits', 'workerData', 'env', 'argv', 'execArgv', 'breaker',
   'concurrentTasksPerWorker', 'atomics', 'niceIncrement',
-  'trackUnmanagedFds', 'recordTiming'];
+  'trackUnmanagedFds', 'recordTiming', 'stricterFIFO'];
 
 const LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
   'codeRangeSizeMb', 'stackSizeMb'];
@@ -140,8 +141,9 @@ function normalize(input) {
   else if (max === undefined) {
     o.maxThreads = Math.max(o.maxThreads, o.minThreads, 1);
   } else if (min > max) {
-    throw rangeError('minThreads', 'must not be greater than ' +
-      `options.maxThreads (${max})`, min);
+    throw coded(RangeError, 'ERR_OUT_OF_RANGE', 'options.minThreads and ' +
+      `options.maxThreads must not conflict: minThreads ${min} > ` +
+      `maxThreads ${max}`);
   }
 
   o.idleTimeout = ms(options, 'idleTimeout', { infinite: true });
@@ -213,6 +215,9 @@ function normalize(input) {
   o.niceIncrement = integer(options, 'niceIncrement', 0, 19);
   o.trackUnmanagedFds = bool(options, 'trackUnmanagedFds');
   o.recordTiming = bool(options, 'recordTiming');
+  // Tasks always leave the queue in submission order (within a priority
+  // lane), which is what piscina's stricterFIFO asks for.
+  o.stricterFIFO = bool(options, 'stricterFIFO');
 
   for (const key of Object.keys(options)) {
     if (!KNOWN.includes(key)) {

@@ -19,10 +19,12 @@ const { PriorityQueue } = require('./queue');
 const { Summary } = require('./summary');
 const { PoolView } = require('./view');
 const { fromWire } = require('./thrown');
-const { move, unwrap } = require('./move');
+const {
+  move, unwrap, isMovable, TRANSFERABLE, VALUE,
+} = require('./move');
 const { BreakerGuard } = require('./guard');
 const {
-  WORKER_FLAG, MOVE, READY, ABORTED, TIMED_OUT: TIMEOUT_KIND, CLOSED: CLOSE_KIND,
+  WORKER_FLAG, READY, ABORTED, TIMED_OUT: TIMEOUT_KIND, CLOSED: CLOSE_KIND,
 } = require('./control');
 const {
   PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
@@ -70,7 +72,8 @@ class WorkerPool extends PoolView {
     super();
     const o = normalize(options);
     this._o = o;
-    this._options = Object.freeze({ ...o });
+    // Null-prototype: a polluted Object.prototype shows through no option.
+    this._options = Object.freeze(Object.assign(Object.create(null), o));
     this._noRunOptions = Object.freeze({
       name: null, transferList: null, signal: null, timeout: o.taskTimeout,
       lane: 1, filename: null,
@@ -143,7 +146,7 @@ class WorkerPool extends PoolView {
     }
     let transferList = o.transferList;
     let payload = task;
-    if (task !== null && typeof task === 'object' && task[MOVE] === true) {
+    if (isMovable(task)) {
       transferList = transferList === null ? [] : transferList.slice();
       payload = unwrap(task, transferList);
     }
@@ -268,6 +271,15 @@ class WorkerPool extends PoolView {
 
   static move(value) {
     return move(value);
+  }
+
+  /** piscina's Transferable protocol: see WorkerPool.move(). */
+  static get transferableSymbol() {
+    return TRANSFERABLE;
+  }
+
+  static get valueSymbol() {
+    return VALUE;
   }
 
   // ---- internals -------------------------------------------------------

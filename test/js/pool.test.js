@@ -111,7 +111,11 @@ test('pool_move_validates_and_leaves_shared_memory_alone', () => {
   assert.strictEqual(WorkerPool.move(sab), sab);
   const view = new Int32Array(sab);
   assert.strictEqual(WorkerPool.move(view), view);
-  for (const bad of [5, 'x', {}, null, [1]]) {
+  // As in piscina, a primitive (or null) is returned as is.
+  for (const v of [5, 'x', null, undefined, false]) {
+    assert.strictEqual(WorkerPool.move(v), v);
+  }
+  for (const bad of [{}, [1]]) {
     assert.throws(() => WorkerPool.move(bad),
       { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
   }
@@ -147,7 +151,7 @@ test('pool_bad_options_throw_coded_errors', () => {
     [{ maxThreads: 0 }, 'RangeError', 'ERR_OUT_OF_RANGE',
       'options.maxThreads must be a positive integer (at most 1024). Received 0'],
     [{ minThreads: 3, maxThreads: 2 }, 'RangeError', 'ERR_OUT_OF_RANGE',
-      'options.minThreads must not be greater than options.maxThreads (2). Received 3'],
+      'options.minThreads and options.maxThreads must not conflict: minThreads 3 > maxThreads 2'],
     [{ idleTimeout: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
     [{ idleTimeout: '1' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', null],
     [{ maxQueue: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE', null],

@@ -11,5 +11,9 @@ module.exports = Piscina;
 module.exports.Piscina = Piscina;
 module.exports.default = Piscina;
 // dist/common and dist/symbols, which a few tests import directly.
+const move = require('../../lib/pool/move');
+
 module.exports.getAvailableParallelism = os.availableParallelism;
-module.exports.kQueueOptions = Piscina.queueOptionsSymbol;
+module.exports.isMovable = move.isMovable;
+module.exports.markMovable = move.markMovable;
+module.exports.isTransferable = move.isTransferable;

@@ -135,3 +135,27 @@ test('pool_emits_needs_drain_when_the_queue_fills', async (t) => {
   await Promise.all(runs);
   assert.strictEqual(p.needsDrain, false);
 });
+
+test('pool_moves_custom_transferables_both_ways', async (t) => {
+  const p = pool(t, { filename: ECHO });
+  const { transferableSymbol: T, valueSymbol: V } = WorkerPool;
+  assert.strictEqual(T, Symbol.for('Piscina.transferable'));
+  const ab = new ArrayBuffer(16);
+  const custom = {
+    get [T]() {
+      return ab;
+    },
+    get [V]() {
+      return { bytes: ab };
+    },
+  };
+  const moved = WorkerPool.move(custom);
+  assert.strictEqual(moved, custom);
+  const back = await p.run(moved);
+  assert.strictEqual(ab.byteLength, 0, 'transferred: detached here');
+  assert.strictEqual(back.bytes.byteLength, 16);
+  // A plain view comes back as a wrapper with both symbols.
+  const w = WorkerPool.move(new Uint8Array(4));
+  assert.ok(ArrayBuffer.isView(w[V]));
+  assert.ok(w[T] instanceof ArrayBuffer);
+});
