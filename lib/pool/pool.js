@@ -54,7 +54,7 @@ function abortError(reason) {
 }
 
 function crashError(error, exitCode) {
-  const detail = error === null ? `it exited with code ${exitCode}` :
+  const detail = error === null ? `worker exited with code: ${exitCode}` :
     `uncaught ${error.name}: ${error.message} (exit code ${exitCode})`;
   return codes.ERR_OFFLOAD_WORKER_CRASHED(detail,
     error === null ? { exitCode } : { exitCode, cause: error });

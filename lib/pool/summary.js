@@ -32,13 +32,14 @@ class Summary {
     };
   }
 
-  /** piscina's histogram summary, in ms. */
+  /** piscina's histogram summary, in ms: an empty one has NaN means. */
   summary() {
     const h = this.h;
     const empty = h.count === 0;
     const ms = (v) => (empty || !Number.isFinite(v) ? 0 : v / 1000);
+    const mean = empty ? NaN : h.mean / 1000;
     const out = {
-      average: ms(h.mean), mean: ms(h.mean), stddev: ms(h.stddev),
+      average: mean, mean, stddev: empty ? NaN : h.stddev / 1000,
       min: ms(h.min), max: ms(h.max),
     };
     for (const [key, p] of PERCENTILES) out[key] = ms(h.percentile(p));

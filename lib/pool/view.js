@@ -73,11 +73,9 @@ class PoolView extends EventEmitter {
     return this._o.minThreads;
   }
 
-  /** Workers that have loaded the task module and have no task. */
+  /** Workers with no task (including ones still loading the module). */
   get idleThreads() {
-    let n = 0;
-    for (const h of this._idle) if (h.ready) n++;
-    return n;
+    return this._idle.length;
   }
 
   /**

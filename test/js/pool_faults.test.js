@@ -60,7 +60,7 @@ test('pool_process_exit_in_task_rejects_with_exit_code', async (t) => {
   const before = ids(p);
   await assert.rejects(p.run(1, { name: 'exit' }), {
     code: 'ERR_OFFLOAD_WORKER_CRASHED', exitCode: 1,
-    message: 'The worker crashed: it exited with code 1',
+    message: 'The worker crashed: worker exited with code: 1',
   });
   assert.strictEqual(p.threads.length, 2);
   const fresh = ids(p).filter((id) => !before.includes(id));

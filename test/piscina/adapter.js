@@ -9,7 +9,6 @@ const Piscina = offload.WorkerPool;
 
 module.exports = Piscina;
 module.exports.Piscina = Piscina;
-module.exports.default = Piscina;
 // dist/common and dist/symbols, which a few tests import directly.
 const move = require('../../lib/pool/move');
 

@@ -50,6 +50,7 @@ test('pool_histogram_summaries_reset_and_record_timing', async (t) => {
   h.resetRunTime();
   h.resetWaitTime();
   assert.strictEqual(p.histogram.runTime.max, 0);
+  assert.ok(Number.isNaN(p.histogram.runTime.mean));
   assert.strictEqual(p.histogram.waitTime.max, 0);
   const off = pool(t, { recordTiming: false });
   await off.run(1, { name: 'threadId' });
