@@ -102,6 +102,9 @@ for (const file of tests.sort()) {
     '--test-timeout=20000', file], {
     cwd: out, encoding: 'utf8', maxBuffer: 64 << 20, timeout: FILE_TIMEOUT_MS,
     killSignal: 'SIGKILL',
+    // The suite's own test dependencies (concat-stream, @napi-rs/nice) are
+    // offload's devDependencies.
+    env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
   });
   const tap = r.stdout || '';
   if (verbose) process.stdout.write(tap + (r.stderr || ''));
