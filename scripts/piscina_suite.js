@@ -109,12 +109,18 @@ for (const file of tests.sort()) {
   const tap = r.stdout || '';
   if (verbose) process.stdout.write(tap + (r.stderr || ''));
   const f = { file: base, pass: 0, fail: [], timedOut: r.error !== undefined };
+  // A test whose assertion fails after it ended (an un-awaited
+  // assert.rejects) is reported as passing, with a diagnostic: it fails.
+  const late = new Set();
+  for (const m of tap.matchAll(/^# Error: Test "(.*?)" at .* would have caused the test to fail/gm)) {
+    late.add(m[1]);
+  }
   for (const line of tap.split('\n')) {
     // Top-level tests only: subtests are indented.
     const res = /^(ok|not ok) \d+ - (.*?)(?: # (SKIP|TODO).*)?$/.exec(line);
     if (!res || LEFT_OUT_TESTS.has(res[2])) continue;
-    if (res[1] === 'ok') f.pass++;
-    else f.fail.push(res[2]);
+    if (res[1] === 'ok' && !late.has(res[2])) f.pass++;
+    else f.fail.push(res[1] === 'ok' ? `${res[2]} (failed after it ended)` : res[2]);
   }
   // A file that dies before its tests report counts them all as failed.
   const src = fs.readFileSync(file, 'utf8');

@@ -265,10 +265,14 @@ function runSignal(value) {
   try {
     return validateAbortSignal(value, 'options.signal');
   } catch {
-    throw codes.ERR_INVALID_ARG_TYPE('options.signal',
-      'an instance of AbortSignal or EventEmitter', value);
+    throw argError('signal argument must be an object (an AbortSignal or ' +
+      'an EventEmitter)', value);
   }
 }
+
+// run() errors: offload's code, piscina's wording.
+const argError = (phrase, v) => coded(TypeError, 'ERR_INVALID_ARG_TYPE',
+  `${phrase}${received(v)}`);
 
 /** Calls `listener` once when `signal` aborts; returns its remover. */
 function onAbort(signal, listener) {
@@ -287,11 +291,25 @@ function onAbort(signal, listener) {
 
 /** Validates run()'s options (throws; run() turns that into a reject). */
 function runOptions(options, poolTimeout) {
+  if (options === null || typeof options !== 'object' ||
+      Array.isArray(options)) {
+    throw argError('options must be an object', options);
+  }
   const o = validateObject(options, 'options');
-  const filename = o.filename == null ? null : moduleUrl(o.filename);
+  let filename = null;
+  if (o.filename != null) {
+    if (typeof o.filename !== 'string' && !(o.filename instanceof URL)) {
+      throw argError('filename argument must be a string (or a file: URL)',
+        o.filename);
+    }
+    filename = moduleUrl(o.filename);
+  }
   let name = null;
   if (o.name != null) { // null, as in piscina: the pool's
-    name = validateString(o.name, 'options.name');
+    if (typeof o.name !== 'string') {
+      throw argError('name argument must be a string', o.name);
+    }
+    name = o.name;
     if (name === '') {
       throw codes.ERR_INVALID_ARG_VALUE('options.name', '',
         'must not be empty');
@@ -300,8 +318,8 @@ function runOptions(options, poolTimeout) {
   let transferList = null;
   if (o.transferList !== undefined) {
     if (!Array.isArray(o.transferList)) {
-      throw codes.ERR_INVALID_ARG_TYPE('options.transferList',
-        'an instance of Array', o.transferList);
+      throw argError('transferList argument must be an Array',
+        o.transferList);
     }
     transferList = validateTransferList(o.transferList);
   }

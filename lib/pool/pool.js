@@ -220,7 +220,8 @@ class WorkerPool extends PoolView {
     this._closing = new Promise((resolve) => {
       this._closed = resolve;
     });
-    this._closeTimer = setTimeout(() => this.destroy(), this._o.closeTimeout);
+    this._closeTimer = setTimeout(() => this._closeTimedOut(),
+      this._o.closeTimeout);
     this._closeTimer.unref();
     this._maybeClosed();
     return this._closing;
@@ -234,7 +235,7 @@ class WorkerPool extends PoolView {
     if (this._destroyed !== null) return this._destroyed;
     this._state = CLOSED;
     clearTimeout(this._closeTimer);
-    this._rejectQueued();
+    this._rejectQueued(terminating);
     const exits = [];
     for (const h of Array.from(this._handles)) {
       this._remove(h);
@@ -471,6 +472,16 @@ class WorkerPool extends PoolView {
     if (tasks.length === 0) this._lateError(err);
   }
 
+  _closeTimedOut() {
+    this.destroy();
+    // Told to an 'error' listener if there is one (piscina's event); with
+    // none, close() still resolves and nothing is thrown.
+    if (this.listenerCount('error') > 0) {
+      this.emit('error', coded(Error, 'ERR_OFFLOAD_CLOSE_TIMEOUT',
+        'Close operation timed out'));
+    }
+  }
+
   /** An error no task can carry: 'error', as EventEmitter does it. */
   _lateError(err) {
     this.emit('error', err);
@@ -502,9 +513,9 @@ class WorkerPool extends PoolView {
     }
   }
 
-  _rejectQueued() {
+  _rejectQueued(error = closedError) {
     for (let t = this._queue.shift(); t !== null; t = this._queue.shift()) {
-      if (this._fail(t, closedError(), IGNORED)) this._cancelled++;
+      if (this._fail(t, error(), IGNORED)) this._cancelled++;
     }
   }
 
