@@ -336,6 +336,9 @@ class WorkerPool extends PoolView {
     if (h.exiting) return;
     const cap = this._o.concurrentTasksPerWorker;
     while (h.tasks.size < cap && this._queue.size > 0) {
+      // The sharing rule of _shared(), for the queue's next task.
+      if (h.tasks.size > 0 && (h.signalled > 0 ||
+          this._queue.peek().signal !== null)) break;
       const t = this._queue.shift();
       if (this._queue.size === 0) this.emit('drain');
       this._start(h, t);

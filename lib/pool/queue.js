@@ -62,6 +62,15 @@ class PriorityQueue {
   }
 
   shift() {
+    const pick = this.peek();
+    if (pick === null) return null;
+    this.remove(pick);
+    this.dispatches++;
+    return pick;
+  }
+
+  /** The task shift() would return next, left in place. */
+  peek() {
     if (this.size === 0) return null;
     const lanes = this.lanes;
     // The longest-starved lane head, if any has waited AGE_LIMIT dispatches.
@@ -74,8 +83,6 @@ class PriorityQueue {
     if (pick === null) {
       for (let i = 0; pick === null; i++) pick = lanes[i].head;
     }
-    this.remove(pick);
-    this.dispatches++;
     return pick;
   }
 

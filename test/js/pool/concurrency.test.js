@@ -53,3 +53,21 @@ test('pool_cancelling_one_shared_task_leaves_the_other_running',
     assert.strictEqual(await other, before);
     assert.strictEqual(p.threads[0].threadId, before);
   });
+
+test('pool_queued_task_with_a_signal_waits_for_an_empty_worker',
+  async (t) => {
+    const p = pool(t, { concurrentTasksPerWorker: 2 });
+    const order = [];
+    const note = (label) => (v) => {
+      order.push(label);
+      return v;
+    };
+    await Promise.all([
+      p.run(10, { name: 'later' }).then(note('short')),
+      p.run(60, { name: 'later' }).then(note('long')),
+      p.run(1, { name: 'later', signal: new AbortController().signal })
+        .then(note('signalled')),
+    ]);
+    // The signalled task did not join the worker while 'long' ran.
+    assert.deepStrictEqual(order, ['short', 'long', 'signalled']);
+  });
