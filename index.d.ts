@@ -157,6 +157,59 @@ export class Hash extends Transform {
 
 export function createHash(algorithm: HashAlgorithm,
   options?: Omit<HashOptions, 'encoding'> & { highWaterMark?: number }): Hash;
+export type PasswordAlgorithm = 'argon2id' | 'argon2i' | 'argon2d' | 'scrypt' | 'bcrypt';
+export type PasswordInput = string | BinaryInput;
+
+/** Limits a stored hash's parameters must stay within (verify and hash). */
+export interface PasswordLimits {
+  /** Bytes of memory one call may use (argon2 m × 1024, scrypt 128·N·r). Default 256 MiB. */
+  maxMemory?: number;
+  /** argon2 passes (t); scrypt N·p ≤ maxTimeCost × 2^20. Default 16. */
+  maxTimeCost?: number;
+  /** argon2 lanes / scrypt p. Default 16. */
+  maxParallelism?: number;
+  /** bcrypt cost. Default 16. */
+  maxBcryptCost?: number;
+}
+
+export interface PasswordHashOptions extends PasswordLimits, TaskOptions {
+  /** Default 'argon2id'. */
+  algorithm?: PasswordAlgorithm;
+  /** argon2: KiB (default 19456), passes (2), lanes (1). */
+  memoryCost?: number;
+  timeCost?: number;
+  parallelism?: number;
+  /** scrypt: N (a power of 2, default 2^17); bcrypt: the cost (4..31, default 10). */
+  cost?: number;
+  /** scrypt: r (default 8) and p (1). */
+  blockSize?: number;
+  parallelization?: number;
+  /** Bytes of random salt (default 16; bcrypt: always 16). */
+  saltLength?: number;
+  /** A fixed salt, for tests and interop; random by default. */
+  salt?: PasswordInput;
+  /** Bytes of hash (default 32; not bcrypt). */
+  hashLength?: number;
+  /** argon2's secret key (a pepper), kept outside the stored string. */
+  secret?: PasswordInput;
+}
+
+export interface PasswordVerifyOptions extends PasswordLimits, TaskOptions {
+  secret?: PasswordInput;
+}
+
+export type PasswordRehashOptions = Omit<PasswordHashOptions, keyof PasswordLimits | keyof TaskOptions | 'salt' | 'secret'>;
+
+export const password: {
+  /** The encoded string: PHC for argon2 and scrypt, `$2b$…` for bcrypt. */
+  hash(password: PasswordInput, options?: PasswordHashOptions): Promise<string>;
+  hashSync(password: PasswordInput, options?: PasswordHashOptions): string;
+  /** true / false; rejects with ERR_INVALID_ARG_VALUE for a malformed string. */
+  verify(encoded: string, password: PasswordInput, options?: PasswordVerifyOptions): Promise<boolean>;
+  verifySync(encoded: string, password: PasswordInput, options?: PasswordVerifyOptions): boolean;
+  needsRehash(encoded: string, options?: PasswordRehashOptions): boolean;
+};
+
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
 export interface CircuitBreakerOptions {
@@ -571,6 +624,7 @@ declare const offload: {
   getHashes: typeof getHashes;
   createHash: typeof createHash;
   Hash: typeof Hash;
+  password: typeof password;
   CircuitBreaker: typeof CircuitBreaker;
   breakers: typeof breakers;
   express: typeof express;

@@ -11,7 +11,7 @@ const { pipeline, Readable, Writable } = require('stream');
 const { monitorEventLoopDelay, performance } = require('perf_hooks');
 const offload = require('..');
 const binding = require('../lib/binding');
-const { logLines, randomBytes } = require('../test/js/fixtures/compress-data');
+const { logLines, randomBytes } = require('../test/js/fixtures/compress_data');
 
 const QUICK = process.argv.includes('--quick');
 const ONLY = process.argv.includes('--only')

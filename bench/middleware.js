@@ -16,7 +16,7 @@ const RATE = Number(process.argv[4] || 0);
 function server(kind) {
   const express = require('express');
   const { monitorEventLoopDelay } = require('perf_hooks');
-  const { logLines } = require('../test/js/fixtures/compress-data');
+  const { logLines } = require('../test/js/fixtures/compress_data');
   const app = express();
   app.use(kind === 'offload' ? require('..').compression() : require('compression')());
   const doc = { items: logLines(256 * 1024).toString().split('\n') };

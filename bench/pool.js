@@ -15,7 +15,7 @@ const { WorkerPool } = require('..');
 const { Piscina } = require('piscina');
 
 const ROUNDS = Number(process.argv[2] || 5);
-const TASK = path.join(__dirname, 'pool-task.mjs');
+const TASK = path.join(__dirname, 'pool_task.mjs');
 const ECHO_N = 20000;
 const BUSY_N = 2000;
 const BUSY_MS = 1;

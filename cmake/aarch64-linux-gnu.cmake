@@ -1,6 +1,6 @@
 # Cross build for arm64 Linux with Debian/Ubuntu's cross toolchain
 # (gcc-aarch64-linux-gnu g++-aarch64-linux-gnu); tests run under qemu-user.
-# Used by scripts/test-arm64.sh with -DOFL_KERNELS_ONLY=ON.
+# Used by scripts/test_arm64.sh with -DOFL_KERNELS_ONLY=ON.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 

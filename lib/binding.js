@@ -5,7 +5,7 @@
 // build/ to shadow it. On failure, one error that says what was tried and
 // how to fix it.
 const path = require('path');
-const { foreignLibnode, foreignLibnodeMessage } = require('./linked-node');
+const { foreignLibnode, foreignLibnodeMessage } = require('./linked_node');
 
 const root = path.join(__dirname, '..');
 

@@ -5,16 +5,12 @@
  */
 const executor = require('./executor');
 const hash = require('./hash');
-const { createHash, Hash } = require('./hash-stream');
-const compress = require('./compress');
+const codec = require('./codec');
 const image = require('./image');
-const compressStream = require('./compress-stream');
-const { compression } = require('./middleware');
-const { codes } = require('./errors');
-const { CircuitBreaker } = require('./breaker');
-const breakers = require('./breakers');
+const breaker = require('./breaker');
 const express = require('./express');
-const { WorkerPool } = require('./pool/pool');
+const { WorkerPool } = require('./pool');
+const { codes } = require('./errors');
 
 module.exports = {
   configure: executor.configure,
@@ -27,20 +23,21 @@ module.exports = {
   hashMany: hash.hashMany,
   hashFile: hash.hashFile,
   getHashes: hash.getHashes,
-  createHash,
-  Hash,
-  CircuitBreaker,
-  breakers: Object.freeze({ get: breakers.get, getAll: breakers.getAll }),
+  createHash: hash.createHash,
+  Hash: hash.Hash,
+  password: hash.password,
+  CircuitBreaker: breaker.CircuitBreaker,
+  breakers: Object.freeze({ get: breaker.get, getAll: breaker.getAll }),
   express: Object.freeze({ shed: express.shed }),
-  compress: compress.compress,
-  decompress: compress.decompress,
-  compressSync: compress.compressSync,
-  decompressSync: compress.decompressSync,
-  createCompressStream: compressStream.createCompressStream,
-  createDecompressStream: compressStream.createDecompressStream,
-  CompressStream: compressStream.CompressStream,
-  DecompressStream: compressStream.DecompressStream,
-  compression,
+  compress: codec.compress,
+  decompress: codec.decompress,
+  compressSync: codec.compressSync,
+  decompressSync: codec.decompressSync,
+  createCompressStream: codec.createCompressStream,
+  createDecompressStream: codec.createDecompressStream,
+  CompressStream: codec.CompressStream,
+  DecompressStream: codec.DecompressStream,
+  compression: express.compression,
   resize: image.resize,
   resizeSync: image.resizeSync,
   WorkerPool,

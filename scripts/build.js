@@ -9,7 +9,7 @@ const path = require('path');
 const { installHint } = require('./libs');
 const {
   foreignLibnode, foreignLibnodeMessage,
-} = require('../lib/linked-node');
+} = require('../lib/linked_node');
 
 const root = path.join(__dirname, '..');
 

@@ -24,6 +24,6 @@ if (process.platform === 'linux') args.push('--tag-libc');
 const bin = require.resolve('prebuildify/bin.js');
 const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status || 1);
-const check = spawnSync(process.execPath, [path.join(__dirname, 'check-binary.js')],
+const check = spawnSync(process.execPath, [path.join(__dirname, 'check_binary.js')],
   { cwd: root, stdio: 'inherit' });
 process.exit(check.status === null ? 1 : check.status);

@@ -5,7 +5,7 @@
 // the native suite with sanitizers (into build-<sanitizer>).
 const { spawnSync } = require('child_process');
 const path = require('path');
-const { nodeTestArgs } = require('./test-files');
+const { nodeTestArgs } = require('./test_files');
 
 const root = path.join(__dirname, '..');
 const nativeOnly = process.argv.includes('--native-only');

@@ -1,10 +1,10 @@
 'use strict';
 // A pool's CircuitBreaker, fed the way offload's shed gate feeds its own
-// (lib/shed.js): the breaker's _admit() before anything is queued (so the
+// (lib/executor/shed.js): the breaker's _admit() before anything is queued (so the
 // native state machine also enforces halfOpenMaxConcurrent), then exactly
 // one _settle() per admitted task. The breaker's own timeout and fallback
 // are not used: the pool has taskTimeout, and run() rejects.
-const S = require('../breaker_state');
+const { state: S } = require('../breaker');
 
 class BreakerGuard {
   constructor(breaker) {

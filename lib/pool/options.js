@@ -11,6 +11,7 @@ const {
   validateObject, validateInteger, validateString, validateAbortSignal,
   listenAbort,
 } = require('../validate');
+const { CircuitBreaker } = require('../breaker');
 
 const { PRIORITIES } = require('./queue');
 
@@ -102,7 +103,6 @@ function stringArray(value, name) {
 }
 
 function breakerOption(value) {
-  const { CircuitBreaker } = require('../breaker');
   if (value instanceof CircuitBreaker) return value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw codes.ERR_INVALID_ARG_TYPE('options.breaker',

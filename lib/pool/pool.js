@@ -30,7 +30,9 @@ const {
   PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
 } = require('./task');
 
-const VERSION = require('../../package.json').version;
+// The package's version (piscina's Piscina.version), read once.
+const VERSION = JSON.parse(require('fs').readFileSync(
+  require('path').join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 
 const OPEN = 0;
 const CLOSING = 1;

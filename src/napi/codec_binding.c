@@ -1,5 +1,5 @@
 /* One-shot compress/decompress: sync on the calling thread, async as an
- * executor job. lib/compress.js validates; this file keeps only the cheap
+ * executor job. lib/codec/one_shot.js validates; this file keeps only the cheap
  * checks that keep native code safe. */
 #include "codec_binding.h"
 

@@ -1,4 +1,4 @@
-/* Stream contexts for lib/compress-stream.js, in node zlib's shape: one
+/* Stream contexts for lib/codec/stream.js, in node zlib's shape: one
  * native context per stream, at most one write in flight, results in an
  * Int32Array shared at creation ([ret, consumed, produced]) so no call
  * allocates, and a close during a write deferred until it completes. */

@@ -12,7 +12,7 @@
 
 #define MAX_BANDS 256u
 
-/* Geometry as lib/image.js packs it into a Uint32Array. */
+/* Geometry as lib/image/resize.js packs it into a Uint32Array. */
 enum {
   G_IN_W,
   G_IN_H,

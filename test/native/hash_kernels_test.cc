@@ -1,7 +1,7 @@
 // The BLAKE3 and CRC32C kernels and their runtime dispatch, through the
 // internal API only (no OpenSSL/xxHash/libdeflate), so the same file runs
 // natively and in the arm64 cross build under qemu-user
-// (scripts/test-arm64.sh). Every kernel the CPU has is forced in turn.
+// (scripts/test_arm64.sh). Every kernel the CPU has is forced in turn.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -143,7 +143,7 @@ TEST(HashKernels, DetectsEveryKernelThisCpuHas) {
   EXPECT_EQ(Crc32cImpls(), Usable(kCrc, want, &crc_best, &names));
   EXPECT_EQ(ofl__blake3_impl(), b3_best);
   EXPECT_EQ(ofl__crc32c_impl(), crc_best);
-  // The log line scripts/test-arm64.sh reports.
+  // The log line scripts/test_arm64.sh reports.
   std::printf("kernels tested:%s\n", names.c_str());
 }
 

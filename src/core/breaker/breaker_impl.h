@@ -52,8 +52,8 @@ struct ofl_breaker_s {
    *  - a transition is applied only if the word still equals the value
    *    the deciding thread saw (so a decision made for an old episode is
    *    dropped, never applied to a new one);
-   *  - nothing is called out of this file while holding it; the registry
-   *    lock is never taken while holding it (order: registry -> breaker,
+   *  - nothing outside the breaker's own files is called while holding it; the
+   * registry lock is never taken while holding it (order: registry -> breaker,
    *    and the registry never needs a breaker lock). */
   uv_mutex_t lock;
   ofl_breaker_opts_t opts;
@@ -83,5 +83,20 @@ void ofl__breaker_destroy(ofl_breaker_t *b);
 /* @return nonzero when every option is equal. */
 int ofl__breaker_opts_equal(const ofl_breaker_opts_t *a,
                             const ofl_breaker_opts_t *b);
+
+/* Rolling window (breaker_window.c): counter `ctr` of the bucket holding
+ * now_ms gets `add` (saturating; an event a whole window older than one
+ * already recorded is dropped). */
+void ofl__win_add_n(ofl_breaker_t *b, uint64_t now_ms, unsigned ctr,
+                    uint32_t add);
+void ofl__win_add(ofl_breaker_t *b, uint64_t now_ms, unsigned ctr);
+/* sums[c - c0] = count of counter c over the window ending at now_ms. */
+void ofl__win_sum(const ofl_breaker_t *b, uint64_t now_ms, unsigned c0,
+                  unsigned c1, uint64_t *sums);
+void ofl__win_clear(ofl_breaker_t *b);
+/* Latency histogram bin of `ms`, and the upper edge of the bin holding the
+ * pct-th percentile of `count` samples. */
+unsigned ofl__lat_bin(uint32_t ms);
+uint32_t ofl__percentile(const uint64_t *hist, uint64_t count, unsigned pct);
 
 #endif

@@ -19,7 +19,7 @@ int ofl__deflate_bound(ofl_codec_id_t codec, size_t len, size_t *out) {
 
 /* Levels 1-9 mean zlib's levels: each maps to the fastest libdeflate level
  * whose output stays within +2% of zlib's at that level on every corpus of
- * bench/gzip-ratio.js (JSON logs, JS, CSS, HTML, English text, CSV,
+ * bench/gzip_ratio.js (JSON logs, JS, CSS, HTML, English text, CSV,
  * binaries), one-shot and in 1 MiB parallel blocks; libdeflate 5 for zlib
  * 6 was +3.3% on JS sources. 10-12 are libdeflate's own. */
 int ofl__libdeflate_level(int level) {

@@ -8,7 +8,7 @@ const { execFileSync } = require('node:child_process');
 const { fixture } = require('../fixtures/pool/setup');
 
 test('pool_idle_crash_without_listener_replaces_before_throwing', () => {
-  const out = execFileSync(process.execPath, [fixture('late-crash.js')],
+  const out = execFileSync(process.execPath, [fixture('late_crash.js')],
     { encoding: 'utf8', timeout: 60000 });
   const r = JSON.parse(out);
   assert.deepStrictEqual(r.seen, [['ERR_OFFLOAD_WORKER_CRASHED', 2],

@@ -41,13 +41,13 @@ test('pool_loads_commonjs_with_require_and_accepts_a_promise_export',
     // require() ran it: the require cache knows the module.
     assert.strictEqual(await p.run(null, { name: 'viaRequire' }), true);
     assert.strictEqual(await p.run(2, { filename: fixture(
-      'promised-module.js') }), 20);
+      'promised_module.js') }), 20);
   });
 
 test('pool_require_hook_in_exec_argv_loads_other_extensions', async (t) => {
   // A --require hook teaching require() a new extension, as tsx or ts-node
   // do for .ts: import() alone would fail with ERR_UNKNOWN_FILE_EXTENSION.
   const p = pool(t, { filename: fixture('hooked.task'),
-    execArgv: ['--require', fixture('task-hook.js')] });
+    execArgv: ['--require', fixture('task_hook.js')] });
   assert.strictEqual(await p.run(6), 7);
 });

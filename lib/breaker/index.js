@@ -1,0 +1,9 @@
+'use strict';
+// The breaker module's face: the class, the registry of named breakers, and
+// (for offload's shed gate and the pool's guard) the outcome and state
+// constants that feed a breaker from outside a call.
+const { CircuitBreaker } = require('./circuit_breaker');
+const { get, getAll } = require('./registry');
+const state = require('./state');
+
+module.exports = { CircuitBreaker, get, getAll, state };

@@ -1,0 +1,145 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const offload = require('../../..');
+
+const { spin } = offload._internal;
+
+test('executor_stats_shape', () => {
+  const s = offload.stats();
+  for (const k of ['threads', 'queued', 'running', 'completed', 'rejected',
+    'cancelled', 'timedOut']) {
+    assert.strictEqual(typeof s[k], 'number', k);
+  }
+  for (const k of ['waitTime', 'runTime']) {
+    assert.deepStrictEqual(Object.keys(s[k]), ['p50', 'p99', 'max']);
+  }
+});
+
+test('executor_runs_and_counts', async () => {
+  const before = offload.stats().completed;
+  const ms = await spin(5);
+  assert.ok(ms >= 5, `ran ${ms} ms`);
+  const s = offload.stats();
+  assert.ok(s.threads >= 1);
+  assert.strictEqual(s.completed, before + 1);
+  assert.ok(s.runTime.max >= 5);
+});
+
+test('executor_configure_after_start_rejects_change', () => {
+  const { threads, maxQueue } = offload.stats();
+  assert.ok(threads >= 1, 'executor started by the previous test');
+  offload.configure({ threads, maxQueue }); // unchanged: fine
+  assert.throws(() => offload.configure({ threads: threads + 1 }), {
+    code: 'ERR_OFFLOAD_ALREADY_CONFIGURED',
+    message: /cannot change the executor after first use/,
+  });
+});
+
+test('executor_configure_validates', () => {
+  assert.throws(() => offload.configure(), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => offload.configure({ threads: '2' }),
+    { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => offload.configure({ threads: 0 }),
+    { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+  assert.throws(() => offload.configure({ threads: 1.5 }),
+    { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+  assert.throws(() => offload.configure({ maxQueue: -1 }),
+    { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+});
+
+test('executor_abort_before_start_rejects_at_once', async () => {
+  const before = offload.stats();
+  const ac = new AbortController();
+  ac.abort(new Error('why'));
+  await assert.rejects(spin(1000, { signal: ac.signal }), (err) => {
+    assert.strictEqual(err.name, 'AbortError');
+    assert.strictEqual(err.code, 'ABORT_ERR');
+    assert.strictEqual(err.cause.message, 'why');
+    return true;
+  });
+  // Never reached the executor.
+  assert.strictEqual(offload.stats().completed, before.completed);
+  assert.strictEqual(offload.stats().cancelled, before.cancelled);
+});
+
+test('executor_abort_while_running_stops_work', async () => {
+  const ac = new AbortController();
+  const t0 = performance.now();
+  const p = spin(10000, { signal: ac.signal });
+  setTimeout(() => ac.abort(), 30);
+  await assert.rejects(p, { name: 'AbortError', code: 'ABORT_ERR' });
+  assert.ok(performance.now() - t0 < 5000, 'the 10 s task stopped early');
+});
+
+test('executor_abort_listener_removed_after_settle', async () => {
+  const ac = new AbortController();
+  const { getEventListeners } = require('node:events');
+  await Promise.all([spin(1, { signal: ac.signal }),
+    spin(1, { signal: ac.signal })]);
+  assert.strictEqual(getEventListeners(ac.signal, 'abort').length, 0);
+});
+
+test('executor_timeout_running_and_queued', async () => {
+  const { threads } = offload.stats();
+  // Fill every thread, then queue one more with a short timeout: it must
+  // time out while still queued, not after the blockers finish.
+  const ac = new AbortController();
+  const blockers = Array.from({ length: threads },
+    () => spin(10000, { signal: ac.signal }).catch((e) => e));
+  const t0 = performance.now();
+  await assert.rejects(spin(1, { timeout: 50 }),
+    { code: 'ERR_OFFLOAD_TASK_TIMEOUT' });
+  assert.ok(performance.now() - t0 < 5000);
+  await assert.rejects(spin(10000, { timeout: 30, priority: 'high' }),
+    { code: 'ERR_OFFLOAD_TASK_TIMEOUT' });
+  ac.abort();
+  for (const e of await Promise.all(blockers)) assert.strictEqual(e.code, 'ABORT_ERR');
+});
+
+test('executor_priority_lanes_from_js', async () => {
+  const { threads } = offload.stats();
+  const ac = new AbortController();
+  const blockers = Array.from({ length: threads },
+    () => spin(10000, { signal: ac.signal }).catch(() => {}));
+  const order = [];
+  const jobs = [
+    spin(0, { priority: 'low' }).then(() => order.push('low')),
+    spin(0, { priority: 'normal' }).then(() => order.push('normal')),
+    spin(0, { priority: 'high' }).then(() => order.push('high')),
+  ];
+  await new Promise((r) => setTimeout(r, 20));
+  ac.abort();
+  await Promise.all([...jobs, ...blockers]);
+  assert.deepStrictEqual(order.slice(0, 1), ['high']);
+  assert.ok(order.indexOf('normal') < order.indexOf('low'));
+});
+
+test('executor_async_api_rejects_never_throws', async () => {
+  const p = spin('x');
+  assert.ok(p instanceof Promise);
+  await assert.rejects(p, { code: 'ERR_INVALID_ARG_TYPE' });
+  await assert.rejects(spin(1, { priority: 'urgent' }),
+    { code: 'ERR_INVALID_ARG_VALUE' });
+  await assert.rejects(spin(1, { signal: {} }),
+    { code: 'ERR_INVALID_ARG_TYPE' });
+  await assert.rejects(spin(1, { timeout: -1 }), { code: 'ERR_OUT_OF_RANGE' });
+});
+
+test('executor_does_not_use_libuv_threadpool', async () => {
+  // With every libuv pool thread busy, offload work still completes first:
+  // it never queues behind fs/dns/zlib/crypto on the shared pool.
+  const { threads } = offload.stats();
+  const crypto = require('node:crypto');
+  const size = Number(process.env.UV_THREADPOOL_SIZE || 4);
+  const events = [];
+  const blockers = Array.from({ length: size }, () => new Promise((r) =>
+    crypto.pbkdf2('x', 'y', 400_000, 32, 'sha512', () => {
+      events.push('libuv');
+      r();
+    })));
+  await Promise.all(Array.from({ length: threads }, () => spin(1)));
+  events.push('offload');
+  await Promise.all(blockers);
+  assert.strictEqual(events[0], 'offload');
+});

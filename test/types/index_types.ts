@@ -1,0 +1,158 @@
+// Compiled with `tsc --noEmit` by test/js/package/types.test.js: the declarations
+// must accept real usage and reject misuse (@ts-expect-error lines).
+import offload, {
+  configure, stats, ExecutorStats, TaskOptions, compress, decompressSync,
+  createCompressStream, compression, CompressStream,
+} from 'offload';
+
+configure({ threads: 2, maxQueue: 100 });
+offload.configure({});
+const s: ExecutorStats = stats();
+const p99: number = s.waitTime.p99 + s.runTime.max;
+void p99;
+const opts: TaskOptions = { signal: AbortSignal.timeout(10), priority: 'high', timeout: 5 };
+void opts;
+
+// @ts-expect-error threads must be a number
+configure({ threads: '2' });
+// @ts-expect-error unknown priority
+const bad: TaskOptions = { priority: 'urgent' };
+void bad;
+
+// Hashing
+import { hash, hashSync, hashMany, hashFile, createHash, getHashes, Hash } from 'offload';
+async function hashing(): Promise<void> {
+  const b: Buffer = await hash('sha256', 'x');
+  const h: string = await hash('blake3', new Uint8Array(4), { encoding: 'hex', outputLength: 64 });
+  const h2: string = await hash('sha1', 'x', 'base64url');
+  const s: Buffer = hashSync('xxh3', Buffer.alloc(1), { seed: 5n });
+  const many: string[] = await hashMany('crc32c', ['a', 'b'], 'hex');
+  const f: Buffer = await hashFile('md5', new URL('file:///etc/hostname'), { signal: AbortSignal.timeout(100) });
+  const stream: Hash = createHash('sha512', { key: 'k' });
+  const d: string = await stream.digest('hex');
+  const names: string[] = getHashes();
+  void [b, h, h2, s, many, f, d, names];
+  // @ts-expect-error unknown algorithm
+  await hash('sha999', 'x');
+  // @ts-expect-error a hex digest is a string, not a Buffer
+  const wrong: Buffer = await hash('sha256', 'x', 'hex');
+  void wrong;
+}
+void hashing;
+// CircuitBreaker
+import { CircuitBreaker, breakers, express, BreakerStatus } from 'offload';
+const cb = new CircuitBreaker(async (id: number, signal?: AbortSignal) => ({ id, aborted: signal?.aborted }),
+  { timeout: 2000, errorThresholdPercentage: 25, resetTimeout: 5000 });
+cb.fallback(() => null).on('stateChange', ({ from, to }) => void `${from}${to}`);
+const fired: Promise<{ id: number; aborted: boolean | undefined }> = cb.fire(1);
+void fired;
+const st: BreakerStatus = cb.status;
+void st;
+const all: CircuitBreaker[] = breakers.getAll();
+void all;
+const shared = CircuitBreaker.shared('db', { failureThreshold: 5 });
+void shared.execute((a: string) => a.length, 'x');
+void express.shed(shared);
+offload.configure({ shed: { maxQueueWait: 100, volumeThreshold: 5 } });
+// @ts-expect-error unknown state name
+const badState: BreakerStatus = { state: 'ajar', failureCount: 0, successCount: 0, lastFailureTime: null };
+void badState;
+// @ts-expect-error timeout must be a number or false
+void new CircuitBreaker(undefined, { timeout: '5' });
+// Compression
+async function useCompression(): Promise<void> {
+  const gz: Buffer = await compress(Buffer.from('x'), { codec: 'gzip', level: 9, signal: AbortSignal.timeout(10) });
+  const back: Buffer = decompressSync(gz, { codec: 'auto', maxOutputLength: 1 << 20 });
+  void back;
+  await offload.decompress(new Uint8Array(4), { codec: 'zstd', dictionary: new ArrayBuffer(8) });
+  await offload.decompress(new Uint8Array(4), { codec: 'zstd', parallel: false, maxOutputLength: 1 << 20 });
+  const s: CompressStream = createCompressStream({ codec: 'zstd', checksum: true, chunkSize: 16384 });
+  const gzs: CompressStream = createCompressStream({ codec: 'gzip', parallel: false });
+  void gzs;
+  s.flush(() => {});
+  const mw = compression({ threshold: '1kb', encodings: ['br', 'gzip'], levels: { br: 5 } });
+  void mw;
+  // @ts-expect-error unknown codec
+  await compress(Buffer.from('x'), { codec: 'lzma' });
+  // @ts-expect-error 'auto' only decompresses
+  await compress(Buffer.from('x'), { codec: 'auto' });
+  // @ts-expect-error strings are not compressed implicitly
+  await compress('text');
+}
+void useCompression;
+
+// Image kernels
+import { resize, resizeSync, ResizeResult, RawImage } from 'offload';
+async function images(): Promise<void> {
+  const rgba: RawImage<Buffer> = { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 };
+  const r: ResizeResult = await resize(rgba, { width: 1, kernel: 'lanczos3', signal: AbortSignal.timeout(100) });
+  const b: Buffer = r.data;
+  const f: Float32Array = resizeSync({ data: new Float32Array(4), width: 2, height: 2, channels: 1 },
+    { width: 4, height: 4, fit: 'fill', kernel: 'mitchell' }).data;
+  const s = await offload.resize({ data: new SharedArrayBuffer(9), width: 3, height: 3, channels: 1, stride: 3 },
+    { height: 2, fit: 'inside' });
+  const w: number = s.width + s.height + s.channels;
+  void b; void f; void w;
+  // @ts-expect-error unknown kernel
+  resizeSync(rgba, { width: 1, kernel: 'lanczos4' });
+  // @ts-expect-error channels must be 1..4
+  resizeSync({ data: Buffer.alloc(5), width: 1, height: 1, channels: 5 }, { width: 1 });
+  // @ts-expect-error 'contain' is not supported yet
+  resizeSync(rgba, { width: 1, height: 1, fit: 'contain' });
+  // @ts-expect-error wrong typed array
+  resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
+}
+void images;
+// WorkerPool
+import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction } from 'offload';
+async function pooling(): Promise<void> {
+  const pool = new WorkerPool<{ n: number }, number>({
+    filename: new URL('file:///srv/task.mjs'), name: 'square', minThreads: 1, maxThreads: 4,
+    maxQueue: 'auto', taskTimeout: 1000, idleTimeout: Infinity, resourceLimits: { maxOldGenerationSizeMb: 64 },
+    workerData: { k: 1 }, execArgv: [], breaker: { failureThreshold: 5 },
+  });
+  const n: number = await pool.run({ n: 2 }, { timeout: 50, signal: AbortSignal.timeout(100) });
+  const opts: RunOptions = { name: 'other', transferList: [new ArrayBuffer(1)] };
+  const moved = WorkerPool.move(new Float64Array(8));
+  const sab: SharedArrayBuffer = WorkerPool.move(new SharedArrayBuffer(8));
+  const any = new WorkerPool({ filename: '/srv/task.js', breaker: new CircuitBreaker() });
+  await any.run(moved, opts);
+  const p99: number = pool.waitTime.p99 + pool.runTime.mean;
+  const lat: PoolLatency = pool.runTime;
+  const ids: number[] = pool.threads.map((w) => w.threadId);
+  const inWorker: boolean = WorkerPool.isWorkerThread;
+  pool.on('error', (err) => void err.code).on('workerCreate', (w) => void w.threadId);
+  void [n, sab, p99, lat, ids, inWorker, pool.queueSize, pool.completed, pool.utilization, pool.options.maxQueue];
+  const graceful = new WorkerPool({ filename: '/srv/task.js', cancelGrace: 0 });
+  await graceful.run(1, { priority: 'low', signal: AbortSignal.timeout(5) });
+  const st: WorkerPoolStats = graceful.stats;
+  const counts: number = st.busy + st.idle + st.queued + st.failed + st.cancelled + st.timedOut + st.waitTime.p99 + st.runTime.max;
+  const task: TaskFunction<number, number> = (x, { signal }) => (signal.aborted ? 0 : x * 2);
+  void [counts, task, graceful.options.cancelGrace];
+  // @ts-expect-error priority is a lane name
+  await graceful.run(1, { priority: 2 });
+  await pool.close({ force: true });
+  await pool.destroy();
+  // @ts-expect-error filename is required
+  new WorkerPool({ maxThreads: 2 });
+  // @ts-expect-error maxQueue is a number or 'auto'
+  new WorkerPool({ filename: 'x', maxQueue: 'lots' });
+  // @ts-expect-error the task type is enforced
+  await pool.run('two');
+  // @ts-expect-error numbers cannot be moved
+  WorkerPool.move(5);
+}
+void pooling;
+
+async function passwords(): Promise<void> {
+  const stored: string = await offload.password.hash('pw', { algorithm: 'argon2id', memoryCost: 19456 });
+  const ok: boolean = await offload.password.verify(stored, Buffer.from('pw'), { signal: AbortSignal.timeout(100) });
+  const b: string = offload.password.hashSync('pw', { algorithm: 'bcrypt', cost: 12 });
+  const again: boolean = offload.password.needsRehash(b, { algorithm: 'bcrypt', cost: 12 });
+  void [ok, again, offload.password.verifySync(b, 'pw', { maxBcryptCost: 14 })];
+  // @ts-expect-error unknown algorithm
+  await offload.password.hash('pw', { algorithm: 'md5' });
+  // @ts-expect-error verify takes the encoded string first
+  await offload.password.verify(Buffer.from('pw'), 'pw');
+}
+void passwords;
