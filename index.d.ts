@@ -473,8 +473,8 @@ export interface PoolLatency {
 }
 
 export interface WorkerPoolOptions {
-  /** Absolute or relative (to the cwd) path, or file: URL, of the task module (CommonJS or ESM). */
-  filename: string | URL;
+  /** Absolute or relative (to the cwd) path, or file: URL, of the task module (CommonJS or ESM); or null/omitted and given to each run(). */
+  filename?: string | URL | null;
   /** Export to run: 'default' (module.exports or the default export) or a named export. Default 'default'. */
   name?: string;
   /** Workers kept alive. Default max(availableParallelism / 2, 1). */
@@ -504,11 +504,23 @@ export interface WorkerPoolOptions {
   execArgv?: string[];
   /** A CircuitBreaker, or options for a new one, in front of run(). */
   breaker?: CircuitBreaker | CircuitBreakerOptions;
+  /** Tasks one worker runs at once. Default 1. */
+  concurrentTasksPerWorker?: number;
+  /** 'disabled': an idle worker never sleeps in Atomics.wait. Default 'sync'. */
+  atomics?: 'sync' | 'async' | 'disabled';
+  /** Added to each worker thread's nice value on Linux (0..19). Default 0. */
+  niceIncrement?: number;
+  /** Passed to each Worker. Default true. */
+  trackUnmanagedFds?: boolean;
+  /** false: no wait/run histograms. Default true. */
+  recordTiming?: boolean;
+  /** Accepted for piscina: the queue is always FIFO within a lane. */
+  stricterFIFO?: boolean;
 }
 
 /** WorkerPoolOptions after validation and defaults. */
 export interface ResolvedWorkerPoolOptions {
-  readonly filename: string;
+  readonly filename: string | null;
   readonly name: string;
   readonly minThreads: number;
   readonly maxThreads: number;
@@ -523,17 +535,25 @@ export interface ResolvedWorkerPoolOptions {
   readonly argv: string[] | undefined;
   readonly execArgv: string[] | undefined;
   readonly breaker: CircuitBreaker | null;
+  readonly concurrentTasksPerWorker: number;
+  readonly atomics: 'sync' | 'async' | 'disabled';
+  readonly niceIncrement: number;
+  readonly trackUnmanagedFds: boolean;
+  readonly recordTiming: boolean;
+  readonly stricterFIFO: boolean;
 }
 
 export interface RunOptions {
   /** Export to run for this task (overrides the pool's `name`). */
-  name?: string;
+  name?: string | null;
   /** Buffers to transfer rather than copy. */
   transferList?: ReadonlyArray<ArrayBuffer | import('node:worker_threads').MessagePort>;
-  /** Aborts: a queued task is dropped; a running one rejects at once and its own signal aborts in the worker. */
-  signal?: AbortSignal;
+  /** Aborts (an AbortSignal, or an EventEmitter emitting 'abort'): a queued task is dropped; a running one rejects at once and its own signal aborts in the worker. */
+  signal?: AbortSignal | EventEmitter | null;
   /** ms for this task; overrides taskTimeout. 0 = none. */
   timeout?: number;
+  /** The task module for this task (overrides the pool's filename). */
+  filename?: string | URL | null;
   /** Queue lane: FIFO within a lane, with aging. Default 'normal'. */
   priority?: 'high' | 'normal' | 'low';
 }
@@ -573,9 +593,32 @@ export interface WorkerPoolStats {
   utilization: number;
 }
 
+declare const kTransferable: unique symbol;
+declare const kValue: unique symbol;
+
+/** piscina's Transferable protocol: what is transferred, and what arrives. */
+export interface Transferable<T = unknown> {
+  readonly [kTransferable]: unknown;
+  readonly [kValue]: T;
+}
+
 /** What WorkerPool.move() returns: transferred, not copied, by run() or a task's return. */
-export interface Moved<T> {
-  readonly value: T;
+export type Moved<T> = Transferable<T>;
+
+/** piscina's histogram summary, in ms (NaN means when empty). */
+export interface HistogramSummary {
+  average: number; mean: number; stddev: number; min: number; max: number;
+  p0_001: number; p0_01: number; p0_1: number; p1: number; p2_5: number;
+  p10: number; p25: number; p50: number; p75: number; p90: number;
+  p97_5: number; p99: number; p99_9: number; p99_99: number; p99_999: number;
+}
+
+export interface PoolHistogram {
+  /** undefined with recordTiming: false. */
+  readonly runTime: HistogramSummary | undefined;
+  readonly waitTime: HistogramSummary | undefined;
+  resetRunTime(): void;
+  resetWaitTime(): void;
 }
 
 export interface CloseOptions {
@@ -585,7 +628,7 @@ export interface CloseOptions {
 
 /** A pool of worker_threads running one task module's function. */
 export class WorkerPool<T = any, R = any> extends EventEmitter {
-  constructor(options: WorkerPoolOptions);
+  constructor(options?: WorkerPoolOptions);
   /** Never throws: bad arguments, a closed pool, a full queue or an open breaker reject. */
   run(task: T | Moved<T>, options?: RunOptions): Promise<R>;
   close(options?: CloseOptions): Promise<void>;
@@ -600,16 +643,32 @@ export class WorkerPool<T = any, R = any> extends EventEmitter {
   readonly runTime: PoolLatency;
   readonly stats: WorkerPoolStats;
   readonly options: ResolvedWorkerPoolOptions;
+  readonly maxThreads: number;
+  readonly minThreads: number;
+  /** Workers with no task. */
+  readonly idleThreads: number;
+  readonly histogram: PoolHistogram;
   static readonly isWorkerThread: boolean;
+  /** worker_threads.workerData inside a pool's worker, else undefined. */
+  static readonly workerData: unknown;
+  static readonly version: string;
+  /** Symbol.for('Piscina.transferable'). */
+  static readonly transferableSymbol: typeof kTransferable;
+  /** Symbol.for('Piscina.valueOf'). */
+  static readonly valueSymbol: typeof kValue;
+  static move<V extends SharedArrayBuffer | NodeJS.ArrayBufferView<SharedArrayBuffer>>(value: V): V;
   static move<V extends ArrayBuffer | NodeJS.ArrayBufferView | import('node:worker_threads').MessagePort>(value: V): Moved<V>;
-  static move<V extends SharedArrayBuffer>(value: V): V;
+  static move<V extends Transferable<unknown>>(value: V): V;
+  static move<V extends string | number | boolean | bigint | null | undefined>(value: V): V;
   on(event: 'error', listener: (err: OffloadError) => void): this;
   on(event: 'workerCreate' | 'workerDestroy', listener: (worker: import('node:worker_threads').Worker) => void): this;
-  on(event: 'drain', listener: () => void): this;
+  on(event: 'drain' | 'needsDrain' | 'close', listener: () => void): this;
+  on(event: 'message', listener: (message: unknown) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
   once(event: 'error', listener: (err: OffloadError) => void): this;
   once(event: 'workerCreate' | 'workerDestroy', listener: (worker: import('node:worker_threads').Worker) => void): this;
-  once(event: 'drain', listener: () => void): this;
+  once(event: 'drain' | 'needsDrain' | 'close', listener: () => void): this;
+  once(event: 'message', listener: (message: unknown) => void): this;
   once(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 

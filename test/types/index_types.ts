@@ -104,7 +104,7 @@ async function images(): Promise<void> {
 }
 void images;
 // WorkerPool
-import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction } from 'offload';
+import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction, HistogramSummary, Transferable } from 'offload';
 async function pooling(): Promise<void> {
   const pool = new WorkerPool<{ n: number }, number>({
     filename: new URL('file:///srv/task.mjs'), name: 'square', minThreads: 1, maxThreads: 4,
@@ -131,16 +131,33 @@ async function pooling(): Promise<void> {
   void [counts, task, graceful.options.cancelGrace];
   // @ts-expect-error priority is a lane name
   await graceful.run(1, { priority: 2 });
+  // piscina's surface
+  const bare = new WorkerPool();
+  await bare.run(1, { filename: new URL('file:///srv/task.js'), name: null, signal: new (await import('node:events')).EventEmitter() });
+  const piscinaish = new WorkerPool({ filename: null, concurrentTasksPerWorker: 4, atomics: 'disabled', niceIncrement: 2,
+    trackUnmanagedFds: false, recordTiming: true, stricterFIFO: true });
+  const hist: HistogramSummary | undefined = piscinaish.histogram.runTime;
+  piscinaish.histogram.resetWaitTime();
+  const custom: Transferable<{ n: number }> = {
+    [WorkerPool.transferableSymbol]: new ArrayBuffer(1), [WorkerPool.valueSymbol]: { n: 1 },
+  };
+  const same: Transferable<{ n: number }> = WorkerPool.move(custom);
+  const prim: number = WorkerPool.move(5);
+  const version: string = WorkerPool.version;
+  piscinaish.on('message', (m) => void m).on('close', () => {}).once('needsDrain', () => {});
+  void [hist, same, prim, version, piscinaish.idleThreads + piscinaish.maxThreads + piscinaish.minThreads, WorkerPool.workerData];
+  // @ts-expect-error atomics takes three values
+  new WorkerPool({ atomics: 'on' });
   await pool.close({ force: true });
   await pool.destroy();
-  // @ts-expect-error filename is required
-  new WorkerPool({ maxThreads: 2 });
+  // @ts-expect-error maxThreads is a number
+  new WorkerPool({ maxThreads: '2' });
   // @ts-expect-error maxQueue is a number or 'auto'
   new WorkerPool({ filename: 'x', maxQueue: 'lots' });
   // @ts-expect-error the task type is enforced
   await pool.run('two');
-  // @ts-expect-error numbers cannot be moved
-  WorkerPool.move(5);
+  // @ts-expect-error plain objects cannot be moved
+  WorkerPool.move({ a: 1 });
 }
 void pooling;
 
