@@ -38,7 +38,10 @@ const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
-const closedError = () => codes.ERR_OFFLOAD_CLOSED('The WorkerPool');
+// A task the pool will not run because it is closing or closed: offload's
+// code, piscina's message and cause.
+const closedError = () => coded(Error, 'ERR_OFFLOAD_CLOSED',
+  'The task has been aborted', { cause: 'queue is being terminated' });
 // What a task cut short by destroy() rejects with (piscina's message).
 const terminating = () => coded(Error, 'ERR_OFFLOAD_CLOSED',
   'Terminating worker thread');
