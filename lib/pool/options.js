@@ -34,6 +34,7 @@ const DEFAULTS = Object.freeze({
   recordTiming: true,
   niceIncrement: 0,
   stricterFIFO: false,
+  maxArenaBytes: 256 << 20,
 });
 
 const ATOMICS = ['sync', 'async', 'disabled'];
@@ -43,7 +44,7 @@ const KNOWN = ['filename', 'name', 'minThreads', 'maxThreads', 'idleTimeout',
   'maxQueue', 'taskTimeout', 'closeTimeout', 'cancelGrace',
   'resourceLimits', 'workerData', 'env', 'argv', 'execArgv', 'breaker',
   'concurrentTasksPerWorker', 'atomics', 'niceIncrement',
-  'trackUnmanagedFds', 'recordTiming', 'stricterFIFO'];
+  'trackUnmanagedFds', 'recordTiming', 'stricterFIFO', 'maxArenaBytes'];
 
 const LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
   'codeRangeSizeMb', 'stackSizeMb'];
@@ -218,6 +219,8 @@ function normalize(input) {
   // Tasks always leave the queue in submission order (within a priority
   // lane), which is what piscina's stricterFIFO asks for.
   o.stricterFIFO = bool(options, 'stricterFIFO');
+  o.maxArenaBytes = integer(options, 'maxArenaBytes', 0,
+    Number.MAX_SAFE_INTEGER);
 
   for (const key of Object.keys(options)) {
     if (!KNOWN.includes(key)) {

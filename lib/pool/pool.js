@@ -18,6 +18,7 @@ const { WorkerHandle } = require('./handle');
 const { PriorityQueue } = require('./queue');
 const { Summary } = require('./summary');
 const { PoolView } = require('./view');
+const { Arena } = require('./arena');
 const { fromWire } = require('./thrown');
 const {
   move, unwrap, isMovable, TRANSFERABLE, VALUE,
@@ -84,6 +85,7 @@ class WorkerPool extends PoolView {
       lane: 1, filename: null,
     });
     this._guard = o.breaker === null ? null : new BreakerGuard(o.breaker);
+    this._arena = new Arena(o.maxArenaBytes);
     this._handles = new Set();
     this._idle = []; // LIFO: the warmest worker first, the coldest retire
     this._queue = new PriorityQueue();
@@ -188,6 +190,21 @@ class WorkerPool extends PoolView {
     // piscina's backpressure signal: the queue has just filled up.
     if (handle === undefined && this.needsDrain) this.emit('needsDrain');
     return promise;
+  }
+
+  /**
+   * A typed array in the pool's shared arena: it crosses to and from the
+   * workers by reference (no copy, no transfer), nested anywhere in a task
+   * or a result. Throws (a synchronous allocator, like `new`).
+   * @example const xs = pool.alloc(Float64Array, 1 << 17);
+   */
+  alloc(TypedArrayConstructor, length) {
+    return this._arena.alloc(TypedArrayConstructor, length);
+  }
+
+  /** Returns an alloc()'d array's memory to the arena. Throws. */
+  free(array) {
+    this._arena.free(array);
   }
 
   /**

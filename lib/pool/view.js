@@ -61,7 +61,7 @@ class PoolView extends EventEmitter {
       timedOut: this._timedOut,
       waitTime: { p50: w.p50, p99: w.p99, max: w.max },
       runTime: { p50: r.p50, p99: r.p99, max: r.max },
-      utilization: this.utilization,
+      utilization: this.utilization, arena: this._arena.stats,
     };
   }
 
@@ -96,6 +96,11 @@ class PoolView extends EventEmitter {
       resetRunTime: () => run.reset(),
       resetWaitTime: () => wait.reset(),
     };
+  }
+
+  /** The shared arena: { bytes, used, blocks } (bytes: segments made). */
+  get arena() {
+    return this._arena.stats;
   }
 
   get options() {

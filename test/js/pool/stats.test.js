@@ -12,8 +12,9 @@ test('pool_stats_counts_every_outcome', async (t) => {
   const empty = p.stats;
   assert.deepStrictEqual(Object.keys(empty), ['threads', 'busy', 'idle',
     'queued', 'completed', 'failed', 'cancelled', 'timedOut', 'waitTime',
-    'runTime', 'utilization']);
+    'runTime', 'utilization', 'arena']);
   assert.deepStrictEqual(empty.waitTime, { p50: 0, p99: 0, max: 0 });
+  assert.deepStrictEqual(empty.arena, { bytes: 0, used: 0, blocks: 0 });
   assert.strictEqual(empty.threads, 1);
   assert.strictEqual(empty.idle, 1);
 
