@@ -516,7 +516,22 @@ export interface WorkerPoolOptions {
   recordTiming?: boolean;
   /** Accepted for piscina: the queue is always FIFO within a lane. */
   stricterFIFO?: boolean;
+  /** Upper bound of the shared arena (pool.alloc). Default 256 MiB. */
+  maxArenaBytes?: number;
 }
+
+/** WorkerPool#arena. */
+export interface ArenaStats {
+  /** Bytes of SharedArrayBuffer segments made so far. */
+  bytes: number;
+  /** Bytes in live blocks (rounded up to 16). */
+  used: number;
+  blocks: number;
+}
+
+type TypedArrayConstructor = Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor |
+  Int16ArrayConstructor | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor |
+  Float32ArrayConstructor | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
 
 /** WorkerPoolOptions after validation and defaults. */
 export interface ResolvedWorkerPoolOptions {
@@ -541,6 +556,7 @@ export interface ResolvedWorkerPoolOptions {
   readonly trackUnmanagedFds: boolean;
   readonly recordTiming: boolean;
   readonly stricterFIFO: boolean;
+  readonly maxArenaBytes: number;
 }
 
 export interface RunOptions {
@@ -591,6 +607,7 @@ export interface WorkerPoolStats {
   waitTime: PoolPercentiles;
   runTime: PoolPercentiles;
   utilization: number;
+  arena: ArenaStats;
 }
 
 declare const kTransferable: unique symbol;
@@ -633,6 +650,11 @@ export class WorkerPool<T = any, R = any> extends EventEmitter {
   run(task: T | Moved<T>, options?: RunOptions): Promise<R>;
   close(options?: CloseOptions): Promise<void>;
   destroy(): Promise<void>;
+  /** A typed array in the pool's shared arena, passed to and from workers by reference. Throws ERR_OFFLOAD_ARENA_FULL past maxArenaBytes. */
+  alloc<C extends TypedArrayConstructor>(TypedArrayConstructor: C, length: number): InstanceType<C>;
+  /** Returns an alloc()'d array's block (any view of its start). Freeing twice or a foreign array throws. */
+  free(array: NodeJS.TypedArray): void;
+  readonly arena: ArenaStats;
   readonly threads: import('node:worker_threads').Worker[];
   readonly queueSize: number;
   readonly needsDrain: boolean;

@@ -104,7 +104,7 @@ async function images(): Promise<void> {
 }
 void images;
 // WorkerPool
-import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction, HistogramSummary, Transferable } from 'offload';
+import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction, HistogramSummary, Transferable, ArenaStats } from 'offload';
 async function pooling(): Promise<void> {
   const pool = new WorkerPool<{ n: number }, number>({
     filename: new URL('file:///srv/task.mjs'), name: 'square', minThreads: 1, maxThreads: 4,
@@ -146,6 +146,13 @@ async function pooling(): Promise<void> {
   const version: string = WorkerPool.version;
   piscinaish.on('message', (m) => void m).on('close', () => {}).once('needsDrain', () => {});
   void [hist, same, prim, version, piscinaish.idleThreads + piscinaish.maxThreads + piscinaish.minThreads, WorkerPool.workerData];
+  const xs: Float64Array = piscinaish.alloc(Float64Array, 1024);
+  const big: BigInt64Array = piscinaish.alloc(BigInt64Array, 8);
+  piscinaish.free(xs);
+  const arena: ArenaStats = piscinaish.arena;
+  void [big, arena.bytes + arena.used + arena.blocks, piscinaish.stats.arena.used, new WorkerPool({ maxArenaBytes: 1 << 20 })];
+  // @ts-expect-error alloc takes a TypedArray constructor
+  piscinaish.alloc(Array, 4);
   // @ts-expect-error atomics takes three values
   new WorkerPool({ atomics: 'on' });
   await pool.close({ force: true });
