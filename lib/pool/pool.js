@@ -261,6 +261,9 @@ class WorkerPool extends PoolView {
     const exits = [];
     for (const h of Array.from(this._handles)) {
       this._remove(h);
+      // Ref'd until it has exited: destroy()'s promise (and 'close') must
+      // not be left pending by a loop that ran out of other work.
+      h.worker.ref();
       if (h.tasks.size === 0) h.terminate();
       // Its tasks settle now; its thread ends once they honour their
       // signals (or after cancelGrace).
