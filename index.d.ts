@@ -81,6 +81,8 @@ export type ErrorCode =
   | 'ERR_OFFLOAD_LOAD_FAILED'
   | 'ABORT_ERR'
   | 'CIRCUIT_OPEN'
+  | 'EOPENBREAKER'
+  | 'ESHUTDOWN'
   | 'ETIMEDOUT'
   | 'ESEMLOCKED';
 
@@ -212,60 +214,153 @@ export const password: {
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
+/** An EventEmitter whose 'rotate' events rotate a Status's buckets. */
+export interface RotateBucketController {
+  on(event: 'rotate', listener: () => void): unknown;
+  removeListener(event: 'rotate', listener: () => void): unknown;
+  listeners(event: 'rotate'): Function[];
+}
+
+/** Where cache: true keeps results (default: a MemoryCache). */
+export interface CacheTransport {
+  get(key: string): any;
+  set(key: string, value: any, expiresAt: number): void;
+  flush(): void;
+}
+
+/** opossum 10's options (names, defaults, how values are read), plus offload's own. */
 export interface CircuitBreakerOptions {
-  /** ms before a call rejects with ETIMEDOUT; the action gets an AbortSignal last. 0/false = none. Default 10000. */
-  timeout?: number | false;
-  /** Failure share (%) of calls in the rolling window that trips it. Default 50. */
-  errorThresholdPercentage?: number;
-  /** Rolling window length, ms. Default 10000. */
-  rollingCountTimeout?: number;
-  /** Buckets in the window (must divide rollingCountTimeout). Default 10. */
-  rollingCountBuckets?: number;
-  /** Calls needed in the window before a percentage trip. Default 0. */
-  volumeThreshold?: number;
-  /** Trip after this many consecutive failures. Default: off. */
-  failureThreshold?: number;
-  /** ms open before half-open. Default 30000. */
-  resetTimeout?: number;
-  /** Probes let through while half-open. Default 1. */
-  halfOpenMaxConcurrent?: number;
-  /** Probe successes that close it. Default 1. */
-  successThreshold?: number;
-  /** true: the error does not count as a failure. */
-  errorFilter?: (err: any) => boolean;
-  /** Concurrent calls allowed; above it calls reject with ESEMLOCKED. 0 = unlimited. */
-  capacity?: number;
+  /** ms before a call rejects with ETIMEDOUT. 0/false (or >= 2^31) = none. Default 10000. */
+  timeout?: number | string | false;
+  /** Opens when the window's failures exceed this share (%) of its fires (>= 100: never). Default 50. */
+  errorThresholdPercentage?: number | string;
+  /** Rolling window length, ms; 0 = the default. Default 10000. */
+  rollingCountTimeout?: number | string;
+  /** Buckets in the window (0..1024; 0 = the default), each floor(window / buckets) ms. Default 10. */
+  rollingCountBuckets?: number | string;
+  /** Fires needed in the window before a percentage trip. Default 0. */
+  volumeThreshold?: number | string;
+  /** ms open before half-open ('halfOpen' on time). Default 30000. */
+  resetTimeout?: number | string;
+  /** Concurrent calls; above it a call fails with ESEMLOCKED (a failure). Default: unlimited. */
+  capacity?: number | string;
+  /** A truthy answer: the error is a success (the call still rejects with it, no fallback). */
+  errorFilter?: (err: any, ...args: any[]) => unknown;
+  /** Default: the action's name, else a UUID. */
   name?: string;
-  /** With name: one breaker for the whole process. */
+  /** Default: name. */
+  group?: string;
+  /** false: calls go straight to the action. Default true. */
+  enabled?: boolean;
+  /** No trip during the first rollingCountTimeout ms. */
+  allowWarmUp?: boolean;
+  /** latencyTimes, latencyMean and percentiles in stats. Default true. */
+  rollingPercentilesEnabled?: boolean;
+  /** 'snapshot' events on the Status, once per bucket. Default true. */
+  enableSnapshots?: boolean;
+  /** Rotates the Status's buckets on its 'rotate' events instead of a timer. */
+  rotateBucketController?: RotateBucketController;
+  /** Prime the Status: a Status, or stats from toJSON().status. */
+  status?: Status | Partial<BreakerStats>;
+  /** Cache results by cacheGetKey(...args) (default JSON.stringify(args)). */
+  cache?: boolean;
+  /** Cache entry lifetime, ms; 0 = forever. */
+  cacheTTL?: number;
+  cacheGetKey?: (...args: any[]) => string;
+  cacheTransport?: CacheTransport;
+  /** Entries of the default MemoryCache. */
+  cacheSize?: number;
+  /** Concurrent identical calls share one action call. */
+  coalesce?: boolean;
+  /** ms a coalesced call stays shared. Default: timeout. */
+  coalesceTTL?: number;
+  coalesceSize?: number;
+  /** Forget a shared call when it ends this way. */
+  coalesceResetOn?: Array<'error' | 'success' | 'timeout'>;
+  /** Aborted (abort()) when a call times out. */
+  abortController?: { abort(): void; signal?: AbortSignal };
+  /** Make an AbortController, and a fresh one on halfOpen/close after an abort. */
+  autoRenewAbortController?: boolean;
+  /** offload: trip after this many consecutive failures. Default: off. */
+  failureThreshold?: number;
+  /** offload: probes let through while half-open. Default 1. */
+  halfOpenMaxConcurrent?: number;
+  /** offload: probe successes that close it. Default 1. */
+  successThreshold?: number;
+  /** offload: with name, one breaker for the whole process (every worker_thread). */
   shared?: boolean;
-  /** Milliseconds from a monotonic clock; for tests. */
+  /** offload: milliseconds from a monotonic clock; for tests. */
   clock?: () => number;
-  /** Restore a state saved with toJSON().state. */
-  state?: BreakerSavedState;
+  /** Restore a state saved with toJSON().state (or offload's { state, openedAgo }). */
+  state?: BreakerSavedState | { state: BreakerState; openedAgo?: number };
 }
 
+/** toJSON().state, opossum's shape. */
 export interface BreakerSavedState {
-  state: BreakerState;
-  openedAgo?: number;
+  name?: string;
+  enabled?: boolean;
+  closed?: boolean;
+  open?: boolean;
+  halfOpen?: boolean;
+  warmUp?: boolean;
+  shutdown?: boolean;
+  /** Epoch ms of the last opening. */
+  lastTimerAt?: number;
 }
 
-export interface BreakerStats {
-  fires: number;
-  successes: number;
+/** One bucket of the Status window (opossum's keys). */
+export interface BreakerBucket {
   failures: number;
-  timeouts: number;
-  ignored: number;
-  rejects: number;
-  semlocked: number;
   fallbacks: number;
-  latency: { p50: number; p99: number };
+  successes: number;
+  rejects: number;
+  fires: number;
+  timeouts: number;
+  cacheHits: number;
+  cacheMisses: number;
+  coalesceCacheHits: number;
+  coalesceCacheMisses: number;
+  semaphoreRejections: number;
+  percentiles: Record<string, number>;
+  /** At most 1024 samples per bucket (a uniform sample beyond). */
+  latencyTimes: number[];
+  isCircuitBreakerOpen?: boolean;
 }
 
-export interface BreakerStatus {
-  state: BreakerState;
-  failureCount: number;
-  successCount: number;
-  lastFailureTime: number | null;
+export interface BreakerStats extends BreakerBucket {
+  /** ms; -1 with rollingPercentilesEnabled: false. */
+  latencyMean: number;
+  /** offload: calls its gates settled as neither (aborted pool tasks). */
+  ignored?: number;
+  /** offload: native p50/p99, ms (upper edge of a power-of-two bin). */
+  latency?: { p50: number; p99: number };
+}
+
+/** opossum's Status: the rolling window of a breaker. */
+export class Status extends EventEmitter {
+  constructor(options?: Pick<CircuitBreakerOptions, 'rollingCountTimeout' | 'rollingCountBuckets' |
+    'rollingPercentilesEnabled' | 'enableSnapshots' | 'rotateBucketController'> & { stats?: Partial<BreakerStats> });
+  readonly stats: BreakerStats;
+  /** Newest bucket first. */
+  readonly window: BreakerBucket[];
+  rollingPercentilesEnabled: boolean;
+  enableSnapshots: boolean;
+  increment(property: keyof BreakerBucket, latencyMs?: number): void;
+  open(): void;
+  close(): void;
+  shutdown(): void;
+  on(event: 'snapshot', listener: (stats: BreakerStats) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+/** A Map with expiry and a size limit (the default cacheTransport). */
+export class MemoryCache implements CacheTransport {
+  constructor(maxEntries?: number);
+  readonly cache: Map<string, { expiresAt: number; value: any }>;
+  get(key: string): any;
+  set(key: string, value: any, expiresAt: number): void;
+  delete(key: string): void;
+  flush(): void;
 }
 
 export interface StateChange {
@@ -274,36 +369,68 @@ export interface StateChange {
 }
 
 export class CircuitBreaker<A extends any[] = any[], R = any> extends EventEmitter {
-  constructor(action?: (...args: [...A, AbortSignal?]) => R | PromiseLike<R>, options?: CircuitBreakerOptions);
+  /**
+   * `action` gets fire()'s arguments unchanged (`this`: the action, or call()'s context); a
+   * non-function value is what fire() resolves with; null: an execute()-only breaker.
+   */
+  constructor(action: ((...args: A) => R | PromiseLike<R>) | R | null, options?: CircuitBreakerOptions);
   /** The process-wide breaker `name`; one object per thread. */
   static shared(name: string, options?: CircuitBreakerOptions): CircuitBreaker;
+  /** True for the breaker's own errors (EOPENBREAKER, ETIMEDOUT, ESEMLOCKED, ESHUTDOWN). */
+  static isOurError(err: unknown): boolean;
+  static newStatus(options?: ConstructorParameters<typeof Status>[0]): Status;
   fire(...args: A): Promise<R>;
+  call(context: unknown, ...args: A): Promise<R>;
+  /** offload: guards fn(...args, signal); the signal aborts when the call times out. */
   execute<T, P extends any[]>(fn: (...args: [...P, AbortSignal?]) => T | PromiseLike<T>, ...args: P): Promise<T>;
-  fallback(fn: (...args: any[]) => any): this;
+  /** A function (args..., err), or another breaker to fire. */
+  fallback(fn: ((...args: any[]) => any) | CircuitBreaker): this;
   open(): void;
   close(): void;
   shutdown(): void;
-  toJSON(): { name: string | undefined; state: BreakerSavedState; status: BreakerStatus; stats: BreakerStats };
-  readonly name: string | undefined;
+  enable(): void;
+  disable(): void;
+  healthCheck(fn: (this: this) => PromiseLike<unknown>, intervalMs?: number): void;
+  clearCache(): void;
+  getSignal(): AbortSignal | undefined;
+  getAbortController(): { abort(): void; signal?: AbortSignal } | undefined;
+  toJSON(): { state: BreakerSavedState; status: BreakerStats };
+  readonly name: string;
+  readonly group: string;
+  readonly action: ((...args: A) => R | PromiseLike<R>) | null;
+  readonly options: CircuitBreakerOptions & Record<string, any>;
   readonly state: BreakerState;
   readonly opened: boolean;
   readonly closed: boolean;
   readonly halfOpen: boolean;
+  /** Half-open with a probe left to let through. */
+  readonly pendingClose: boolean;
   readonly isShutdown: boolean;
+  readonly enabled: boolean;
+  readonly warmUp: boolean;
+  readonly volumeThreshold: number;
+  /** The capacity left: count. */
+  readonly semaphore: { readonly count: number; readonly capacity: number };
   readonly stats: BreakerStats;
-  readonly status: BreakerStatus;
+  readonly status: Status;
   on(event: 'stateChange', listener: (change: StateChange) => void): this;
   on(event: 'fire', listener: (args: unknown[]) => void): this;
   on(event: 'success', listener: (value: R, latencyMs: number) => void): this;
-  on(event: 'failure' | 'timeout', listener: (err: Error, latencyMs: number, args: unknown[]) => void): this;
-  on(event: 'reject' | 'fallback', listener: (err: Error) => void): this;
-  on(event: 'open' | 'halfOpen' | 'close' | 'shutdown', listener: () => void): this;
+  on(event: 'failure' | 'timeout', listener: (err: any, latencyMs: number, args: unknown[]) => void): this;
+  on(event: 'semaphoreLocked', listener: (err: Error, latencyMs: number) => void): this;
+  on(event: 'reject' | 'healthCheckFailed', listener: (err: any) => void): this;
+  on(event: 'fallback', listener: (result: any, err: any) => void): this;
+  on(event: 'halfOpen', listener: (resetTimeoutMs: number) => void): this;
+  on(event: 'open' | 'close' | 'shutdown' | 'cacheHit' | 'cacheMiss' | 'coalesceCacheHit' | 'coalesceCacheMiss',
+    listener: () => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
 export const breakers: {
   get(name: string, options?: CircuitBreakerOptions): CircuitBreaker;
   getAll(): CircuitBreaker[];
+  Status: typeof Status;
+  MemoryCache: typeof MemoryCache;
 };
 
 export const express: {
@@ -461,6 +588,152 @@ export function resize<D extends RawImageData>(image: RawImage<D>,
 /** Resizes on the calling thread. Throws on bad arguments. */
 export function resizeSync<D extends RawImageData>(image: RawImage<D>,
   options: ResizeOptions): ResizeResult<ResizeOutput<D>>;
+
+// ---- offload.image: the raw-pixel toolbox ----
+
+/** Sample data of an image op: u8 (Buffer, Uint8Array,
+ * Uint8ClampedArray), u16 (Uint16Array) or f32 (Float32Array); any may sit
+ * on a SharedArrayBuffer. */
+export type PixelData = Buffer | Uint8Array | Uint8ClampedArray | Uint16Array |
+  Float32Array;
+
+export interface Image<D extends PixelData = PixelData> {
+  data: D;
+  /** 1..65535 */
+  width: number;
+  /** 1..65535 */
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  /** Samples from one row to the next (>= width * channels). */
+  stride?: number;
+}
+
+/** A result: u8 comes back as a Buffer; with `out`, the `out` view. */
+export interface ImageResult<D = PixelData> {
+  data: D;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  /** Present when `out` had a padded stride. */
+  stride?: number;
+}
+
+type Out<D> = D extends Float32Array ? Float32Array
+  : D extends Uint16Array ? Uint16Array : Buffer;
+
+export type ImageDtype = 'u8' | 'u16' | 'f32';
+export type EdgeMode = 'clamp' | 'mirror' | 'wrap' | 'zero';
+export type BlendMode = 'over' | 'multiply' | 'screen' | 'add';
+
+export interface ImageSyncOptions {
+  /** Write the result here: the exact result shape and dtype, no overlap
+   * with an input (point ops may pass the input itself). */
+  out?: Image;
+  /** Largest width * height accepted (default 268402689, as sharp;
+   * false = the same native cap). */
+  limitInputPixels?: number | false;
+}
+export type ImageOptions = ImageSyncOptions & TaskOptions;
+
+/** Per-op options. Sample values (threshold, background, linear's b,
+ * sharpen's threshold) are in the image's units: 0..255, 0..65535 or 0..1. */
+export interface ImageOpOptions {
+  flip: {}; flop: {}; transpose: {};
+  rotate: { angle?: 90 | 180 | 270 };
+  extract: { left?: number; top?: number; width: number; height: number };
+  extend: { top?: number; bottom?: number; left?: number; right?: number;
+    background?: number | number[];
+    extendWith?: 'background' | 'copy' | 'mirror' | 'repeat' };
+  grayscale: { keepAlpha?: boolean };
+  threshold: { value?: number; alpha?: boolean };
+  negate: { alpha?: boolean };
+  linear: { a?: number | number[]; b?: number | number[]; alpha?: boolean };
+  gamma: { gamma?: number; alpha?: boolean };
+  lut: { table: Uint8Array | Uint16Array; alpha?: boolean };
+  modulate: { brightness?: number; saturation?: number };
+  premultiply: {}; unpremultiply: {};
+  extractChannel: { channel?: number | 'red' | 'green' | 'blue' };
+  convert: { dtype: ImageDtype; scale?: number };
+  blur: { sigma: number };
+  boxBlur: { radius?: number };
+  convolve: { kernel: ArrayLike<number>; width: number; height: number;
+    scale?: number; offset?: number; edge?: EdgeMode };
+  sharpen: { sigma?: number; amount?: number; threshold?: number };
+  median: { size?: 3 | 5 | 7; edge?: EdgeMode };
+  sobel: {};
+}
+
+type OpResult<K extends keyof ImageOpOptions, D> =
+  K extends 'convert' ? PixelData : Out<D>;
+type AsyncOp<K extends keyof ImageOpOptions> = <D extends PixelData>(
+  image: Image<D> | D, options?: ImageOpOptions[K] & ImageOptions) =>
+  Promise<ImageResult<OpResult<K, D>>>;
+type SyncOp<K extends keyof ImageOpOptions> = <D extends PixelData>(
+  image: Image<D> | D, options?: ImageOpOptions[K] & ImageSyncOptions) =>
+  ImageResult<OpResult<K, D>>;
+
+export interface CompositeLayer {
+  input: Image;
+  left?: number;
+  top?: number;
+  blend?: BlendMode;
+  /** 0..1, default 1 */
+  opacity?: number;
+  /** Both the base and this layer hold premultiplied colour. */
+  premultiplied?: boolean;
+}
+
+export interface ChannelStats {
+  min: number; max: number; sum: number; squaresSum: number; mean: number;
+  /** Sample standard deviation (n - 1), as sharp. */
+  stdev: number;
+  minX: number; minY: number; maxX: number; maxY: number;
+  /** Shannon entropy (bits) of the channel's 256-bin histogram. */
+  entropy: number;
+}
+export interface ImageStats {
+  channels: ChannelStats[];
+  /** Mean entropy of the colour channels. */
+  entropy: number;
+  pixels: number;
+}
+
+/** A chain of steps run as ONE executor task by run(); built by
+ * offload.image.pipeline(image). Steps are validated when it runs. */
+export type ImagePipeline = {
+  [K in keyof ImageOpOptions]: (options?: ImageOpOptions[K]) => ImagePipeline;
+} & {
+  resize(options: ResizeOptions): ImagePipeline;
+  composite(layers: CompositeLayer[]): ImagePipeline;
+  run(options?: ImageOptions): Promise<ImageResult>;
+  runSync(options?: ImageSyncOptions): ImageResult;
+};
+
+export type ImageApi = { [K in keyof ImageOpOptions]: AsyncOp<K> } &
+  { [K in keyof ImageOpOptions as `${K}Sync`]: SyncOp<K> } & {
+  composite<D extends PixelData>(image: Image<D>, layers: CompositeLayer[],
+    options?: ImageOptions): Promise<ImageResult<Out<D>>>;
+  compositeSync<D extends PixelData>(image: Image<D>, layers: CompositeLayer[],
+    options?: ImageSyncOptions): ImageResult<Out<D>>;
+  joinChannels<D extends PixelData>(images: Image<D>[],
+    options?: ImageOptions): Promise<ImageResult<Out<D>>>;
+  joinChannelsSync<D extends PixelData>(images: Image<D>[],
+    options?: ImageSyncOptions): ImageResult<Out<D>>;
+  stats(image: Image | PixelData, options?: Omit<ImageOptions, 'out'>):
+    Promise<ImageStats>;
+  statsSync(image: Image | PixelData,
+    options?: Omit<ImageSyncOptions, 'out'>): ImageStats;
+  histogram(image: Image | PixelData, options?: { bins?: number } &
+    Omit<ImageOptions, 'out'>): Promise<Uint32Array[]>;
+  histogramSync(image: Image | PixelData, options?: { bins?: number } &
+    Omit<ImageSyncOptions, 'out'>): Uint32Array[];
+  resize: typeof resize;
+  resizeSync: typeof resizeSync;
+  pipeline(image: Image): ImagePipeline;
+};
+
+/** offload.image.<op>(image, options) → Promise, <op>Sync → result. */
+export const image: ImageApi;
 
 // ---- WorkerPool ----------------------------------------------------------
 
@@ -720,6 +993,7 @@ declare const offload: {
   compression: typeof compression;
   resize: typeof resize;
   resizeSync: typeof resizeSync;
+  image: ImageApi;
   WorkerPool: typeof WorkerPool;
 };
 export default offload;

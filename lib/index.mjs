@@ -10,6 +10,6 @@ export const {
   CircuitBreaker, breakers, express,
   compress, decompress, compressSync,
   decompressSync, createCompressStream, createDecompressStream,
-  CompressStream, DecompressStream, compression, resize, resizeSync,
+  CompressStream, DecompressStream, compression, resize, resizeSync, image,
   WorkerPool,
 } = offload;

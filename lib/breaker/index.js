@@ -5,5 +5,7 @@
 const { CircuitBreaker } = require('./circuit_breaker');
 const { get, getAll } = require('./registry');
 const state = require('./state');
+const { Status } = require('./status');
+const { MemoryCache } = require('./cache');
 
-module.exports = { CircuitBreaker, get, getAll, state };
+module.exports = { CircuitBreaker, Status, MemoryCache, get, getAll, state };

@@ -40,25 +40,47 @@ async function hashing(): Promise<void> {
 }
 void hashing;
 // CircuitBreaker
-import { CircuitBreaker, breakers, express, BreakerStatus } from 'offload';
-const cb = new CircuitBreaker(async (id: number, signal?: AbortSignal) => ({ id, aborted: signal?.aborted }),
-  { timeout: 2000, errorThresholdPercentage: 25, resetTimeout: 5000 });
+import { CircuitBreaker, breakers, express, BreakerStats, BreakerSavedState, Status } from 'offload';
+import { EventEmitter } from 'events';
+const cb = new CircuitBreaker(async (id: number) => ({ id }),
+  { timeout: 2000, errorThresholdPercentage: 25, resetTimeout: 5000, capacity: '10' });
 cb.fallback(() => null).on('stateChange', ({ from, to }) => void `${from}${to}`);
-const fired: Promise<{ id: number; aborted: boolean | undefined }> = cb.fire(1);
+cb.on('fallback', (result, err) => void [result, err]);
+cb.on('halfOpen', (ms) => void (ms + 1));
+const fired: Promise<{ id: number }> = cb.fire(1);
 void fired;
-const st: BreakerStatus = cb.status;
-void st;
+void cb.call({ ctx: true }, 2);
+const st: Status = cb.status;
+const mean: number = st.stats.latencyMean + st.window[0].fires;
+void mean;
+st.on('snapshot', (s: BreakerStats) => void s.percentiles['0.5']);
 const all: CircuitBreaker[] = breakers.getAll();
 void all;
 const shared = CircuitBreaker.shared('db', { failureThreshold: 5 });
-void shared.execute((a: string) => a.length, 'x');
+void shared.execute((a: string, signal?: AbortSignal) => a.length + Number(signal?.aborted), 'x');
 void express.shed(shared);
+const isOurs: boolean = CircuitBreaker.isOurError(new Error('x'));
+void isOurs;
+const primed = new CircuitBreaker('value', { status: CircuitBreaker.newStatus({ stats: { fires: 1 } }),
+  cache: true, cacheTTL: 100, coalesce: true, coalesceResetOn: ['error'], autoRenewAbortController: true,
+  rotateBucketController: new EventEmitter(), allowWarmUp: true, group: 'g' });
+primed.healthCheck(() => Promise.resolve(), 1000);
+primed.fallback(cb);
+const pending: boolean = primed.pendingClose && primed.enabled && primed.warmUp;
+void pending;
+const left: number = primed.semaphore.count;
+void left;
+const saved = primed.toJSON();
+void new CircuitBreaker(() => 1, { state: saved.state, status: saved.status });
+void new breakers.MemoryCache(10).cache.size;
 offload.configure({ shed: { maxQueueWait: 100, volumeThreshold: 5 } });
 // @ts-expect-error unknown state name
-const badState: BreakerStatus = { state: 'ajar', failureCount: 0, successCount: 0, lastFailureTime: null };
+const badState: BreakerSavedState = { closed: 'ajar' };
 void badState;
-// @ts-expect-error timeout must be a number or false
-void new CircuitBreaker(undefined, { timeout: '5' });
+// @ts-expect-error timeout must be a number, a numeric string or false
+void new CircuitBreaker(null, { timeout: true });
+// @ts-expect-error coalesceResetOn names outcomes
+void new CircuitBreaker(null, { coalesceResetOn: ['later'] });
 // Compression
 async function useCompression(): Promise<void> {
   const gz: Buffer = await compress(Buffer.from('x'), { codec: 'gzip', level: 9, signal: AbortSignal.timeout(10) });
@@ -103,6 +125,39 @@ async function images(): Promise<void> {
   resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
 }
 void images;
+import { image, Image, ImageStats } from 'offload';
+async function imageOps(): Promise<void> {
+  const rgba: Image<Buffer> = { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 };
+  const b: Buffer = (await image.blur(rgba, { sigma: 2, signal: AbortSignal.timeout(100) })).data;
+  const u: Uint16Array = image.negateSync({ data: new Uint16Array(4), width: 2, height: 2, channels: 1 }).data;
+  const f: Float32Array = (await image.convolve(new Float32Array(8), { kernel: [1, 2, 1], width: 3, height: 1, edge: 'mirror' })).data;
+  const r = image.rotateSync(rgba, { angle: 270, out: { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 } });
+  const c = await image.composite(rgba, [{ input: rgba, left: -1, blend: 'screen', opacity: 0.5 }], { priority: 'high' });
+  const s: ImageStats = await image.stats(rgba);
+  const h: Uint32Array[] = image.histogramSync(rgba, { bins: 16 });
+  const j = image.joinChannelsSync([rgba, rgba]);
+  const m: number = s.channels[0].stdev + h.length + r.width + c.height + j.channels;
+  void b; void u; void f; void m;
+  // @ts-expect-error sigma is required
+  image.blurSync(rgba, {});
+  // @ts-expect-error median sizes are 3, 5 or 7
+  image.medianSync(rgba, { size: 4 });
+  // @ts-expect-error unknown edge mode
+  image.convolveSync(rgba, { kernel: [1], width: 1, height: 1, edge: 'reflect' });
+  // @ts-expect-error Int16Array is not a pixel type
+  image.flipSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 });
+  // @ts-expect-error no signal on a Sync op
+  image.flipSync(rgba, { signal: AbortSignal.timeout(1) });
+  // @ts-expect-error unknown blend
+  image.compositeSync(rgba, [{ input: rgba, blend: 'burn' }]);
+  const p = await image.pipeline(rgba).resize({ width: 1 }).sharpen({ sigma: 1 })
+    .composite([{ input: rgba }]).grayscale().run({ signal: AbortSignal.timeout(5) });
+  const q: number = p.width + image.pipeline(rgba).flip().runSync().height;
+  void q;
+  // @ts-expect-error not a pipeline step
+  image.pipeline(rgba).stats();
+}
+void imageOps;
 // WorkerPool
 import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction, HistogramSummary, Transferable, ArenaStats } from 'offload';
 async function pooling(): Promise<void> {
@@ -115,7 +170,7 @@ async function pooling(): Promise<void> {
   const opts: RunOptions = { name: 'other', transferList: [new ArrayBuffer(1)] };
   const moved = WorkerPool.move(new Float64Array(8));
   const sab: SharedArrayBuffer = WorkerPool.move(new SharedArrayBuffer(8));
-  const any = new WorkerPool({ filename: '/srv/task.js', breaker: new CircuitBreaker() });
+  const any = new WorkerPool({ filename: '/srv/task.js', breaker: new CircuitBreaker(null) });
   await any.run(moved, opts);
   const p99: number = pool.waitTime.p99 + pool.runTime.mean;
   const lat: PoolLatency = pool.runTime;
