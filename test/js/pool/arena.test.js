@@ -76,7 +76,7 @@ test('pool_arena_integrity_workers_sum_disjoint_and_overlapping_regions',
     for (let i = 0; i < n; i++) prefix.push(prefix[i] + xs[i]);
     let seed = 7;
     const rnd = (k) => (seed = (seed * 48271) % 2147483647) % k;
-    for (let run = 0; run < 2000; run++) {
+    for (let run = 0; run < 10000; run++) {
       // Two regions, disjoint or overlapping, summed by two workers at once
       // into the two slots of `out`, then compared with the prefix sums.
       const a = rnd(n);
