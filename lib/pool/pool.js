@@ -2,8 +2,8 @@
 // WorkerPool: the user's own JS tasks on a pool of worker_threads.
 //
 // A task goes straight to an idle worker, else to a new one (up to
-// maxThreads), else into the queue (up to maxQueue). Each worker runs one
-// task at a time. A task that times out or is aborted rejects at once and
+// maxThreads), else to a busy worker with room (concurrentTasksPerWorker),
+// else into the queue (up to maxQueue; priority lanes with aging). A task that times out or is aborted rejects at once and
 // its signal aborts inside the worker; the worker is kept if the task
 // settles within cancelGrace ms, else terminated and replaced, and the pool
 // never drops below minThreads (node-worker-threads-pool#13). Every promise

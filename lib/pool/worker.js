@@ -1,6 +1,7 @@
 'use strict';
-// Entry of a WorkerPool thread. The task module is imported once; tasks
-// arrive on a private MessagePort. While idle the thread sleeps on its
+// Entry of a WorkerPool thread. Task modules are loaded once each
+// (loader.js); tasks, and cancels of running ones (signal.js), arrive on a
+// private MessagePort; up to concurrentTasksPerWorker run at once. While idle the thread sleeps on its
 // control word with Atomics.wait, and the main thread's Atomics.notify
 // after each post wakes it to pull the task with receiveMessageOnPort:
 // no hop through this thread's event loop (piscina's atomics
