@@ -791,6 +791,28 @@ export interface WorkerPoolOptions {
   stricterFIFO?: boolean;
   /** Upper bound of the shared arena (pool.alloc). Default 256 MiB. */
   maxArenaBytes?: number;
+  /** piscina's custom queue: it decides the order (priority lanes do not apply). */
+  taskQueue?: TaskQueue;
+}
+
+/** What a custom taskQueue holds (piscina's PiscinaTask). */
+export interface PiscinaTask {
+  readonly taskId: number;
+  readonly task: unknown;
+  readonly filename: string | null;
+  readonly name: string | null;
+  readonly created: number;
+  readonly isAbortable: boolean;
+  /** The task's own [WorkerPool.queueOptionsSymbol] property, or null. */
+  readonly [kQueueOptions]: unknown;
+}
+
+/** piscina's TaskQueue interface. */
+export interface TaskQueue {
+  readonly size: number;
+  push(task: PiscinaTask): void;
+  shift(): PiscinaTask | null;
+  remove(task: PiscinaTask): void;
 }
 
 /** WorkerPool#arena. */
@@ -830,6 +852,7 @@ export interface ResolvedWorkerPoolOptions {
   readonly recordTiming: boolean;
   readonly stricterFIFO: boolean;
   readonly maxArenaBytes: number;
+  readonly taskQueue: TaskQueue | null;
 }
 
 export interface RunOptions {
@@ -885,6 +908,7 @@ export interface WorkerPoolStats {
 
 declare const kTransferable: unique symbol;
 declare const kValue: unique symbol;
+declare const kQueueOptions: unique symbol;
 
 /** piscina's Transferable protocol: what is transferred, and what arrives. */
 export interface Transferable<T = unknown> {
@@ -951,6 +975,8 @@ export class WorkerPool<T = any, R = any> extends EventEmitter {
   static readonly transferableSymbol: typeof kTransferable;
   /** Symbol.for('Piscina.valueOf'). */
   static readonly valueSymbol: typeof kValue;
+  /** Symbol.for('Piscina.queueOptions'). */
+  static readonly queueOptionsSymbol: typeof kQueueOptions;
   static move<V extends SharedArrayBuffer | NodeJS.ArrayBufferView<SharedArrayBuffer>>(value: V): V;
   static move<V extends ArrayBuffer | NodeJS.ArrayBufferView | import('node:worker_threads').MessagePort>(value: V): Moved<V>;
   static move<V extends Transferable<unknown>>(value: V): V;

@@ -13,7 +13,7 @@ const {
 } = require('../validate');
 const { CircuitBreaker } = require('../breaker');
 
-const { PRIORITIES } = require('./queue');
+const { PRIORITIES, isTaskQueue } = require('./queue');
 
 const I32 = 2 ** 31 - 1;
 const parallelism = typeof os.availableParallelism === 'function' ?
@@ -44,7 +44,8 @@ const KNOWN = ['filename', 'name', 'minThreads', 'maxThreads', 'idleTimeout',
   'maxQueue', 'taskTimeout', 'closeTimeout', 'cancelGrace',
   'resourceLimits', 'workerData', 'env', 'argv', 'execArgv', 'breaker',
   'concurrentTasksPerWorker', 'atomics', 'niceIncrement',
-  'trackUnmanagedFds', 'recordTiming', 'stricterFIFO', 'maxArenaBytes'];
+  'trackUnmanagedFds', 'recordTiming', 'stricterFIFO', 'maxArenaBytes',
+  'taskQueue'];
 
 const LIMITS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb',
   'codeRangeSizeMb', 'stackSizeMb'];
@@ -219,6 +220,14 @@ function normalize(input) {
   // Tasks always leave the queue in submission order (within a priority
   // lane), which is what piscina's stricterFIFO asks for.
   o.stricterFIFO = bool(options, 'stricterFIFO');
+  o.taskQueue = null;
+  if (options.taskQueue !== undefined) {
+    if (!isTaskQueue(options.taskQueue)) {
+      throw typeError('taskQueue', 'must be a TaskQueue object ' +
+        '({ size, push, shift, remove })', options.taskQueue);
+    }
+    o.taskQueue = options.taskQueue;
+  }
   o.maxArenaBytes = integer(options, 'maxArenaBytes', 0,
     Number.MAX_SAFE_INTEGER);
 

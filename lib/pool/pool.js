@@ -15,7 +15,7 @@ const { codes, coded, unreadable } = require('../errors');
 const { validateObject } = require('../validate');
 const { normalize, runOptions, onAbort } = require('./options');
 const { WorkerHandle } = require('./handle');
-const { PriorityQueue } = require('./queue');
+const { PriorityQueue, CustomQueue } = require('./queue');
 const { Summary } = require('./summary');
 const { PoolView } = require('./view');
 const { Arena } = require('./arena');
@@ -28,7 +28,7 @@ const {
   WORKER_FLAG, READY, ABORTED, TIMED_OUT: TIMEOUT_KIND, CLOSED: CLOSE_KIND,
 } = require('./control');
 const {
-  PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
+  PoolTask, QUEUE_OPTIONS, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
 } = require('./task');
 
 // The package's version (piscina's Piscina.version), read once.
@@ -88,7 +88,8 @@ class WorkerPool extends PoolView {
     this._arena = new Arena(o.maxArenaBytes);
     this._handles = new Set();
     this._idle = []; // LIFO: the warmest worker first, the coldest retire
-    this._queue = new PriorityQueue();
+    this._queue = o.taskQueue === null ? new PriorityQueue() :
+      new CustomQueue(o.taskQueue);
     this._state = OPEN;
     this._nextId = 0;
     this._completed = 0;
@@ -308,6 +309,11 @@ class WorkerPool extends PoolView {
     return VALUE;
   }
 
+  /** piscina's: the key of per-task data a custom taskQueue reads. */
+  static get queueOptionsSymbol() {
+    return QUEUE_OPTIONS;
+  }
+
   // ---- internals -------------------------------------------------------
 
   _spawn() {
@@ -361,9 +367,12 @@ class WorkerPool extends PoolView {
     if (h.exiting) return;
     const cap = this._o.concurrentTasksPerWorker;
     while (h.tasks.size < cap && this._queue.size > 0) {
-      // The sharing rule of _shared(), for the queue's next task.
-      if (h.tasks.size > 0 && (h.signalled > 0 ||
-          this._queue.peek().signal !== null)) break;
+      // The sharing rule of _shared(), for the queue's next task (unknown
+      // for a custom taskQueue: then a busy worker takes none).
+      if (h.tasks.size > 0) {
+        const next = this._queue.peek();
+        if (next === null || h.signalled > 0 || next.signal !== null) break;
+      }
       const t = this._queue.shift();
       if (this._queue.size === 0) this.emit('drain');
       this._start(h, t);

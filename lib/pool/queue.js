@@ -93,4 +93,50 @@ class PriorityQueue {
   }
 }
 
-module.exports = { TaskQueue, PriorityQueue, PRIORITIES, AGE_LIMIT };
+/** piscina's TaskQueue interface: { size, push, shift, remove }. */
+function isTaskQueue(v) {
+  return v !== null && typeof v === 'object' && 'size' in v &&
+    typeof v.push === 'function' && typeof v.shift === 'function' &&
+    typeof v.remove === 'function';
+}
+
+/**
+ * A user's taskQueue (piscina's option) behind the pool's queue interface.
+ * It decides the order; priority lanes do not apply. peek() is null: the
+ * pool then never fills a busy worker from it.
+ */
+class CustomQueue {
+  constructor(queue) {
+    this.q = queue;
+  }
+
+  get size() {
+    return this.q.size;
+  }
+
+  push(task) {
+    task.queued = true;
+    this.q.push(task);
+  }
+
+  shift() {
+    const task = this.q.shift();
+    if (task === null || task === undefined) return null;
+    task.queued = false;
+    return task;
+  }
+
+  peek() {
+    return null;
+  }
+
+  remove(task) {
+    if (!task.queued) return;
+    task.queued = false;
+    this.q.remove(task);
+  }
+}
+
+module.exports = {
+  TaskQueue, PriorityQueue, CustomQueue, isTaskQueue, PRIORITIES, AGE_LIMIT,
+};

@@ -16,3 +16,4 @@ module.exports.getAvailableParallelism = os.availableParallelism;
 module.exports.isMovable = move.isMovable;
 module.exports.markMovable = move.markMovable;
 module.exports.isTransferable = move.isTransferable;
+module.exports.kQueueOptions = Piscina.queueOptionsSymbol;

@@ -159,7 +159,7 @@ async function imageOps(): Promise<void> {
 }
 void imageOps;
 // WorkerPool
-import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction, HistogramSummary, Transferable, ArenaStats } from 'offload';
+import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction, HistogramSummary, Transferable, ArenaStats, TaskQueue, PiscinaTask } from 'offload';
 async function pooling(): Promise<void> {
   const pool = new WorkerPool<{ n: number }, number>({
     filename: new URL('file:///srv/task.mjs'), name: 'square', minThreads: 1, maxThreads: 4,
@@ -206,6 +206,15 @@ async function pooling(): Promise<void> {
   piscinaish.free(xs);
   const arena: ArenaStats = piscinaish.arena;
   void [big, arena.bytes + arena.used + arena.blocks, piscinaish.stats.arena.used, new WorkerPool({ maxArenaBytes: 1 << 20 })];
+  const items: PiscinaTask[] = [];
+  const queue: TaskQueue = {
+    get size() { return items.length; },
+    push: (task) => void items.push(task),
+    shift: () => items.shift() ?? null,
+    remove: (task) => void items.splice(items.indexOf(task), 1),
+  };
+  const custom2 = new WorkerPool({ taskQueue: queue });
+  void [custom2, items[0]?.[WorkerPool.queueOptionsSymbol], items[0]?.isAbortable];
   // @ts-expect-error alloc takes a TypedArray constructor
   piscinaish.alloc(Array, 4);
   // @ts-expect-error atomics takes three values

@@ -85,7 +85,8 @@ test('pool_event_emitter_signal_aborts', async (t) => {
 
 test('pool_unknown_and_bad_piscina_options_are_refused', () => {
   for (const [opts, code] of [
-    [{ taskQueue: {} }, 'ERR_INVALID_ARG_VALUE'],
+    [{ taskQueue: {} }, 'ERR_INVALID_ARG_TYPE'],
+    [{ workerHistogram: true }, 'ERR_INVALID_ARG_VALUE'],
     [{ loadBalancer: () => null }, 'ERR_INVALID_ARG_VALUE'],
     [{ maxThread: 2 }, 'ERR_INVALID_ARG_VALUE'],
     [{ atomics: 'yes' }, 'ERR_INVALID_ARG_VALUE'],
@@ -159,4 +160,43 @@ test('pool_moves_custom_transferables_both_ways', async (t) => {
   const w = WorkerPool.move(new Uint8Array(4));
   assert.ok(ArrayBuffer.isView(w[V]));
   assert.ok(w[T] instanceof ArrayBuffer);
+});
+
+test('pool_custom_task_queue_decides_the_order', async (t) => {
+  const seen = [];
+  // A LIFO queue holding piscina's PiscinaTask view of each task.
+  const lifo = {
+    items: [],
+    get size() {
+      return this.items.length;
+    },
+    push(task) {
+      seen.push([task.task, task[WorkerPool.queueOptionsSymbol],
+        typeof task.taskId, task.isAbortable]);
+      this.items.push(task);
+    },
+    shift() {
+      return this.items.pop() || null;
+    },
+    remove(task) {
+      this.items.splice(this.items.indexOf(task), 1);
+    },
+  };
+  const p = pool(t, { filename: ECHO, taskQueue: lifo });
+  const order = [];
+  const holder = p.run(20, { name: 'sleep' });
+  const ac = new AbortController();
+  const runs = [1, 2, 3].map((n) => p.run(n).then((v) => order.push(v)));
+  const dropped = p.run({ n: 4, [WorkerPool.queueOptionsSymbol]: 'opt' },
+    { signal: ac.signal });
+  ac.abort();
+  await assert.rejects(dropped, { code: 'ABORT_ERR' });
+  assert.strictEqual(lifo.items.length, 3, 'an aborted task left the queue');
+  await holder;
+  await Promise.all(runs);
+  assert.deepStrictEqual(order, [3, 2, 1]);
+  assert.deepStrictEqual(seen.slice(0, 3).map((s) => s[0]), [1, 2, 3]);
+  assert.deepStrictEqual(seen[0].slice(1), [null, 'number', false]);
+  assert.strictEqual(seen[3][1], 'opt');
+  assert.strictEqual(seen[3][3], true);
 });
