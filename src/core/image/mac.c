@@ -115,8 +115,8 @@ TGT static void mac_i16_avx2(const uint8_t *const *src, const int16_t *w,
     __m256i lo = vb, hi = vb;
     uint32_t t = 0;
     for (; t + 2 <= taps; t += 2) {
-      const __m256i a = _mm256_cvtepu8_epi16(
-          _mm_loadu_si128((const __m128i *)(src[t] + i)));
+      const __m256i a =
+          _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(src[t] + i)));
       const __m256i b = _mm256_cvtepu8_epi16(
           _mm_loadu_si128((const __m128i *)(src[t + 1] + i)));
       const __m256i wp = _mm256_set1_epi32(
@@ -127,8 +127,8 @@ TGT static void mac_i16_avx2(const uint8_t *const *src, const int16_t *w,
                             _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), wp));
     }
     if (t < taps) {
-      const __m256i a = _mm256_cvtepu8_epi16(
-          _mm_loadu_si128((const __m128i *)(src[t] + i)));
+      const __m256i a =
+          _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(src[t] + i)));
       const __m256i wp = _mm256_set1_epi32((int32_t)(uint16_t)w[t]);
       const __m256i z = _mm256_setzero_si256();
       lo = _mm256_add_epi32(lo,

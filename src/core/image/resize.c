@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image_impl.h"
 #include "ofl_checked.h"
 #include "ofl_errors.h"
-#include "image_impl.h"
 #include "resize_impl.h"
 
 struct ofl_image_plan_s {
@@ -280,8 +280,8 @@ int ofl_image_plan_run(const ofl_image_plan_t *p, uint32_t y0, uint32_t y1,
     if (ss == 1) {
       /* The vertical pass is the shared multiply-accumulate kernel (AVX2
        * when the CPU has it), kept in int16 with OFL__MID_FRAC bits. */
-      ofl__mac_i16((const uint8_t *const *)rows, p->v.w16 + wrow, p->v.taps,
-                   n, 1 << (OFL__W_BITS - OFL__MID_FRAC - 1),
+      ofl__mac_i16((const uint8_t *const *)rows, p->v.w16 + wrow, p->v.taps, n,
+                   1 << (OFL__W_BITS - OFL__MID_FRAC - 1),
                    OFL__W_BITS - OFL__MID_FRAC, mid);
       hpass_u8(&p->h, mid, orow, ch);
     } else {

@@ -61,9 +61,15 @@ test('executor_nice_increment_lowers_only_executor_threads', {
     const fs = require('fs');
     const o = require(${JSON.stringify(require.resolve('../../..'))});
     o.configure({ threads: 2, niceIncrement: 7 });
-    o.hash('sha256', Buffer.alloc(1 << 20)).then(() => {
-      const nice = fs.readdirSync('/proc/self/task').map((t) =>
-        Number(fs.readFileSync('/proc/self/task/' + t + '/stat', 'utf8').split(') ')[1].split(' ')[16]));
+    const niceValues = () => fs.readdirSync('/proc/self/task').map((t) =>
+      Number(fs.readFileSync('/proc/self/task/' + t + '/stat', 'utf8').split(') ')[1].split(' ')[16]));
+    o.hash('sha256', Buffer.alloc(1 << 20)).then(async () => {
+      // Each worker lowers its own priority as it starts: wait for both.
+      let nice = niceValues();
+      for (let i = 0; i < 200 && nice.filter((n) => n === 7).length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        nice = niceValues();
+      }
       let err = '';
       try { o.configure({ niceIncrement: 3 }); } catch (e) { err = e.code; }
       console.log(JSON.stringify({ nice, err }));
