@@ -269,6 +269,7 @@ async function createService(options = {}) {
 
   // JSON errors with the error's code; never a stack to the client.
   app.use((err, req, res, next) => { // eslint-disable-line no-unused-vars
+    if (err.code === 'ECONNRESET' || req.destroyed) return; // nobody to answer
     // A full queue or an open shed breaker is load shedding: 503, retry.
     const shed = err.code === 'CIRCUIT_OPEN' || err.code === 'ERR_OFFLOAD_QUEUE_FULL';
     const status = err.status || err.statusCode || (shed ? 503 : 500);
