@@ -46,6 +46,7 @@ function intQuery(value, name, min, max) {
  * @param {string} [options.dir] where uploads are stored (a fresh temp dir)
  * @param {number} [options.uploadLimit] bytes (64 MiB)
  * @param {number} [options.threads] pool threads
+ * @param {number} [options.niceIncrement] the pool's workers' (0)
  * @param {number} [options.resetTimeout] the downstream breaker's (5000 ms)
  * @param {number} [options.loopInterval] ms per loop-delay point (1000)
  * @param {number} [options.unhealthyLoopP99] /health answers 503 past this
@@ -64,6 +65,7 @@ async function createService(options = {}) {
     './work_naive' : './work_offload');
   const work = createWork({
     downstreamUrl: flaky.url, threads: options.threads,
+    niceIncrement: options.niceIncrement,
     resetTimeout: options.resetTimeout,
   });
   const monitor = new LoopMonitor({ interval: options.loopInterval });

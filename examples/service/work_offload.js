@@ -12,12 +12,14 @@ const { watermark } = require('./payloads');
 
 const logo = watermark();
 
-function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
+function createWork({
+  downstreamUrl, threads, resetTimeout = 5000, niceIncrement = 0,
+} = {}) {
   // Shed load (503) only on real overload: a queue wait over 2 s.
   offload.configure({ shed: { maxQueueWait: 2000 } });
   const pool = new offload.WorkerPool({
     filename: path.join(__dirname, 'score_task.js'),
-    minThreads: 1, maxThreads: threads || 2, maxQueue: 256,
+    minThreads: 1, maxThreads: threads || 2, maxQueue: 256, niceIncrement,
   });
   const breaker = new offload.CircuitBreaker(() => callDownstream(downstreamUrl), {
     name: 'downstream', timeout: 1000, resetTimeout,
