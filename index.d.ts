@@ -159,6 +159,59 @@ export class Hash extends Transform {
 
 export function createHash(algorithm: HashAlgorithm,
   options?: Omit<HashOptions, 'encoding'> & { highWaterMark?: number }): Hash;
+export type PasswordAlgorithm = 'argon2id' | 'argon2i' | 'argon2d' | 'scrypt' | 'bcrypt';
+export type PasswordInput = string | BinaryInput;
+
+/** Limits a stored hash's parameters must stay within (verify and hash). */
+export interface PasswordLimits {
+  /** Bytes of memory one call may use (argon2 m × 1024, scrypt 128·N·r). Default 256 MiB. */
+  maxMemory?: number;
+  /** argon2 passes (t); scrypt N·p ≤ maxTimeCost × 2^20. Default 16. */
+  maxTimeCost?: number;
+  /** argon2 lanes / scrypt p. Default 16. */
+  maxParallelism?: number;
+  /** bcrypt cost. Default 16. */
+  maxBcryptCost?: number;
+}
+
+export interface PasswordHashOptions extends PasswordLimits, TaskOptions {
+  /** Default 'argon2id'. */
+  algorithm?: PasswordAlgorithm;
+  /** argon2: KiB (default 19456), passes (2), lanes (1). */
+  memoryCost?: number;
+  timeCost?: number;
+  parallelism?: number;
+  /** scrypt: N (a power of 2, default 2^17); bcrypt: the cost (4..31, default 10). */
+  cost?: number;
+  /** scrypt: r (default 8) and p (1). */
+  blockSize?: number;
+  parallelization?: number;
+  /** Bytes of random salt (default 16; bcrypt: always 16). */
+  saltLength?: number;
+  /** A fixed salt, for tests and interop; random by default. */
+  salt?: PasswordInput;
+  /** Bytes of hash (default 32; not bcrypt). */
+  hashLength?: number;
+  /** argon2's secret key (a pepper), kept outside the stored string. */
+  secret?: PasswordInput;
+}
+
+export interface PasswordVerifyOptions extends PasswordLimits, TaskOptions {
+  secret?: PasswordInput;
+}
+
+export type PasswordRehashOptions = Omit<PasswordHashOptions, keyof PasswordLimits | keyof TaskOptions | 'salt' | 'secret'>;
+
+export const password: {
+  /** The encoded string: PHC for argon2 and scrypt, `$2b$…` for bcrypt. */
+  hash(password: PasswordInput, options?: PasswordHashOptions): Promise<string>;
+  hashSync(password: PasswordInput, options?: PasswordHashOptions): string;
+  /** true / false; rejects with ERR_INVALID_ARG_VALUE for a malformed string. */
+  verify(encoded: string, password: PasswordInput, options?: PasswordVerifyOptions): Promise<boolean>;
+  verifySync(encoded: string, password: PasswordInput, options?: PasswordVerifyOptions): boolean;
+  needsRehash(encoded: string, options?: PasswordRehashOptions): boolean;
+};
+
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
 /** An EventEmitter whose 'rotate' events rotate a Status's buckets. */
@@ -536,6 +589,152 @@ export function resize<D extends RawImageData>(image: RawImage<D>,
 export function resizeSync<D extends RawImageData>(image: RawImage<D>,
   options: ResizeOptions): ResizeResult<ResizeOutput<D>>;
 
+// ---- offload.image: the raw-pixel toolbox ----
+
+/** Sample data of an image op: u8 (Buffer, Uint8Array,
+ * Uint8ClampedArray), u16 (Uint16Array) or f32 (Float32Array); any may sit
+ * on a SharedArrayBuffer. */
+export type PixelData = Buffer | Uint8Array | Uint8ClampedArray | Uint16Array |
+  Float32Array;
+
+export interface Image<D extends PixelData = PixelData> {
+  data: D;
+  /** 1..65535 */
+  width: number;
+  /** 1..65535 */
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  /** Samples from one row to the next (>= width * channels). */
+  stride?: number;
+}
+
+/** A result: u8 comes back as a Buffer; with `out`, the `out` view. */
+export interface ImageResult<D = PixelData> {
+  data: D;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  /** Present when `out` had a padded stride. */
+  stride?: number;
+}
+
+type Out<D> = D extends Float32Array ? Float32Array
+  : D extends Uint16Array ? Uint16Array : Buffer;
+
+export type ImageDtype = 'u8' | 'u16' | 'f32';
+export type EdgeMode = 'clamp' | 'mirror' | 'wrap' | 'zero';
+export type BlendMode = 'over' | 'multiply' | 'screen' | 'add';
+
+export interface ImageSyncOptions {
+  /** Write the result here: the exact result shape and dtype, no overlap
+   * with an input (point ops may pass the input itself). */
+  out?: Image;
+  /** Largest width * height accepted (default 268402689, as sharp;
+   * false = the same native cap). */
+  limitInputPixels?: number | false;
+}
+export type ImageOptions = ImageSyncOptions & TaskOptions;
+
+/** Per-op options. Sample values (threshold, background, linear's b,
+ * sharpen's threshold) are in the image's units: 0..255, 0..65535 or 0..1. */
+export interface ImageOpOptions {
+  flip: {}; flop: {}; transpose: {};
+  rotate: { angle?: 90 | 180 | 270 };
+  extract: { left?: number; top?: number; width: number; height: number };
+  extend: { top?: number; bottom?: number; left?: number; right?: number;
+    background?: number | number[];
+    extendWith?: 'background' | 'copy' | 'mirror' | 'repeat' };
+  grayscale: { keepAlpha?: boolean };
+  threshold: { value?: number; alpha?: boolean };
+  negate: { alpha?: boolean };
+  linear: { a?: number | number[]; b?: number | number[]; alpha?: boolean };
+  gamma: { gamma?: number; alpha?: boolean };
+  lut: { table: Uint8Array | Uint16Array; alpha?: boolean };
+  modulate: { brightness?: number; saturation?: number };
+  premultiply: {}; unpremultiply: {};
+  extractChannel: { channel?: number | 'red' | 'green' | 'blue' };
+  convert: { dtype: ImageDtype; scale?: number };
+  blur: { sigma: number };
+  boxBlur: { radius?: number };
+  convolve: { kernel: ArrayLike<number>; width: number; height: number;
+    scale?: number; offset?: number; edge?: EdgeMode };
+  sharpen: { sigma?: number; amount?: number; threshold?: number };
+  median: { size?: 3 | 5 | 7; edge?: EdgeMode };
+  sobel: {};
+}
+
+type OpResult<K extends keyof ImageOpOptions, D> =
+  K extends 'convert' ? PixelData : Out<D>;
+type AsyncOp<K extends keyof ImageOpOptions> = <D extends PixelData>(
+  image: Image<D> | D, options?: ImageOpOptions[K] & ImageOptions) =>
+  Promise<ImageResult<OpResult<K, D>>>;
+type SyncOp<K extends keyof ImageOpOptions> = <D extends PixelData>(
+  image: Image<D> | D, options?: ImageOpOptions[K] & ImageSyncOptions) =>
+  ImageResult<OpResult<K, D>>;
+
+export interface CompositeLayer {
+  input: Image;
+  left?: number;
+  top?: number;
+  blend?: BlendMode;
+  /** 0..1, default 1 */
+  opacity?: number;
+  /** Both the base and this layer hold premultiplied colour. */
+  premultiplied?: boolean;
+}
+
+export interface ChannelStats {
+  min: number; max: number; sum: number; squaresSum: number; mean: number;
+  /** Sample standard deviation (n - 1), as sharp. */
+  stdev: number;
+  minX: number; minY: number; maxX: number; maxY: number;
+  /** Shannon entropy (bits) of the channel's 256-bin histogram. */
+  entropy: number;
+}
+export interface ImageStats {
+  channels: ChannelStats[];
+  /** Mean entropy of the colour channels. */
+  entropy: number;
+  pixels: number;
+}
+
+/** A chain of steps run as ONE executor task by run(); built by
+ * offload.image.pipeline(image). Steps are validated when it runs. */
+export type ImagePipeline = {
+  [K in keyof ImageOpOptions]: (options?: ImageOpOptions[K]) => ImagePipeline;
+} & {
+  resize(options: ResizeOptions): ImagePipeline;
+  composite(layers: CompositeLayer[]): ImagePipeline;
+  run(options?: ImageOptions): Promise<ImageResult>;
+  runSync(options?: ImageSyncOptions): ImageResult;
+};
+
+export type ImageApi = { [K in keyof ImageOpOptions]: AsyncOp<K> } &
+  { [K in keyof ImageOpOptions as `${K}Sync`]: SyncOp<K> } & {
+  composite<D extends PixelData>(image: Image<D>, layers: CompositeLayer[],
+    options?: ImageOptions): Promise<ImageResult<Out<D>>>;
+  compositeSync<D extends PixelData>(image: Image<D>, layers: CompositeLayer[],
+    options?: ImageSyncOptions): ImageResult<Out<D>>;
+  joinChannels<D extends PixelData>(images: Image<D>[],
+    options?: ImageOptions): Promise<ImageResult<Out<D>>>;
+  joinChannelsSync<D extends PixelData>(images: Image<D>[],
+    options?: ImageSyncOptions): ImageResult<Out<D>>;
+  stats(image: Image | PixelData, options?: Omit<ImageOptions, 'out'>):
+    Promise<ImageStats>;
+  statsSync(image: Image | PixelData,
+    options?: Omit<ImageSyncOptions, 'out'>): ImageStats;
+  histogram(image: Image | PixelData, options?: { bins?: number } &
+    Omit<ImageOptions, 'out'>): Promise<Uint32Array[]>;
+  histogramSync(image: Image | PixelData, options?: { bins?: number } &
+    Omit<ImageSyncOptions, 'out'>): Uint32Array[];
+  resize: typeof resize;
+  resizeSync: typeof resizeSync;
+  pipeline(image: Image): ImagePipeline;
+};
+
+/** offload.image.<op>(image, options) → Promise, <op>Sync → result. */
+export const image: ImageApi;
+
 // ---- WorkerPool ----------------------------------------------------------
 
 /** Queue wait or run time of a WorkerPool's tasks, in ms. */
@@ -657,6 +856,7 @@ declare const offload: {
   getHashes: typeof getHashes;
   createHash: typeof createHash;
   Hash: typeof Hash;
+  password: typeof password;
   CircuitBreaker: typeof CircuitBreaker;
   breakers: typeof breakers;
   express: typeof express;
@@ -671,6 +871,7 @@ declare const offload: {
   compression: typeof compression;
   resize: typeof resize;
   resizeSync: typeof resizeSync;
+  image: ImageApi;
   WorkerPool: typeof WorkerPool;
 };
 export default offload;

@@ -25,6 +25,7 @@ module.exports = {
   getHashes: hash.getHashes,
   createHash: hash.createHash,
   Hash: hash.Hash,
+  password: hash.password,
   CircuitBreaker: breaker.CircuitBreaker,
   breakers: Object.freeze({ get: breaker.get, getAll: breaker.getAll,
     Status: breaker.Status, MemoryCache: breaker.MemoryCache }),
@@ -40,7 +41,11 @@ module.exports = {
   compression: express.compression,
   resize: image.resize,
   resizeSync: image.resizeSync,
+  image: Object.freeze({ ...image }),
   WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
-  _internal: Object.freeze({ spin: executor.spin }),
+  _internal: Object.freeze({
+    spin: executor.spin,
+    imageSimd: (mask = -1) => require('./binding').imageSimd(mask),
+  }),
 };

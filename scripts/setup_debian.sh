@@ -12,13 +12,21 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS=(
   build-essential python3 cmake pkg-config clang
   libuv1-dev libssl-dev zlib1g-dev libdeflate-dev libzstd-dev liblz4-dev
-  libbrotli-dev libxxhash-dev libgtest-dev
+  libbrotli-dev libxxhash-dev libargon2-dev libgtest-dev
   gzip zstd lz4 brotli
+  python3-passlib python3-argon2 python3-bcrypt
 )
 
 if [ "${1:-}" = "--arm64" ]; then
   PKGS+=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
     qemu-user ninja-build)
+fi
+
+# Headless Chromium for the dashboard test (test/js/service). Ubuntu's
+# chromium package is a snap stub, so only Debian gets it here; elsewhere
+# the test is skipped outside CI.
+if grep -qs '^ID=debian' /etc/os-release; then
+  PKGS+=(chromium)
 fi
 
 # A Debian 'nodejs' package keeps its headers in libnode-dev; official

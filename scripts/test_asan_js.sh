@@ -17,8 +17,9 @@ CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recov
 preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
 # Leak checking is off: Node's own allocations are not ours to judge.
 # Every JS test but the packaging ones (an instrumented binary depends on
-# libasan by design; the workflow files are not copied).
-tests=$(node scripts/test_files.js | grep -v -e /install -e /workflows)
+# libasan by design; the workflow files, docs and bench/ are not copied,
+# and the tree checks need nothing native).
+tests=$(node scripts/test_files.js | grep -v -e /install -e /workflows -e /layout -e /doc_examples)
 # One file at a time where the runner can (Node >= 20.10), as npm test.
 conc=""
 if node -e 'const [a, b] = process.versions.node.split(".").map(Number);

@@ -10,13 +10,30 @@ const { ENCODINGS } = require('./encodings');
 const { admitStream } = require('../executor');
 
 // Chunks below this size are hashed on the calling thread: a thread hop
-// costs more than hashing them (see bench/hash.js, streaming rows).
+// costs more than hashing them (see bench/hash.js, streaming rows)...
 const INLINE_CHUNK = 128 * 1024;
-// Inline updates hash on the event loop: after this many bytes in a row the
-// write callback waits for setImmediate, so a source that writes
-// synchronously (a Readable over memory) cannot hold the loop for the whole
-// stream, only for about this much hashing (~0.6 ms of sha256 here).
-const INLINE_BUDGET = 1024 * 1024;
+// ...but only this much per turn of the event loop, shared by every Hash
+// stream of the thread (~0.3 ms of sha256 here). Past it, chunks go to the
+// executor: fifty concurrent uploads, or a source that writes
+// synchronously, never make the loop hash more than this between turns.
+const INLINE_TURN_BUDGET = 512 * 1024;
+let turnSpent = 0;
+let turnResetPending = false;
+
+function resetTurn() {
+  turnSpent = 0;
+  turnResetPending = false;
+}
+
+function takeInline(bytes) {
+  if (turnSpent + bytes > INLINE_TURN_BUDGET) return false;
+  turnSpent += bytes;
+  if (!turnResetPending) {
+    turnResetPending = true;
+    setImmediate(resetTurn);
+  }
+  return true;
+}
 
 class Hash extends Transform {
   /**
@@ -31,7 +48,6 @@ class Hash extends Transform {
     super({ highWaterMark: hwm });
     this._ctx = binding.hashCreate(p.id, p.key, p.seed, p.outLen);
     this._lane = 1;
-    this._inlineBytes = 0;
     this._digest = null;
     this._error = null;
     this._waiters = [];
@@ -41,23 +57,16 @@ class Hash extends Transform {
 
   _transform(chunk, encoding, callback) {
     this.push(chunk);
-    if (chunk.byteLength < INLINE_CHUNK) {
+    if (chunk.byteLength < INLINE_CHUNK && takeInline(chunk.byteLength)) {
       try {
         binding.hashUpdateSync(this._ctx, chunk);
       } catch (err) {
         callback(err);
         return;
       }
-      this._inlineBytes += chunk.byteLength;
-      if (this._inlineBytes >= INLINE_BUDGET) {
-        this._inlineBytes = 0;
-        setImmediate(callback);
-      } else {
-        callback();
-      }
+      callback();
       return;
     }
-    this._inlineBytes = 0;
     // One native update in flight: the callback (and so the next write)
     // waits for it.
     const id = binding.hashUpdate(this._ctx, [chunk], this._lane,

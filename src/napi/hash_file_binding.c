@@ -23,7 +23,8 @@ typedef struct {
   uint8_t *xof;
 } file_job_t;
 
-/* Detail format read by lib/hash/one_shot.js: "<UV_CODE>|<syscall>|<message>". */
+/* Detail format read by lib/hash/one_shot.js: "<UV_CODE>|<syscall>|<message>".
+ */
 static int fs_error(ofl_job_t *job, int uv_err, const char *syscall) {
   snprintf(job->detail, sizeof(job->detail), "%s|%s|%s", uv_err_name(uv_err),
            syscall, uv_strerror(uv_err));

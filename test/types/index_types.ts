@@ -125,6 +125,39 @@ async function images(): Promise<void> {
   resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
 }
 void images;
+import { image, Image, ImageStats } from 'offload';
+async function imageOps(): Promise<void> {
+  const rgba: Image<Buffer> = { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 };
+  const b: Buffer = (await image.blur(rgba, { sigma: 2, signal: AbortSignal.timeout(100) })).data;
+  const u: Uint16Array = image.negateSync({ data: new Uint16Array(4), width: 2, height: 2, channels: 1 }).data;
+  const f: Float32Array = (await image.convolve(new Float32Array(8), { kernel: [1, 2, 1], width: 3, height: 1, edge: 'mirror' })).data;
+  const r = image.rotateSync(rgba, { angle: 270, out: { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 } });
+  const c = await image.composite(rgba, [{ input: rgba, left: -1, blend: 'screen', opacity: 0.5 }], { priority: 'high' });
+  const s: ImageStats = await image.stats(rgba);
+  const h: Uint32Array[] = image.histogramSync(rgba, { bins: 16 });
+  const j = image.joinChannelsSync([rgba, rgba]);
+  const m: number = s.channels[0].stdev + h.length + r.width + c.height + j.channels;
+  void b; void u; void f; void m;
+  // @ts-expect-error sigma is required
+  image.blurSync(rgba, {});
+  // @ts-expect-error median sizes are 3, 5 or 7
+  image.medianSync(rgba, { size: 4 });
+  // @ts-expect-error unknown edge mode
+  image.convolveSync(rgba, { kernel: [1], width: 1, height: 1, edge: 'reflect' });
+  // @ts-expect-error Int16Array is not a pixel type
+  image.flipSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 });
+  // @ts-expect-error no signal on a Sync op
+  image.flipSync(rgba, { signal: AbortSignal.timeout(1) });
+  // @ts-expect-error unknown blend
+  image.compositeSync(rgba, [{ input: rgba, blend: 'burn' }]);
+  const p = await image.pipeline(rgba).resize({ width: 1 }).sharpen({ sigma: 1 })
+    .composite([{ input: rgba }]).grayscale().run({ signal: AbortSignal.timeout(5) });
+  const q: number = p.width + image.pipeline(rgba).flip().runSync().height;
+  void q;
+  // @ts-expect-error not a pipeline step
+  image.pipeline(rgba).stats();
+}
+void imageOps;
 // WorkerPool
 import { WorkerPool, PoolLatency, RunOptions } from 'offload';
 async function pooling(): Promise<void> {
@@ -157,3 +190,16 @@ async function pooling(): Promise<void> {
   WorkerPool.move(5);
 }
 void pooling;
+
+async function passwords(): Promise<void> {
+  const stored: string = await offload.password.hash('pw', { algorithm: 'argon2id', memoryCost: 19456 });
+  const ok: boolean = await offload.password.verify(stored, Buffer.from('pw'), { signal: AbortSignal.timeout(100) });
+  const b: string = offload.password.hashSync('pw', { algorithm: 'bcrypt', cost: 12 });
+  const again: boolean = offload.password.needsRehash(b, { algorithm: 'bcrypt', cost: 12 });
+  void [ok, again, offload.password.verifySync(b, 'pw', { maxBcryptCost: 14 })];
+  // @ts-expect-error unknown algorithm
+  await offload.password.hash('pw', { algorithm: 'md5' });
+  // @ts-expect-error verify takes the encoded string first
+  await offload.password.verify(Buffer.from('pw'), 'pw');
+}
+void passwords;

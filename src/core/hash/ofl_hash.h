@@ -196,6 +196,63 @@ int ofl_blake3_root(const uint8_t left[32], const uint8_t right[32],
  * @return the new CRC value (as an integer, not byte-swapped). */
 uint32_t ofl_crc32c(uint32_t crc, const void *data, size_t len);
 
+/* ---- tier 4: password hashing (key derivation) ----
+ *
+ * Deliberately slow, memory-hard functions for stored passwords. Each call
+ * is one blocking computation: run it on an executor thread. The encoded
+ * strings (PHC for argon2 and scrypt, Modular Crypt Format for bcrypt) are
+ * built and parsed by the caller, except bcrypt's, which this returns
+ * whole. Every function is reentrant, wipes its own copies of secrets, and
+ * returns 0 or a negative OFL_E* code. */
+
+/* argon2 variants, as libargon2 numbers them. */
+#define OFL_ARGON2D 0
+#define OFL_ARGON2I 1
+#define OFL_ARGON2ID 2
+
+typedef struct {
+  int type;            /* OFL_ARGON2D, OFL_ARGON2I or OFL_ARGON2ID */
+  uint32_t version;    /* 0x13 (19) or 0x10 (16) */
+  uint32_t t_cost;     /* passes, >= 1 */
+  uint32_t m_cost_kib; /* memory in KiB, >= 8 * parallelism */
+  uint32_t parallelism;
+  const uint8_t *secret; /* optional key (a "pepper"), NULL for none */
+  size_t secret_len;
+  const uint8_t *ad; /* optional associated data, NULL for none */
+  size_t ad_len;
+} ofl_argon2_params_t;
+
+/* argon2 (RFC 9106) of pw with salt into out[0..out_len).
+ * @return 0, OFL_EINVAL (parameters libargon2 rejects), OFL_ENOMEM. */
+int ofl_password_argon2(const ofl_argon2_params_t *params, const uint8_t *pw,
+                        size_t pw_len, const uint8_t *salt, size_t salt_len,
+                        uint8_t *out, size_t out_len);
+
+/* scrypt (RFC 7914): N a power of two > 1, r * p < 2^30, using at most
+ * max_mem bytes (128 * N * r plus change). @return 0, OFL_EINVAL. */
+int ofl_password_scrypt(const uint8_t *pw, size_t pw_len, const uint8_t *salt,
+                        size_t salt_len, uint64_t n, uint32_t r, uint32_t p,
+                        uint64_t max_mem, uint8_t *out, size_t out_len);
+
+/* bcrypt. The key is pw plus its terminating NUL, of which Blowfish uses
+ * the first 72 bytes: pw_len <= 72, and pw holds no NUL (longer or
+ * embedded-NUL passwords are OFL_EINVAL, where other implementations
+ * truncate them silently). */
+#define OFL_BCRYPT_SALT_LEN 16
+#define OFL_BCRYPT_MAX_PW 72
+/* "$2b$10$" + 22 salt characters + 31 hash characters. */
+#define OFL_BCRYPT_LEN 60
+
+/* out = "$2<minor>$<cost>$<salt><hash>" and a NUL. minor is 'a', 'b' or
+ * 'y' (identical for keys of at most 72 bytes), cost 4..31.
+ * @return 0 or OFL_EINVAL. */
+int ofl_password_bcrypt(const uint8_t *pw, size_t pw_len, unsigned cost,
+                        const uint8_t salt[OFL_BCRYPT_SALT_LEN], char minor,
+                        char out[OFL_BCRYPT_LEN + 1]);
+
+/* Constant-time comparison of a[0..n) and b[0..n): 1 when equal. */
+int ofl_password_equal(const void *a, const void *b, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

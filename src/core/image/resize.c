@@ -180,7 +180,9 @@ int ofl_image_min_len(uint32_t width, uint32_t height, uint32_t channels,
 
 static int check_view(const ofl_image_t *im, ofl_image_t *resolved) {
   size_t need, bytes;
-  if (im->data == NULL || (unsigned)im->format >= OFL_IMAGE_FORMAT_COUNT)
+  /* u16 has no resize kernels. */
+  if (im->data == NULL ||
+      (im->format != OFL_IMAGE_U8 && im->format != OFL_IMAGE_F32))
     return OFL_EINVAL;
   int err =
       ofl_image_min_len(im->width, im->height, im->channels, im->stride, &need);

@@ -7,7 +7,7 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..', '..', '..');
 const lib = path.join(root, 'lib');
-const SHARED = new Set(['binding', 'errors', 'validate', 'linked_node']);
+const SHARED = new Set(['binding', 'errors', 'validate', 'linked_node', 'tracing']);
 const MAX_LINES = 600;
 
 function walk(dir, out = []) {

@@ -1,0 +1,52 @@
+'use strict';
+// Request bodies with a size limit. The route reads `bodyStream(req,
+// limit)`, never `req` itself: past the limit the stream fails with
+// PAYLOAD_TOO_LARGE while the request stays open (the rest is drained), so
+// the route can still answer 413; a client that goes away mid-body fails
+// it with ECONNRESET.
+const { PassThrough } = require('node:stream');
+
+function tooLarge(limit) {
+  return Object.assign(new Error(`request body over ${limit} bytes`),
+    { code: 'PAYLOAD_TOO_LARGE', status: 413 });
+}
+
+function bodyStream(req, limit) {
+  const out = new PassThrough();
+  out.bytes = 0;
+  let done = false;
+  const stop = (err) => {
+    if (done) return;
+    done = true;
+    req.off('data', onData);
+    req.resume(); // drain what is left; the response can still be sent
+    if (err) out.destroy(err);
+    else out.end();
+  };
+  function onData(chunk) {
+    out.bytes += chunk.length;
+    if (out.bytes > limit) stop(tooLarge(limit));
+    else if (!out.write(chunk)) req.pause();
+  }
+  out.on('drain', () => { if (!done) req.resume(); });
+  out.once('close', () => stop()); // the consumer failed: stop reading
+  req.on('data', onData);
+  req.once('end', () => stop());
+  req.once('close', () => {
+    if (!req.complete) {
+      stop(Object.assign(new Error('the client went away'),
+        { code: 'ECONNRESET' }));
+    }
+  });
+  return out;
+}
+
+/** The whole body as one Buffer, failing past `limit`. */
+async function readBody(req, limit) {
+  const chunks = [];
+  const body = bodyStream(req, limit);
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks, body.bytes);
+}
+
+module.exports = { bodyStream, readBody, tooLarge };

@@ -1,0 +1,94 @@
+'use strict';
+// GET /metrics in Prometheus text format, through prom-client. Everything
+// offload-side is read from its public API at scrape time: offload.stats(),
+// pool.stats getters, breakers.getAll().
+const client = require('prom-client');
+
+const STATE = { closed: 0, halfOpen: 1, open: 2 };
+
+function createMetrics({ offload, work, monitor }) {
+  const register = new client.Registry();
+  client.collectDefaultMetrics({ register });
+  const gauge = (name, help, labelNames, collect) => new client.Gauge({
+    name, help, labelNames, registers: [register], collect,
+  });
+
+  gauge('offload_executor_threads', 'Native executor threads', [],
+    function collect() { this.set(offload.stats().threads); });
+  gauge('offload_executor_queued', 'Tasks waiting in the executor queue', [],
+    function collect() { this.set(offload.stats().queued); });
+  gauge('offload_executor_running', 'Tasks running on the executor', [],
+    function collect() { this.set(offload.stats().running); });
+  gauge('offload_executor_tasks', 'Executor tasks by outcome, since start',
+    ['outcome'], function collect() {
+      const s = offload.stats();
+      for (const k of ['completed', 'rejected', 'cancelled', 'timedOut']) {
+        this.set({ outcome: k }, s[k]);
+      }
+    });
+  for (const [key, what] of [['waitTime', 'wait'], ['runTime', 'run']]) {
+    gauge(`offload_executor_${what}_seconds`,
+      `Executor task ${what} time quantiles (seconds)`, ['quantile'],
+      function collect() {
+        const t = offload.stats()[key];
+        this.set({ quantile: '0.5' }, t.p50 / 1000);
+        this.set({ quantile: '0.99' }, t.p99 / 1000);
+        this.set({ quantile: '1' }, t.max / 1000);
+      });
+  }
+  if (work.pool !== null) {
+    const pool = work.pool;
+    gauge('offload_pool_threads', 'WorkerPool threads', [],
+      function collect() { this.set(pool.threads.length); });
+    gauge('offload_pool_queue_size', 'WorkerPool queued tasks', [],
+      function collect() { this.set(pool.queueSize); });
+    gauge('offload_pool_utilization', 'WorkerPool utilization (0..1)', [],
+      function collect() { this.set(pool.utilization); });
+    gauge('offload_pool_completed', 'WorkerPool tasks completed', [],
+      function collect() { this.set(pool.completed); });
+  }
+  gauge('offload_breaker_state', 'Breaker state: 0 closed, 1 halfOpen, 2 open',
+    ['name'], function collect() {
+      for (const b of offload.breakers.getAll()) {
+        this.set({ name: b.name }, STATE[b.state]);
+      }
+    });
+  gauge('offload_breaker_window',
+    'Breaker counts over its rolling window', ['name', 'kind'],
+    function collect() {
+      for (const b of offload.breakers.getAll()) {
+        const s = b.stats;
+        for (const k of ['fires', 'successes', 'failures', 'timeouts',
+          'rejects', 'fallbacks']) this.set({ name: b.name, kind: k }, s[k]);
+      }
+    });
+  gauge('service_event_loop_delay_seconds',
+    'Event-loop delay over the last 10 s (monitorEventLoopDelay)',
+    ['quantile'], function collect() {
+      const l = monitor.summary(10);
+      this.set({ quantile: '0.5' }, l.p50 / 1000);
+      this.set({ quantile: '0.99' }, l.p99 / 1000);
+      this.set({ quantile: '1' }, l.max / 1000);
+    });
+  const httpDuration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [register],
+  });
+
+  /** Express middleware: times every request by its matched route. */
+  function timing(req, res, next) {
+    const end = httpDuration.startTimer();
+    res.once('finish', () => {
+      const route = req.route ? req.route.path : 'unmatched';
+      end({ method: req.method, route, status: res.statusCode });
+    });
+    next();
+  }
+
+  return { register, timing };
+}
+
+module.exports = { createMetrics };
