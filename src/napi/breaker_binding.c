@@ -146,8 +146,8 @@ static napi_value create(napi_env env, napi_callback_info info) {
   const uint32_t *u = arg_array(env, argv[0], napi_uint32_array, OPT_FIELDS, 1);
   uint64_t now = 0;
   if (u == NULL || !arg_ms(env, argv[2], &now)) return NULL;
-  const ofl_breaker_opts_t o = {u[0], u[1], u[2], u[3], u[4],
-                                u[5], u[6], u[7], u[8], u[9], u[10]};
+  const ofl_breaker_opts_t o = {u[0], u[1], u[2], u[3], u[4], u[5],
+                                u[6], u[7], u[8], u[9], u[10]};
   napi_valuetype t;
   OFL_NAPI_CALL(env, napi_typeof(env, argv[1], &t));
   ofl_breaker_t *b = NULL;

@@ -52,6 +52,7 @@ int ofl__breaker_opts_equal(const ofl_breaker_opts_t *a,
          a->reset_timeout_ms == b->reset_timeout_ms &&
          a->half_open_max_concurrent == b->half_open_max_concurrent &&
          a->success_threshold == b->success_threshold &&
-         a->capacity == b->capacity && a->call_timeout_ms == b->call_timeout_ms &&
+         a->capacity == b->capacity &&
+         a->call_timeout_ms == b->call_timeout_ms &&
          a->warm_up_ms == b->warm_up_ms;
 }
