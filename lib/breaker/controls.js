@@ -323,4 +323,4 @@ class BreakerControls extends EventEmitter {
   }
 }
 
-module.exports = { BreakerControls, OPEN, CLOSED, HALF_OPEN };
+module.exports = { BreakerControls };
