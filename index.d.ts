@@ -36,6 +36,8 @@ export interface ConfigureOptions {
   threads?: number;
   /** Queue bound; beyond it submissions fail fast with ERR_OFFLOAD_QUEUE_FULL. Default 4096. */
   maxQueue?: number;
+  /** 0..19 added to the executor threads' nice value (Linux), so the JS thread runs first on saturated CPUs. Default: OFFLOAD_NICE, else 0. */
+  niceIncrement?: number;
 }
 
 export interface Latency {

@@ -46,6 +46,7 @@ module.exports = {
   /** Internal helpers for tests; not part of the public API. */
   _internal: Object.freeze({
     spin: executor.spin,
+    hashKernels: hash.hashKernels,
     imageSimd: (mask = -1) => require('./binding').imageSimd(mask),
   }),
 };

@@ -36,4 +36,17 @@ function traceSync(module, operation, fn) {
   }, fn);
 }
 
-module.exports = { tracePromise, traceSync, subscribed };
+/**
+ * Replaces the promise-returning method `name` of `proto` with its traced
+ * form (a class's own methods, for the pool and the breaker).
+ */
+function traceMethod(module, proto, name, operation = name) {
+  const fn = proto[name];
+  Object.defineProperty(proto, name, {
+    value: tracePromise(module, operation, fn),
+    writable: true,
+    configurable: true,
+  });
+}
+
+module.exports = { tracePromise, traceSync, traceMethod, subscribed };

@@ -15,7 +15,6 @@ const { readBody } = require('./limit');
 const { startBurst } = require('./burst');
 
 const MAX_THUMB_SIDE = 8192;
-const UNHEALTHY_LOOP_P99_MS = 100;
 
 // A report of `rows` rows: what a dashboard API returns, large and
 // repetitive enough that compression matters.
@@ -49,6 +48,8 @@ function intQuery(value, name, min, max) {
  * @param {number} [options.threads] pool threads
  * @param {number} [options.resetTimeout] the downstream breaker's (5000 ms)
  * @param {number} [options.loopInterval] ms per loop-delay point (1000)
+ * @param {number} [options.unhealthyLoopP99] /health answers 503 past this
+ *   event-loop delay p99 (100 ms)
  */
 async function createService(options = {}) {
   const variant = options.variant || 'offload';
@@ -56,6 +57,8 @@ async function createService(options = {}) {
   const dir = ownDir ?
     fs.mkdtempSync(path.join(os.tmpdir(), 'offload-service-')) : options.dir;
   const uploadLimit = options.uploadLimit || 64 * 1024 * 1024;
+  const unhealthyLoopP99 = options.unhealthyLoopP99 === undefined ? 100 :
+    options.unhealthyLoopP99;
   const flaky = await startFlaky({ failureRate: 0, latencyMs: 5 });
   const { createWork } = require(variant === 'naive' ?
     './work_naive' : './work_offload');
@@ -115,7 +118,8 @@ async function createService(options = {}) {
         res.status(400).json({ error: 'ERR_BODY_SIZE', expected, received: data.length });
         return;
       }
-      const out = await work.thumbnail({ data, width, height, channels: 4 }, size);
+      const watermark = req.query.watermark === '1';
+      const out = await work.thumbnail({ data, width, height, channels: 4 }, size, { watermark });
       res.set({ 'content-type': 'application/octet-stream',
         'x-width': String(out.width), 'x-height': String(out.height),
         'x-channels': String(out.channels) });
@@ -244,7 +248,7 @@ async function createService(options = {}) {
       utilization: work.pool.utilization, completed: work.pool.completed,
       waitTime: work.pool.waitTime, runTime: work.pool.runTime,
     };
-    const healthy = ready && loop.p99 <= UNHEALTHY_LOOP_P99_MS && !shedding;
+    const healthy = ready && loop.p99 <= unhealthyLoopP99 && !shedding;
     res.status(healthy ? 200 : 503).json({
       status: !ready ? 'draining' : healthy ? 'ok' : 'unhealthy',
       variant, loop,
@@ -278,6 +282,7 @@ async function createService(options = {}) {
     setReady(v) { ready = v; },
     async close() {
       monitor.close();
+      metrics.close();
       await work.close();
       await flaky.close();
       if (ownDir) await fs.promises.rm(dir, { recursive: true, force: true });

@@ -8,6 +8,9 @@ const { pipeline } = require('node:stream/promises');
 const offload = require('../..'); // in your app: require('offload')
 const { bodyStream } = require('./limit');
 const { callDownstream } = require('./downstream');
+const { watermark } = require('./payloads');
+
+const logo = watermark();
 
 function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
   // Shed load (503) only on real overload: a queue wait over 2 s.
@@ -42,9 +45,20 @@ function createWork({ downstreamUrl, threads, resetTimeout = 5000 } = {}) {
       };
     },
 
-    /** Resize to `width`, keeping the aspect ratio. */
-    async thumbnail(image, width) {
-      return offload.resize(image, { width, kernel: 'lanczos3' });
+    /**
+     * Resize to `width` (lanczos3, aspect kept), sharpen, and optionally
+     * watermark the top-right corner: one executor task for the chain.
+     */
+    async thumbnail(image, width, { watermark } = {}) {
+      let p = offload.image.pipeline(image).resize({ width, kernel: 'lanczos3' })
+        .sharpen({ sigma: 1 });
+      if (watermark) {
+        const h = Math.max(1, Math.round(image.height * width / image.width));
+        if (width >= logo.width + 8 && h >= logo.height + 8) {
+          p = p.composite([{ input: logo, left: width - logo.width - 4, top: 4 }]);
+        }
+      }
+      return p.run();
     },
 
     // argon2id at OWASP's parameters, on the executor: a login storm

@@ -5,6 +5,7 @@
 // (numeric strings, fractions, 0 meaning "the default" for the rolling
 // window); rejected only when no number can be read (a wrong type, NaN, a
 // negative count), with one error format per kind.
+const { randomUUID } = require('crypto');
 const { codes } = require('../errors');
 const {
   validateObject, validateInteger, validateFunction, validateString,
@@ -185,7 +186,7 @@ function normalize(options, actionName) {
   if (given.name !== undefined && given.name !== null && given.name !== '') {
     o.explicitName = validateString(given.name, 'options.name');
   }
-  o.name = o.explicitName ?? (actionName || globalThis.crypto.randomUUID());
+  o.name = o.explicitName ?? (actionName || randomUUID());
   o.group = given.group ? String(given.group) : o.name;
 
   o.shared = false;

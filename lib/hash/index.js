@@ -5,6 +5,7 @@ const { tracePromise, traceSync } = require('../tracing');
 const one = require('./one_shot');
 const { Hash, createHash } = require('./stream');
 const pw = require('./password');
+const { hashKernels } = require('./kernels');
 
 module.exports = {
   hash: tracePromise('hash', 'hash', one.hash),
@@ -21,4 +22,5 @@ module.exports = {
     verifySync: traceSync('hash', 'password.verifySync', pw.verifySync),
     needsRehash: pw.needsRehash,
   }),
+  hashKernels,
 };

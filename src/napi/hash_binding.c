@@ -381,6 +381,25 @@ static napi_value algorithms(napi_env env) {
   return arr;
 }
 
+/* hashKernels(): { blake3, crc32c } names of the SIMD kernels the runtime
+ * dispatch picked on this CPU. Internal: lets the tests (and the arm64 run
+ * under qemu) assert which path is live. */
+static napi_value hash_kernels(napi_env env, napi_callback_info info) {
+  (void)info;
+  static const ofl_hash_algo_t algos[] = {OFL_HASH_BLAKE3, OFL_HASH_CRC32C};
+  napi_value obj;
+  OFL_NAPI_CALL(env, napi_create_object(env, &obj));
+  for (size_t i = 0; i < sizeof(algos) / sizeof(algos[0]); i++) {
+    napi_value s;
+    OFL_NAPI_CALL(env,
+                  napi_create_string_utf8(env, ofl_hash_kernel_name(algos[i]),
+                                          NAPI_AUTO_LENGTH, &s));
+    OFL_NAPI_CALL(env, napi_set_named_property(
+                           env, obj, ofl_hash_algo_name(algos[i]), s));
+  }
+  return obj;
+}
+
 napi_status ofl_napi_init_hash_stream(napi_env env, napi_value exports);
 napi_status ofl_napi_init_hash_file(napi_env env, napi_value exports);
 
@@ -392,8 +411,9 @@ napi_status ofl_napi_init_hash(napi_env env, napi_value exports) {
       {"hashQuick", NULL, hash_quick, NULL, NULL, NULL, napi_default, NULL},
       {"hash", NULL, hash_async, NULL, NULL, NULL, napi_default, NULL},
       {"hashAlgorithms", NULL, NULL, NULL, NULL, names, napi_enumerable, NULL},
+      {"hashKernels", NULL, hash_kernels, NULL, NULL, NULL, napi_default, NULL},
   };
-  OFL_NAPI_TRY(env, napi_define_properties(env, exports, 4, props));
+  OFL_NAPI_TRY(env, napi_define_properties(env, exports, 5, props));
   OFL_NAPI_TRY(env, ofl_napi_init_hash_stream(env, exports));
   return ofl_napi_init_hash_file(env, exports);
 }

@@ -1,4 +1,5 @@
-/* CPU feature detection for the SIMD and CRC kernels, computed once. */
+/* CPU feature detection for the SIMD and CRC kernels, computed once, and
+ * the names of the kernels the dispatch picked. */
 #include <stdatomic.h>
 
 #include "hash_impl.h"
@@ -51,4 +52,16 @@ unsigned ofl__cpu_features(void) {
 
 void ofl__cpu_override(unsigned features) {
   atomic_store_explicit(&g_features, features | DETECTED, memory_order_relaxed);
+}
+
+/* Indexed by OFL__B3_IMPL_* and OFL__CRC32C_IMPL_* (AUTO never in use). */
+static const char *const k_b3_kernels[] = {NULL,   "portable", "sse4.1",
+                                           "avx2", "neon",     "avx512"};
+static const char *const k_crc32c_kernels[] = {NULL, "table", "sse4.2",
+                                               "armv8-crc"};
+
+const char *ofl_hash_kernel_name(ofl_hash_algo_t algo) {
+  if (algo == OFL_HASH_BLAKE3) return k_b3_kernels[ofl__blake3_impl()];
+  if (algo == OFL_HASH_CRC32C) return k_crc32c_kernels[ofl__crc32c_impl()];
+  return NULL;
 }

@@ -84,6 +84,12 @@ const char *ofl_hash_algo_name(ofl_hash_algo_t algo);
  * order. */
 const char *const *ofl_hash_algo_names(void);
 
+/* @return the name of the kernel the runtime dispatch picked for algo on
+ * this CPU: blake3 "portable", "sse4.1", "avx2", "avx512" or "neon";
+ * crc32c "table", "sse4.2" or "armv8-crc". NULL for the other algorithms
+ * (one build each) and out of range. The first call may detect the CPU. */
+const char *ofl_hash_kernel_name(ofl_hash_algo_t algo);
+
 /* @return the output length the given options produce, or 0 when algo or
  * opts are invalid (the same check ofl_hash_ctx_create makes). */
 size_t ofl_hash_digest_size(ofl_hash_algo_t algo, const ofl_hash_opts_t *opts);
