@@ -629,7 +629,8 @@ export type BlendMode = 'over' | 'multiply' | 'screen' | 'add';
 
 export interface ImageSyncOptions {
   /** Write the result here: the exact result shape and dtype, no overlap
-   * with an input (point ops may pass the input itself). */
+   * with an input (point ops and a one-layer composite may pass the input
+   * itself). */
   out?: Image;
   /** Largest width * height accepted (default 268402689, as sharp;
    * false = the same native cap). */
@@ -685,6 +686,13 @@ export interface CompositeLayer {
   premultiplied?: boolean;
 }
 
+export interface NormaliseOptions {
+  /** 0..100, below upper */
+  lower?: number;
+  /** 0..100 */
+  upper?: number;
+}
+
 export interface ChannelStats {
   min: number; max: number; sum: number; squaresSum: number; mean: number;
   /** Sample standard deviation (n - 1), as sharp. */
@@ -707,6 +715,8 @@ export type ImagePipeline = {
 } & {
   resize(options: ResizeOptions): ImagePipeline;
   composite(layers: CompositeLayer[]): ImagePipeline;
+  /** A step by name; an unknown name rejects at run(). */
+  op(name: string, options?: object): ImagePipeline;
   run(options?: ImageOptions): Promise<ImageResult>;
   runSync(options?: ImageSyncOptions): ImageResult;
 };
@@ -721,6 +731,12 @@ export type ImageApi = { [K in keyof ImageOpOptions]: AsyncOp<K> } &
     options?: ImageOptions): Promise<ImageResult<Out<D>>>;
   joinChannelsSync<D extends PixelData>(images: Image<D>[],
     options?: ImageSyncOptions): ImageResult<Out<D>>;
+  /** Percentile stretch: the lower/upper percentiles (default 1, 99) of
+   * the pooled colour channels map to 0 and max; alpha kept. */
+  normalise<D extends PixelData>(image: Image<D>, options?: NormaliseOptions &
+    ImageOptions): Promise<ImageResult<Out<D>>>;
+  normaliseSync<D extends PixelData>(image: Image<D>,
+    options?: NormaliseOptions & ImageSyncOptions): ImageResult<Out<D>>;
   stats(image: Image | PixelData, options?: Omit<ImageOptions, 'out'>):
     Promise<ImageStats>;
   statsSync(image: Image | PixelData,
@@ -748,8 +764,8 @@ export interface PoolLatency {
 }
 
 export interface WorkerPoolOptions {
-  /** Absolute or relative (to the cwd) path, or file: URL, of the task module (CommonJS or ESM). */
-  filename: string | URL;
+  /** Absolute or relative (to the cwd) path, or file: URL, of the task module (CommonJS or ESM); or null/omitted and given to each run(). */
+  filename?: string | URL | null;
   /** Export to run: 'default' (module.exports or the default export) or a named export. Default 'default'. */
   name?: string;
   /** Workers kept alive. Default max(availableParallelism / 2, 1). */
@@ -764,6 +780,8 @@ export interface WorkerPoolOptions {
   taskTimeout?: number;
   /** ms close() waits before it destroys the pool. Default 30000. */
   closeTimeout?: number;
+  /** ms a cancelled task (abort, timeout, forced close, destroy) may take to honour its signal before its worker is terminated. Default 1000; 0 = terminate at once. */
+  cancelGrace?: number;
   resourceLimits?: {
     maxOldGenerationSizeMb?: number;
     maxYoungGenerationSizeMb?: number;
@@ -777,11 +795,60 @@ export interface WorkerPoolOptions {
   execArgv?: string[];
   /** A CircuitBreaker, or options for a new one, in front of run(). */
   breaker?: CircuitBreaker | CircuitBreakerOptions;
+  /** Tasks one worker runs at once. Default 1. */
+  concurrentTasksPerWorker?: number;
+  /** 'disabled': an idle worker never sleeps in Atomics.wait. Default 'sync'. */
+  atomics?: 'sync' | 'async' | 'disabled';
+  /** Added to each worker thread's nice value on Linux (0..19). Default 0. */
+  niceIncrement?: number;
+  /** Passed to each Worker. Default true. */
+  trackUnmanagedFds?: boolean;
+  /** false: no wait/run histograms. Default true. */
+  recordTiming?: boolean;
+  /** Accepted for piscina: the queue is always FIFO within a lane. */
+  stricterFIFO?: boolean;
+  /** Upper bound of the shared arena (pool.alloc). Default 256 MiB. */
+  maxArenaBytes?: number;
+  /** piscina's custom queue: it decides the order (priority lanes do not apply). */
+  taskQueue?: TaskQueue;
 }
+
+/** What a custom taskQueue holds (piscina's PiscinaTask). */
+export interface PiscinaTask {
+  readonly taskId: number;
+  readonly task: unknown;
+  readonly filename: string | null;
+  readonly name: string | null;
+  readonly created: number;
+  readonly isAbortable: boolean;
+  /** The task's own [WorkerPool.queueOptionsSymbol] property, or null. */
+  readonly [kQueueOptions]: unknown;
+}
+
+/** piscina's TaskQueue interface. */
+export interface TaskQueue {
+  readonly size: number;
+  push(task: PiscinaTask): void;
+  shift(): PiscinaTask | null;
+  remove(task: PiscinaTask): void;
+}
+
+/** WorkerPool#arena. */
+export interface ArenaStats {
+  /** Bytes of SharedArrayBuffer segments made so far. */
+  bytes: number;
+  /** Bytes in live blocks (rounded up to 16). */
+  used: number;
+  blocks: number;
+}
+
+type TypedArrayConstructor = Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor |
+  Int16ArrayConstructor | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor |
+  Float32ArrayConstructor | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
 
 /** WorkerPoolOptions after validation and defaults. */
 export interface ResolvedWorkerPoolOptions {
-  readonly filename: string;
+  readonly filename: string | null;
   readonly name: string;
   readonly minThreads: number;
   readonly maxThreads: number;
@@ -789,28 +856,101 @@ export interface ResolvedWorkerPoolOptions {
   readonly maxQueue: number;
   readonly taskTimeout: number;
   readonly closeTimeout: number;
+  readonly cancelGrace: number;
   readonly resourceLimits: WorkerPoolOptions['resourceLimits'];
   readonly workerData: unknown;
   readonly env: WorkerPoolOptions['env'];
   readonly argv: string[] | undefined;
   readonly execArgv: string[] | undefined;
   readonly breaker: CircuitBreaker | null;
+  readonly concurrentTasksPerWorker: number;
+  readonly atomics: 'sync' | 'async' | 'disabled';
+  readonly niceIncrement: number;
+  readonly trackUnmanagedFds: boolean;
+  readonly recordTiming: boolean;
+  readonly stricterFIFO: boolean;
+  readonly maxArenaBytes: number;
+  readonly taskQueue: TaskQueue | null;
 }
 
 export interface RunOptions {
   /** Export to run for this task (overrides the pool's `name`). */
-  name?: string;
+  name?: string | null;
   /** Buffers to transfer rather than copy. */
   transferList?: ReadonlyArray<ArrayBuffer | import('node:worker_threads').MessagePort>;
-  /** Aborts: a queued task is dropped; a running one's worker is terminated and replaced. */
-  signal?: AbortSignal;
+  /** Aborts (an AbortSignal, or an EventEmitter emitting 'abort'): a queued task is dropped; a running one rejects at once and its own signal aborts in the worker. */
+  signal?: AbortSignal | EventEmitter | null;
   /** ms for this task; overrides taskTimeout. 0 = none. */
   timeout?: number;
+  /** The task module for this task (overrides the pool's filename). */
+  filename?: string | URL | null;
+  /** Queue lane: FIFO within a lane, with aging. Default 'normal'. */
+  priority?: 'high' | 'normal' | 'low';
+}
+
+/** The second argument of a task function, inside the worker. */
+export interface TaskContext {
+  /** Aborts on run()'s abort, the task's timeout, close({ force }) and destroy(). `aborted` and `throwIfAborted()` see it even in a synchronous loop. */
+  readonly signal: AbortSignal;
+}
+
+/** A task module's function: `module.exports = (data, { signal }) => ...`. */
+export type TaskFunction<T = any, R = any> = (data: T, context: TaskContext) => R | Promise<R>;
+
+/** Percentiles of a WorkerPool's waits or runs, in ms. */
+export interface PoolPercentiles {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** WorkerPool#stats. */
+export interface WorkerPoolStats {
+  threads: number;
+  /** Workers with a task, including those whose task is honouring a cancel. */
+  busy: number;
+  idle: number;
+  queued: number;
+  /** Tasks whose function returned or threw. */
+  completed: number;
+  /** Rejected by the task, a crash, or a value that could not be cloned. */
+  failed: number;
+  /** Aborted, or cut short by close({ force }) / destroy(). */
+  cancelled: number;
+  timedOut: number;
+  waitTime: PoolPercentiles;
+  runTime: PoolPercentiles;
+  utilization: number;
+  arena: ArenaStats;
+}
+
+declare const kTransferable: unique symbol;
+declare const kValue: unique symbol;
+declare const kQueueOptions: unique symbol;
+
+/** piscina's Transferable protocol: what is transferred, and what arrives. */
+export interface Transferable<T = unknown> {
+  readonly [kTransferable]: unknown;
+  readonly [kValue]: T;
 }
 
 /** What WorkerPool.move() returns: transferred, not copied, by run() or a task's return. */
-export interface Moved<T> {
-  readonly value: T;
+export type Moved<T> = Transferable<T>;
+
+/** piscina's histogram summary, in ms (NaN means when empty). */
+export interface HistogramSummary {
+  average: number; mean: number; stddev: number; min: number; max: number;
+  p0_001: number; p0_01: number; p0_1: number; p1: number; p2_5: number;
+  p10: number; p25: number; p50: number; p75: number; p90: number;
+  p97_5: number; p99: number; p99_9: number; p99_99: number; p99_999: number;
+}
+
+export interface PoolHistogram {
+  /** undefined with recordTiming: false. */
+  readonly runTime: HistogramSummary | undefined;
+  readonly waitTime: HistogramSummary | undefined;
+  resetRunTime(): void;
+  resetWaitTime(): void;
 }
 
 export interface CloseOptions {
@@ -820,11 +960,16 @@ export interface CloseOptions {
 
 /** A pool of worker_threads running one task module's function. */
 export class WorkerPool<T = any, R = any> extends EventEmitter {
-  constructor(options: WorkerPoolOptions);
+  constructor(options?: WorkerPoolOptions);
   /** Never throws: bad arguments, a closed pool, a full queue or an open breaker reject. */
   run(task: T | Moved<T>, options?: RunOptions): Promise<R>;
   close(options?: CloseOptions): Promise<void>;
   destroy(): Promise<void>;
+  /** A typed array in the pool's shared arena, passed to and from workers by reference. Throws ERR_OFFLOAD_ARENA_FULL past maxArenaBytes. */
+  alloc<C extends TypedArrayConstructor>(TypedArrayConstructor: C, length: number): InstanceType<C>;
+  /** Returns an alloc()'d array's block (any view of its start). Freeing twice or a foreign array throws. */
+  free(array: NodeJS.TypedArray): void;
+  readonly arena: ArenaStats;
   readonly threads: import('node:worker_threads').Worker[];
   readonly queueSize: number;
   readonly needsDrain: boolean;
@@ -833,17 +978,36 @@ export class WorkerPool<T = any, R = any> extends EventEmitter {
   readonly utilization: number;
   readonly waitTime: PoolLatency;
   readonly runTime: PoolLatency;
+  readonly stats: WorkerPoolStats;
   readonly options: ResolvedWorkerPoolOptions;
+  readonly maxThreads: number;
+  readonly minThreads: number;
+  /** Workers with no task. */
+  readonly idleThreads: number;
+  readonly histogram: PoolHistogram;
   static readonly isWorkerThread: boolean;
+  /** worker_threads.workerData inside a pool's worker, else undefined. */
+  static readonly workerData: unknown;
+  static readonly version: string;
+  /** Symbol.for('Piscina.transferable'). */
+  static readonly transferableSymbol: typeof kTransferable;
+  /** Symbol.for('Piscina.valueOf'). */
+  static readonly valueSymbol: typeof kValue;
+  /** Symbol.for('Piscina.queueOptions'). */
+  static readonly queueOptionsSymbol: typeof kQueueOptions;
+  static move<V extends SharedArrayBuffer | NodeJS.ArrayBufferView<SharedArrayBuffer>>(value: V): V;
   static move<V extends ArrayBuffer | NodeJS.ArrayBufferView | import('node:worker_threads').MessagePort>(value: V): Moved<V>;
-  static move<V extends SharedArrayBuffer>(value: V): V;
+  static move<V extends Transferable<unknown>>(value: V): V;
+  static move<V extends string | number | boolean | bigint | null | undefined>(value: V): V;
   on(event: 'error', listener: (err: OffloadError) => void): this;
   on(event: 'workerCreate' | 'workerDestroy', listener: (worker: import('node:worker_threads').Worker) => void): this;
-  on(event: 'drain', listener: () => void): this;
+  on(event: 'drain' | 'needsDrain' | 'close', listener: () => void): this;
+  on(event: 'message', listener: (message: unknown) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
   once(event: 'error', listener: (err: OffloadError) => void): this;
   once(event: 'workerCreate' | 'workerDestroy', listener: (worker: import('node:worker_threads').Worker) => void): this;
-  once(event: 'drain', listener: () => void): this;
+  once(event: 'drain' | 'needsDrain' | 'close', listener: () => void): this;
+  once(event: 'message', listener: (message: unknown) => void): this;
   once(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 

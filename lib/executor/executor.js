@@ -18,8 +18,8 @@ const MAX_QUEUE = 2 ** 31 - 1;
  * priority, so that when the CPUs are saturated the JS thread runs first.
  * @example offload.configure({ threads: 4, maxQueue: 10000 })
  */
-function configure(options) {
-  validateObject(options, 'options', { optional: false });
+function configure(input) {
+  const options = validateObject(input, 'options', { optional: false });
   let threads = 0;
   let maxQueue = 0;
   if (options.threads !== undefined) {

@@ -11,11 +11,14 @@
  */
 const binding = require('../binding');
 const { codes, unreadable } = require('../errors');
-const { validateObject, validateInteger, taskOptions } = require('../validate');
+const {
+  validateObject, validateInteger, validateNumber, taskOptions,
+} = require('../validate');
 const { run, executorThreads } = require('../executor');
 const { OPS, prepareLayer, params } = require('./ops');
 const {
-  MAX_PIXELS, readImage, geometry, allocImage, readOut, result, samples,
+  U8, U16, F32, MAX_PIXELS, readImage, geometry, allocImage, readOut, result,
+  samples,
 } = require('./view');
 
 // Below this many samples (input + output) a promise call runs on the
@@ -148,8 +151,11 @@ function prepareChain(kind, base, list, options, allowed) {
     }
     inputs.push(other);
     const last = i === list.length - 1;
+    // Composite may write its base in place (out: base), the last step
+    // only when it is also the first (a chain reads the base in step 1).
+    const inPlace = kind === 'composite' && list.length === 1;
     const dst = last && o.out !== undefined ? readOut(o.out, shape, inputs,
-      false) : allocImage(shape);
+      inPlace) : allocImage(shape);
     steps.push(call(p, prev, other, dst, undefined));
     prev = dst;
   }
@@ -278,6 +284,81 @@ function reduceAsync(mode) {
   };
 }
 
+// ---- normalise: a percentile stretch, histogram then linear ----
+
+const NORMALISE_KEYS = ['lower', 'upper'];
+
+function normalisePlan(image, options, allowed) {
+  const o = validateObject(options, 'options');
+  checkKeys(o, [...allowed, ...NORMALISE_KEYS], 'normalise');
+  const lower = o.lower === undefined ? 1
+    : validateNumber(o.lower, 'options.lower', 0, 100);
+  const upper = o.upper === undefined ? 99
+    : validateNumber(o.upper, 'options.upper', 0, 100);
+  if (!(lower < upper)) {
+    throw codes.ERR_INVALID_ARG_VALUE('options.lower', lower,
+      `must be below options.upper (${upper})`);
+  }
+  const src = readImage(image, 'image', readLimit(o.limitInputPixels));
+  const bins = src.format === U8 ? 256 : src.format === U16 ? 65536 : 4096;
+  const rest = Object.assign(Object.create(null), o);
+  delete rest.lower;
+  delete rest.upper;
+  return { o, rest, lower, upper, src, bins };
+}
+
+/** The linear map that sends the lower/upper percentiles of the colour
+ * channels (pooled) to 0 and max. */
+function stretch(plan, hists) {
+  const { src, bins, lower, upper } = plan;
+  const colour = src.channels === 2 || src.channels === 4
+    ? src.channels - 1 : src.channels;
+  const pooled = new Float64Array(bins);
+  let total = 0;
+  for (let c = 0; c < colour; c++) {
+    for (let i = 0; i < bins; i++) pooled[i] += hists[c][i];
+  }
+  for (let i = 0; i < bins; i++) total += pooled[i];
+  const at = (pct) => {
+    const want = (pct / 100) * total;
+    let cum = 0;
+    for (let i = 0; i < bins; i++) {
+      cum += pooled[i];
+      if (cum >= want && cum > 0) return i;
+    }
+    return bins - 1;
+  };
+  const max = src.format === F32 ? 1 : src.format === U16 ? 65535 : 255;
+  const scale = src.format === F32 ? 1 / bins : 1;
+  const lo = at(lower) * scale;
+  const hi = at(upper) * scale;
+  if (hi <= lo) return { a: 1, b: 0 };
+  const a = max / (hi - lo);
+  return { a, b: -lo * a };
+}
+
+function normaliseSync(image, options) {
+  const plan = normalisePlan(image, options, SYNC_OPTIONS);
+  const hists = api.histogramSync(image, { bins: plan.bins,
+    limitInputPixels: plan.o.limitInputPixels });
+  return api.linearSync(image, { ...stretch(plan, hists), ...plan.rest });
+}
+
+function normalise(image, options) {
+  let plan;
+  try {
+    plan = normalisePlan(image, options, ASYNC_OPTIONS);
+    taskOptions(plan.o);
+  } catch (err) {
+    return Promise.reject(unreadable(err, 'arguments'));
+  }
+  const task = Object.assign(Object.create(null), plan.rest);
+  delete task.out; // the histogram has no image output
+  return api.histogram(image, { bins: plan.bins, ...task })
+    .then((hists) => api.linear(image, { ...stretch(plan, hists),
+      ...plan.rest }));
+}
+
 const api = {};
 for (const name of Object.keys(OPS)) {
   api[name] = asyncOp(name);
@@ -291,5 +372,7 @@ api.stats = reduceAsync(STATS);
 api.statsSync = reduceSync(STATS);
 api.histogram = reduceAsync(HISTOGRAM);
 api.histogramSync = reduceSync(HISTOGRAM);
+api.normalise = normalise;
+api.normaliseSync = normaliseSync;
 
 module.exports = api;

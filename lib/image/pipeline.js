@@ -51,6 +51,10 @@ function compile(image, list, options, allowed) {
   const native = [];
   let work = samples(src);
   for (const [name, opts] of list) {
+    if (name !== 'resize' && name !== 'composite' && !Object.hasOwn(OPS, name)) {
+      throw codes.ERR_INVALID_ARG_VALUE('name', name,
+        'is not a pipeline step');
+    }
     if (name === 'resize') {
       const r = resizeStep(shape, opts);
       shape = packed({ ...shape, width: r.width, height: r.height });
@@ -143,6 +147,20 @@ for (const name of [...Object.keys(OPS), 'resize', 'composite']) {
     configurable: true,
   });
 }
+
+/** A step by name (the same as calling the method); validated at run. */
+Object.defineProperty(Pipeline.prototype, 'op', {
+  value: function op(name, opts) {
+    const s = steps.get(this);
+    if (s === undefined) {
+      throw codes.ERR_INVALID_ARG_TYPE('this', 'a Pipeline', this);
+    }
+    s.list.push([name, opts]);
+    return this;
+  },
+  writable: true,
+  configurable: true,
+});
 
 /** Starts a pipeline on `image` (validated when it runs). */
 function pipeline(image) {

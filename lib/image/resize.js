@@ -147,8 +147,8 @@ function target(iw, ih, o) {
 }
 
 /** Validates (image, options) into everything the native call needs. */
-function prepare(image, options) {
-  validateObject(image, 'image', { optional: false });
+function prepare(input, options) {
+  const image = validateObject(input, 'image', { optional: false });
   const o = validateObject(options, 'options');
   const iw = validateDim(image.width, 'image.width');
   const ih = validateDim(image.height, 'image.height');

@@ -468,6 +468,11 @@ static napi_value reduce_async(napi_env env, napi_callback_info info) {
   st->bins = r.bins;
   st->rows = r.src.height;
   st->bands = bands > st->rows ? st->rows : bands;
+  /* Each band has its own counters: keep them to ~16 MiB in all (65536
+   * bins x 4 channels is 1 MiB a band). */
+  const size_t per_band = (size_t)r.src.channels * r.bins * sizeof(uint32_t);
+  while (st->bands > 1 && per_band * st->bands > ((size_t)16 << 20))
+    st->bands /= 2;
   st->out_stats = r.stats;
   st->out_counts = r.counts;
   const size_t per = (size_t)r.src.channels * r.bins;

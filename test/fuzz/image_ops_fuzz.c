@@ -170,6 +170,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (ofl_image_op(&op, &src, NULL, &src) != 0 || !same(&src, &d1))
           abort();
       }
+      /* Composite onto its own base. */
+      if (kind == OFL_IMAGE_OP_COMPOSITE) {
+        if (ofl_image_op(&op, &src, &other, &src) != 0 || !same(&src, &d1))
+          abort();
+      }
     } else if (err != OFL_EINVAL && err != OFL_ERANGE) {
       abort();
     }

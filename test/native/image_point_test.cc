@@ -221,6 +221,27 @@ TEST(ImageComposite, EveryBlendClippedAtEveryEdge) {
           }
 }
 
+TEST(ImageComposite, InPlaceEqualsOutOfPlace) {
+  for (auto f : kFormats)
+    for (int64_t off : {-4, 3, 20}) {
+      Img base(31, 17, 4, f, 2), copy(31, 17, 4, f, 2), ov(11, 9, 4, f);
+      base.Fill(7, true);
+      copy.Fill(7, true);
+      ov.Fill(8);
+      ofl_image_op_t op{};
+      op.kind = OFL_IMAGE_OP_COMPOSITE, op.left = off, op.top = off / 2;
+      op.opacity = 0.7, op.blend = OFL_IMAGE_BLEND_SCREEN;
+      Img out(31, 17, 4, f);
+      ASSERT_EQ(0, RunBands(op, base, &ov, out, 2));
+      ASSERT_EQ(0, ofl_image_op(&op, &copy.v, &ov.v, &copy.v));
+      Expect(copy, [&](uint32_t x, uint32_t y, uint32_t c) { return out.At(x, y, c); }, 0, 0);
+      // The overlay may not overlap the destination.
+      ofl_image_t sub = copy.v;
+      sub.width = 5, sub.height = 5;
+      EXPECT_EQ(OFL_EINVAL, ofl_image_op(&op, &copy.v, &sub, &copy.v));
+    }
+}
+
 TEST(ImageComposite, PremultipliedMatchesStraight) {
   // Premultiplying inputs, compositing premultiplied and unpremultiplying
   // gives the straight result (within rounding).

@@ -156,10 +156,13 @@ async function imageOps(): Promise<void> {
   void q;
   // @ts-expect-error not a pipeline step
   image.pipeline(rgba).stats();
+  const n: Buffer = image.normaliseSync(rgba, { lower: 2, upper: 98 }).data;
+  void n;
+  await image.pipeline(rgba).op('blur', { sigma: 1 }).run();
 }
 void imageOps;
 // WorkerPool
-import { WorkerPool, PoolLatency, RunOptions } from 'offload';
+import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction, HistogramSummary, Transferable, ArenaStats, TaskQueue, PiscinaTask } from 'offload';
 async function pooling(): Promise<void> {
   const pool = new WorkerPool<{ n: number }, number>({
     filename: new URL('file:///srv/task.mjs'), name: 'square', minThreads: 1, maxThreads: 4,
@@ -178,16 +181,57 @@ async function pooling(): Promise<void> {
   const inWorker: boolean = WorkerPool.isWorkerThread;
   pool.on('error', (err) => void err.code).on('workerCreate', (w) => void w.threadId);
   void [n, sab, p99, lat, ids, inWorker, pool.queueSize, pool.completed, pool.utilization, pool.options.maxQueue];
+  const graceful = new WorkerPool({ filename: '/srv/task.js', cancelGrace: 0 });
+  await graceful.run(1, { priority: 'low', signal: AbortSignal.timeout(5) });
+  const st: WorkerPoolStats = graceful.stats;
+  const counts: number = st.busy + st.idle + st.queued + st.failed + st.cancelled + st.timedOut + st.waitTime.p99 + st.runTime.max;
+  const task: TaskFunction<number, number> = (x, { signal }) => (signal.aborted ? 0 : x * 2);
+  void [counts, task, graceful.options.cancelGrace];
+  // @ts-expect-error priority is a lane name
+  await graceful.run(1, { priority: 2 });
+  // piscina's surface
+  const bare = new WorkerPool();
+  await bare.run(1, { filename: new URL('file:///srv/task.js'), name: null, signal: new (await import('node:events')).EventEmitter() });
+  const piscinaish = new WorkerPool({ filename: null, concurrentTasksPerWorker: 4, atomics: 'disabled', niceIncrement: 2,
+    trackUnmanagedFds: false, recordTiming: true, stricterFIFO: true });
+  const hist: HistogramSummary | undefined = piscinaish.histogram.runTime;
+  piscinaish.histogram.resetWaitTime();
+  const custom: Transferable<{ n: number }> = {
+    [WorkerPool.transferableSymbol]: new ArrayBuffer(1), [WorkerPool.valueSymbol]: { n: 1 },
+  };
+  const same: Transferable<{ n: number }> = WorkerPool.move(custom);
+  const prim: number = WorkerPool.move(5);
+  const version: string = WorkerPool.version;
+  piscinaish.on('message', (m) => void m).on('close', () => {}).once('needsDrain', () => {});
+  void [hist, same, prim, version, piscinaish.idleThreads + piscinaish.maxThreads + piscinaish.minThreads, WorkerPool.workerData];
+  const xs: Float64Array = piscinaish.alloc(Float64Array, 1024);
+  const big: BigInt64Array = piscinaish.alloc(BigInt64Array, 8);
+  piscinaish.free(xs);
+  const arena: ArenaStats = piscinaish.arena;
+  void [big, arena.bytes + arena.used + arena.blocks, piscinaish.stats.arena.used, new WorkerPool({ maxArenaBytes: 1 << 20 })];
+  const items: PiscinaTask[] = [];
+  const queue: TaskQueue = {
+    get size() { return items.length; },
+    push: (task) => void items.push(task),
+    shift: () => items.shift() ?? null,
+    remove: (task) => void items.splice(items.indexOf(task), 1),
+  };
+  const custom2 = new WorkerPool({ taskQueue: queue });
+  void [custom2, items[0]?.[WorkerPool.queueOptionsSymbol], items[0]?.isAbortable];
+  // @ts-expect-error alloc takes a TypedArray constructor
+  piscinaish.alloc(Array, 4);
+  // @ts-expect-error atomics takes three values
+  new WorkerPool({ atomics: 'on' });
   await pool.close({ force: true });
   await pool.destroy();
-  // @ts-expect-error filename is required
-  new WorkerPool({ maxThreads: 2 });
+  // @ts-expect-error maxThreads is a number
+  new WorkerPool({ maxThreads: '2' });
   // @ts-expect-error maxQueue is a number or 'auto'
   new WorkerPool({ filename: 'x', maxQueue: 'lots' });
   // @ts-expect-error the task type is enforced
   await pool.run('two');
-  // @ts-expect-error numbers cannot be moved
-  WorkerPool.move(5);
+  // @ts-expect-error plain objects cannot be moved
+  WorkerPool.move({ a: 1 });
 }
 void pooling;
 

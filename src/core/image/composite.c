@@ -48,15 +48,23 @@ int ofl__composite_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
   for (uint32_t y = y0; y < y1; y++) {
     if (stop != NULL && (err = stop(arg)) != 0) break;
     const int64_t oy = (int64_t)y - p->op.top;
+    /* In place (d is b), rows outside the overlay are already right. */
+    const int in_place = d->data == b->data;
     if (oy < 0 || oy >= (int64_t)s->height || x0 >= x1) {
-      memcpy(ofl__row(d, y), ofl__row(b, y), (size_t)b->width * bch * ss);
+      if (!in_place)
+        memcpy(ofl__row(d, y), ofl__row(b, y), (size_t)b->width * bch * ss);
       continue;
     }
-    ofl__load_row(b, y, brow);
-    ofl__load_row(s, (uint32_t)oy, srow);
+    /* The row is copied; only the overlay's span goes through float. */
+    const size_t span = (size_t)(x1 - x0), bx = (size_t)(x0 + p->op.left);
+    uint8_t *drow = ofl__row(d, y);
+    if (!in_place) memcpy(drow, ofl__row(b, y), (size_t)b->width * bch * ss);
+    ofl__load(b->format, ofl__row(b, y) + bx * bch * ss, brow, span * bch);
+    ofl__load(s->format, ofl__row(s, (uint32_t)oy) + (size_t)x0 * sch * ss,
+              srow, span * sch);
     for (int64_t ox = x0; ox < x1; ox++) {
-      float *bp = brow + (size_t)(ox + p->op.left) * bch;
-      const float *sp = srow + (size_t)ox * sch;
+      float *bp = brow + (size_t)(ox - x0) * bch;
+      const float *sp = srow + (size_t)(ox - x0) * sch;
       const float as = (sa ? sp[sch - 1] * inv : 1.0f) * opacity;
       const float ab = ba ? bp[bch - 1] * inv : 1.0f;
       const float ao = as + ab * (1.0f - as);
@@ -74,7 +82,7 @@ int ofl__composite_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
       }
       if (ba) bp[bch - 1] = ao * max;
     }
-    ofl__store_row(d, y, brow);
+    ofl__store(d->format, drow + bx * bch * ss, brow, span * bch);
   }
   free(brow);
   free(srow);

@@ -116,6 +116,11 @@ int ofl__composite_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
 void ofl__mac_u8(const uint8_t *const *src, const int16_t *w, uint32_t taps,
                  size_t n, int32_t bias, int shift, uint8_t *out);
 
+/* The same sum as int16, truncated (no clamping), any number of taps; for
+ * resize's vertical pass, whose weights keep it within int16. */
+void ofl__mac_i16(const uint8_t *const *src, const int16_t *w, uint32_t taps,
+                  size_t n, int32_t bias, int shift, int16_t *out);
+
 /* sharp's Gaussian (libvips gaussmat, integer precision, min amplitude
  * 0.2): radius and weights rint(20 * exp(-x^2 / 2 sigma^2)). Writes up to
  * max taps; @return the tap count (odd), or 0 when sigma is too large. */

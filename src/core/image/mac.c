@@ -37,6 +37,24 @@ static void mac_portable(const uint8_t *const *src, const int16_t *w,
   }
 }
 
+/* The same sum, kept as int16 (resize's vertical pass: its weights keep
+ * the result within int16, see resize_impl.h); any number of taps. */
+static void mac_i16_portable(const uint8_t *const *src, const int16_t *w,
+                             uint32_t taps, size_t n, int32_t bias, int shift,
+                             int16_t *out) {
+  int32_t acc[BLOCK];
+  for (size_t x0 = 0; x0 < n; x0 += BLOCK) {
+    const size_t len = n - x0 < BLOCK ? n - x0 : BLOCK;
+    for (size_t i = 0; i < len; i++) acc[i] = bias;
+    for (uint32_t t = 0; t < taps; t++) {
+      const int32_t wt = w[t];
+      const uint8_t *s = src[t] + x0;
+      for (size_t i = 0; i < len; i++) acc[i] += wt * s[i];
+    }
+    for (size_t i = 0; i < len; i++) out[x0 + i] = (int16_t)(acc[i] >> shift);
+  }
+}
+
 #ifdef HAVE_AVX2_PATH
 #define TGT __attribute__((target("avx2")))
 
@@ -87,6 +105,49 @@ TGT static void mac_avx2(const uint8_t *const *src, const int16_t *w,
   }
 }
 
+TGT static void mac_i16_avx2(const uint8_t *const *src, const int16_t *w,
+                             uint32_t taps, size_t n, int32_t bias, int shift,
+                             int16_t *out) {
+  size_t i = 0;
+  const __m256i vb = _mm256_set1_epi32(bias);
+  const __m128i sh = _mm_cvtsi32_si128(shift);
+  for (; i + 16 <= n; i += 16) {
+    __m256i lo = vb, hi = vb;
+    uint32_t t = 0;
+    for (; t + 2 <= taps; t += 2) {
+      const __m256i a = _mm256_cvtepu8_epi16(
+          _mm_loadu_si128((const __m128i *)(src[t] + i)));
+      const __m256i b = _mm256_cvtepu8_epi16(
+          _mm_loadu_si128((const __m128i *)(src[t + 1] + i)));
+      const __m256i wp = _mm256_set1_epi32(
+          (int32_t)(((uint32_t)(uint16_t)w[t + 1] << 16) | (uint16_t)w[t]));
+      lo = _mm256_add_epi32(lo,
+                            _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), wp));
+      hi = _mm256_add_epi32(hi,
+                            _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), wp));
+    }
+    if (t < taps) {
+      const __m256i a = _mm256_cvtepu8_epi16(
+          _mm_loadu_si128((const __m128i *)(src[t] + i)));
+      const __m256i wp = _mm256_set1_epi32((int32_t)(uint16_t)w[t]);
+      const __m256i z = _mm256_setzero_si256();
+      lo = _mm256_add_epi32(lo,
+                            _mm256_madd_epi16(_mm256_unpacklo_epi16(a, z), wp));
+      hi = _mm256_add_epi32(hi,
+                            _mm256_madd_epi16(_mm256_unpackhi_epi16(a, z), wp));
+    }
+    lo = _mm256_sra_epi32(lo, sh);
+    hi = _mm256_sra_epi32(hi, sh);
+    /* In-lane unpack then in-lane pack: the sample order comes back. */
+    _mm256_storeu_si256((__m256i *)(out + i), _mm256_packs_epi32(lo, hi));
+  }
+  for (; i < n; i++) {
+    int32_t acc = bias;
+    for (uint32_t t = 0; t < taps; t++) acc += w[t] * src[t][i];
+    out[i] = (int16_t)(acc >> shift);
+  }
+}
+
 static int cpu_avx2(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2");
@@ -118,6 +179,17 @@ unsigned ofl_image_simd(int mask) {
                           memory_order_relaxed);
   }
   return (unsigned)level();
+}
+
+void ofl__mac_i16(const uint8_t *const *src, const int16_t *w, uint32_t taps,
+                  size_t n, int32_t bias, int shift, int16_t *out) {
+#ifdef HAVE_AVX2_PATH
+  if (level() & OFL_IMAGE_SIMD_AVX2) {
+    mac_i16_avx2(src, w, taps, n, bias, shift, out);
+    return;
+  }
+#endif
+  mac_i16_portable(src, w, taps, n, bias, shift, out);
 }
 
 void ofl__mac_u8(const uint8_t *const *src, const int16_t *w, uint32_t taps,

@@ -156,8 +156,9 @@ void ofl_image_plan_free(ofl_image_plan_t *plan);
  * reflects including it (cba|abc|cba), wrap tiles, zero reads 0 (extend:
  * the background colour).
  *
- * In place: point ops may run with dst == src (same data, geometry and
- * format); every other op needs disjoint views (OFL_EINVAL otherwise).
+ * In place: point ops and composite may run with dst == src (same data,
+ * geometry and format); every other op needs disjoint views (OFL_EINVAL
+ * otherwise), and composite's other must not overlap dst.
  */
 
 typedef enum {

@@ -226,7 +226,10 @@ int ofl_image_op_plan_create(const ofl_image_op_t *op, const ofl_image_t *src,
     const int same =
         p->src.data == p->dst.data && p->src.stride == p->dst.stride &&
         p->src.format == p->dst.format && p->src.channels == p->dst.channels;
-    if (!is_point(op->kind) || !same) err = OFL_EINVAL;
+    /* Composite too: it reads each base row's span before writing it. */
+    const int in_place_ok =
+        is_point(op->kind) || op->kind == OFL_IMAGE_OP_COMPOSITE;
+    if (!in_place_ok || !same) err = OFL_EINVAL;
   }
   if (err == 0 && two && overlaps(&p->other, &p->dst)) err = OFL_EINVAL;
   if (err == 0 && op->kind == OFL_IMAGE_OP_LUT) {

@@ -374,3 +374,78 @@ test('image_simd_paths_give_identical_bytes', () => {
   }
   assert.strictEqual(imageSimd(), real);
 });
+
+test('image_normalise_stretches_the_percentiles', async () => {
+  for (const dtype of ['u8', 'u16', 'f32']) {
+    const src = ref.make(90, 70, 4, dtype, 21);
+    const max = ref.MAX[dtype];
+    const bins = dtype === 'u8' ? 256 : dtype === 'u16' ? 65536 : 4096;
+    // Reference: pooled colour samples, sorted; the percentile is the
+    // first bin whose cumulative count reaches it.
+    const pooled = new Float64Array(bins);
+    for (let y = 0; y < 70; y++) {
+      for (let x = 0; x < 90; x++) {
+        for (let c = 0; c < 3; c++) {
+          const v = ref.at(src, x, y, c);
+          pooled[dtype === 'f32' ? Math.min(bins - 1, Math.floor(v * bins))
+            : v]++;
+        }
+      }
+    }
+    const total = 90 * 70 * 3;
+    const pct = (p) => {
+      let cum = 0;
+      for (let i = 0; i < bins; i++) {
+        cum += pooled[i];
+        if (cum >= p / 100 * total && cum > 0) {
+          return dtype === 'f32' ? i / bins : i;
+        }
+      }
+      return bins - 1;
+    };
+    const lo = pct(2);
+    const hi = pct(97);
+    const a = max / (hi - lo);
+    const want = ref.build(90, 70, 4, (x, y, c) => (c === 3
+      ? ref.at(src, x, y, c) : (ref.at(src, x, y, c) - lo) * a));
+    check(image.normaliseSync(src, { lower: 2, upper: 97 }), want, dtype,
+      'normalise');
+    check(await image.normalise(src, { lower: 2, upper: 97 }), want, dtype,
+      'normalise');
+  }
+  const flat = { data: Buffer.alloc(12, 9), width: 2, height: 2,
+    channels: 3 };
+  assert.deepStrictEqual(image.normaliseSync(flat).data, flat.data);
+  await assert.rejects(image.normalise(flat, { lower: 60, upper: 40 }),
+    { code: 'ERR_INVALID_ARG_VALUE' });
+  await assert.rejects(image.normalise(flat, { upper: 101 }),
+    { code: 'ERR_OUT_OF_RANGE' });
+});
+
+test('image_wide_histograms_in_bands_equal_sync', async () => {
+  const src = ref.make(600, 400, 4, 'u16', 13);
+  const a = await image.histogram(src, { bins: 65536 });
+  const b = image.histogramSync(src, { bins: 65536 });
+  assert.deepStrictEqual(a, b);
+  assert.strictEqual(a[2].reduce((s, v) => s + v, 0), 600 * 400);
+});
+
+test('image_composite_in_place_on_its_base', async () => {
+  const base = ref.make(300, 240, 4, 'u8', 31);
+  const wm = ref.make(64, 48, 4, 'u8', 32);
+  const want = image.compositeSync(base, [{ input: wm, left: 200, top: 100,
+    opacity: 0.6 }]);
+  const copy = { ...base, data: Buffer.from(base.data) };
+  const r = await image.composite(copy, [{ input: wm, left: 200, top: 100,
+    opacity: 0.6 }], { out: copy });
+  assert.strictEqual(r.data, copy.data);
+  assert.deepStrictEqual(copy.data, want.data);
+  // Two layers read the base in their first step: not in place.
+  await assert.rejects(image.composite(copy, [{ input: wm }, { input: wm }],
+    { out: copy }), { code: 'ERR_INVALID_ARG_VALUE' });
+  // An overlay that is a view of the output.
+  const view = { data: copy.data.subarray(0, 64 * 4 * 10), width: 64,
+    height: 10, channels: 4 };
+  assert.throws(() => image.compositeSync(copy, [{ input: view }],
+    { out: copy }), { code: 'ERR_INVALID_ARG_VALUE' });
+});

@@ -72,6 +72,12 @@ test('image_pipeline_out_abort_and_errors', async () => {
   const long = image.pipeline(ref.make(4, 4, 1, 'u8', 1));
   for (let i = 0; i < 65; i++) long.flip();
   await assert.rejects(long.run(), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(image.pipeline(src).op('swirl', {}).run(),
+    { code: 'ERR_INVALID_ARG_VALUE' });
+  await assert.rejects(image.pipeline(src).op('toString').run(),
+    { code: 'ERR_INVALID_ARG_VALUE' });
+  assert.deepStrictEqual(image.pipeline(src).op('flip').runSync().data,
+    image.flipSync(src).data);
   assert.throws(() => image.pipeline(src).resize({ width: 0 }).runSync(),
     { code: 'ERR_OUT_OF_RANGE' });
   assert.throws(() => image.pipeline(src).flip().runSync({ signal: ac.signal }),
