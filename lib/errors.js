@@ -92,6 +92,8 @@ const codes = {
   ETIMEDOUT: (ms) => coded(Error, 'ETIMEDOUT',
     `Timed out after ${ms}ms`),
   ESEMLOCKED: () => coded(Error, 'ESEMLOCKED', 'Semaphore locked'),
+  EOPENBREAKER: () => coded(Error, 'EOPENBREAKER', 'Breaker is open'),
+  ESHUTDOWN: () => coded(Error, 'ESHUTDOWN', 'The circuit has been shutdown.'),
 };
 
 let table = null; // native status → [code, message], loaded on first use

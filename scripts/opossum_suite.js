@@ -6,8 +6,9 @@
 // The suite is not in this repository and nothing is fetched here. Get it
 // once (any opossum 10 checkout; its tests use `tape`):
 //   git clone https://github.com/nodeshift/opossum /path/to/opossum
-//   cd /path/to/opossum && npm install --no-save tape@~5.9.0
-// (a full `npm install` there works too).
+//   cd /path/to/opossum && npm install
+// (only tape is needed: a node_modules with tape 5 that Node resolves from
+// the checkout, e.g. <checkout>/node_modules/tape, is enough).
 //
 // How: the suite's test files are copied unchanged into a scratch folder
 // whose index.js (what `require('../')` finds) is a thin adapter that only
@@ -43,7 +44,7 @@ function suitePath() {
     fail('OFFLOAD_OPOSSUM_SUITE is not set. It must name a checkout of ' +
       'opossum 10 (github.com/nodeshift/opossum) with tape installed:\n' +
       '  git clone https://github.com/nodeshift/opossum /tmp/opossum\n' +
-      '  (cd /tmp/opossum && npm install --no-save tape@~5.9.0)\n' +
+      '  (cd /tmp/opossum && npm install)   # only its tape is needed\n' +
       '  OFFLOAD_OPOSSUM_SUITE=/tmp/opossum npm run test:opossum');
   }
   const dir = path.resolve(suite);
@@ -61,7 +62,7 @@ function tapeModules(suite) {
     main = require.resolve('tape', { paths: [suite] });
   } catch {
     fail(`tape is not installed in ${suite}: run ` +
-      `(cd ${suite} && npm install --no-save tape@~5.9.0)`);
+      `(cd ${suite} && npm install)`);
   }
   // .../node_modules/tape/index.js -> .../node_modules
   let dir = path.dirname(main);

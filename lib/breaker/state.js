@@ -62,8 +62,7 @@ function stackless(make) {
   Error.stackTraceLimit = limit;
   return err;
 }
-const OPEN_PROTO = stackless(() => coded(Error, 'EOPENBREAKER',
-  'Breaker is open'));
+const OPEN_PROTO = stackless(() => codes.EOPENBREAKER());
 const GATE_PROTO = stackless(() => codes.CIRCUIT_OPEN());
 function openError() {
   return Object.create(OPEN_PROTO);
@@ -73,7 +72,7 @@ function gateOpenError() {
 }
 
 function shutdownError() {
-  return ours(coded(Error, 'ESHUTDOWN', 'The circuit has been shutdown.'));
+  return ours(codes.ESHUTDOWN());
 }
 
 function gateShutdownError() {

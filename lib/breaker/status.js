@@ -107,8 +107,16 @@ class Status extends EventEmitter {
     if (this.rotateBucketController) {
       this.startListeningForRotateEvent();
     } else {
-      this._interval = setInterval(this.rotateBucket, every);
-      this._interval.unref();
+      // The timer holds the Status weakly: a breaker dropped without
+      // shutdown() (and its native state) can still be collected.
+      const ref = new WeakRef(this);
+      const interval = setInterval(() => {
+        const status = ref.deref();
+        if (status === undefined) clearInterval(interval);
+        else status._rotate(true);
+      }, every);
+      interval.unref();
+      this._interval = interval;
     }
     if (o.stats !== null && typeof o.stats === 'object') {
       const primed = Object.assign(bucket(), o.stats);
