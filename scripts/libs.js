@@ -4,7 +4,7 @@
 // What the addon links, and why:
 // - zlib and OpenSSL: not linked. The host Node exports them to addons
 //   (official builds bundle them, Debian's links the system ones).
-// - zstd, lz4, libdeflate, brotli, xxhash: static archives, linked by path,
+// - zstd, lz4, libdeflate, brotli, xxhash, argon2: static archives, linked by path,
 //   with their symbols hidden, so a prebuilt .node needs nothing but libc
 //   and the host Node, and never binds to (or clashes with) the copies a
 //   Node bundles and exports (official Node exports Brotli* and ZSTD_*).
@@ -28,7 +28,7 @@ const path = require('path');
 // [pkg-config name, archive base name]; order is link order (brotli's
 // encoder and decoder before brotlicommon, which both use).
 const STATIC = {
-  hash: [['libxxhash', 'xxhash'], ['libdeflate', 'deflate']],
+  hash: [['libxxhash', 'xxhash'], ['libdeflate', 'deflate'], ['libargon2', 'argon2']],
   codec: [['libzstd', 'zstd'], ['liblz4', 'lz4'], ['libdeflate', 'deflate'],
     ['libbrotlienc', 'brotlienc'], ['libbrotlidec', 'brotlidec'],
     ['libbrotlicommon', 'brotlicommon']],
@@ -38,10 +38,10 @@ function installHint() {
   return 'offload builds from source here (no prebuilt binary matches). ' +
     'Install a C compiler, Python 3, pkg-config\nand the codec libraries ' +
     'with their static archives, then retry:\n' +
-    '  Debian/Ubuntu: apt-get install build-essential python3 pkg-config libzstd-dev liblz4-dev libbrotli-dev libxxhash-dev libdeflate-dev\n' +
-    '  Fedora/RHEL:   dnf install gcc make python3 pkgconf libzstd-devel libzstd-static lz4-devel lz4-static brotli-devel xxhash-devel libdeflate-devel\n' +
-    '  Alpine:        apk add build-base python3 pkgconf zstd-dev zstd-static lz4-dev lz4-static brotli-dev brotli-static xxhash-dev libdeflate-dev libdeflate-static\n' +
-    '  macOS:         xcode-select --install; brew install pkg-config zstd lz4 brotli xxhash libdeflate\n' +
+    '  Debian/Ubuntu: apt-get install build-essential python3 pkg-config libzstd-dev liblz4-dev libbrotli-dev libxxhash-dev libdeflate-dev libargon2-dev\n' +
+    '  Fedora/RHEL:   dnf install gcc make python3 pkgconf libzstd-devel libzstd-static lz4-devel lz4-static brotli-devel xxhash-devel libdeflate-devel libargon2-devel\n' +
+    '  Alpine:        apk add build-base python3 pkgconf zstd-dev zstd-static lz4-dev lz4-static brotli-dev brotli-static xxhash-dev libdeflate-dev libdeflate-static argon2-dev\n' +
+    '  macOS:         xcode-select --install; brew install pkg-config zstd lz4 brotli xxhash libdeflate argon2\n' +
     '  Windows:       Visual Studio Build Tools (C++), Python 3, then vcpkg install zstd lz4 brotli xxhash libdeflate --triplet x64-windows-static (set VCPKG_ROOT)';
 }
 
