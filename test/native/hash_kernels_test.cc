@@ -144,12 +144,16 @@ TEST(HashKernels, DetectsEveryKernelThisCpuHas) {
   EXPECT_EQ(ofl__blake3_impl(), b3_best);
   EXPECT_EQ(ofl__crc32c_impl(), crc_best);
   // The names the addon reports (hashKernels()) are the picked kernels'.
-  for (const Kernel &k : kB3)
-    if (k.impl == b3_best)
+  for (const Kernel &k : kB3) {
+    if (k.impl == b3_best) {
       EXPECT_STREQ(ofl_hash_kernel_name(OFL_HASH_BLAKE3), k.name);
-  for (const Kernel &k : kCrc)
-    if (k.impl == crc_best)
+    }
+  }
+  for (const Kernel &k : kCrc) {
+    if (k.impl == crc_best) {
       EXPECT_STREQ(ofl_hash_kernel_name(OFL_HASH_CRC32C), k.name);
+    }
+  }
   EXPECT_EQ(ofl_hash_kernel_name(OFL_HASH_SHA256), nullptr);
   EXPECT_EQ(ofl_hash_kernel_name(OFL_HASH_ALGO_COUNT), nullptr);
   // The log line scripts/test_arm64.sh reports.
