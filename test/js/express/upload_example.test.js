@@ -122,7 +122,12 @@ describe('hash_express', { timeout: 60_000 }, () => {
     assert.strictEqual(await sha256sum(file), JSON.parse(result.body).sha256);
   });
 
-  test('hash_express_ping_p99_below_20ms_during_upload', (t) => {
+  // A latency bound in real milliseconds: under qemu-user (OFL_UNDER_QEMU,
+  // scripts/test_arm64.sh) even the idle server's p99 is far above it.
+  test('hash_express_ping_p99_below_20ms_during_upload', {
+    skip: process.env.OFL_UNDER_QEMU &&
+      'OFL_UNDER_QEMU: a 20 ms p99 means nothing under emulation',
+  }, (t) => {
     assert.ok(latencies.length >= 20, `only ${latencies.length} pings`);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
