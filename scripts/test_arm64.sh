@@ -85,11 +85,23 @@ fi
 qnode=$node_dir/node
 printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${qemu[*]}" "$arm_node" >"$qnode"
 chmod +x "$qnode"
+# node-gyp-build prefers a local build: the x64 build/{Release,Debug} are
+# set aside while the arm64 Node runs (an env switch such as PREBUILDS_ONLY
+# would not reach a worker given its own env), and put back on exit.
+hidden=()
+restore() {
+  for d in "${hidden[@]}"; do mv "$d.test-arm64-aside" "$d"; done
+  [ -z "${tmp:-}" ] || rm -rf "$tmp"
+}
+trap restore EXIT
+for d in build/Release build/Debug; do
+  if [ -d "$d" ]; then mv "$d" "$d.test-arm64-aside" && hidden+=("$d"); fi
+done
 # Every spawn of process.execPath goes through $qnode (no binfmt_misc
-# here); PREBUILDS_ONLY keeps node-gyp-build off the x64 build/Release;
-# NODE_EXTRA_CA_CERTS would make each start parse every root certificate
-# (seconds under emulation); OFL_UNDER_QEMU names the skipped timing tests.
-export OFL_QEMU_NODE=$qnode PREBUILDS_ONLY=1 OFL_UNDER_QEMU=1
+# here); NODE_EXTRA_CA_CERTS would make each start parse every root
+# certificate (seconds under emulation); OFL_UNDER_QEMU names the tests
+# skipped there.
+export OFL_QEMU_NODE=$qnode OFL_UNDER_QEMU=1
 export NODE_OPTIONS="--require $PWD/scripts/qemu_exec_path.js"
 export OFL_EXPECT_KERNELS=blake3=neon,crc32c=armv8-crc
 unset NODE_EXTRA_CA_CERTS
@@ -131,7 +143,6 @@ fi
 # The packed tarball (both prebuilds in it) installed by npm running on
 # the arm64 Node, scripts off: it must load the arm64 binary.
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 npm pack --silent --pack-destination "$tmp" >/dev/null || fail "npm pack"
 tgz=$(ls "$tmp"/*.tgz)
 tar -tzf "$tgz" | grep -qx "package/$prebuild" || fail "$prebuild not in $tgz"
