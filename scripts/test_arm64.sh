@@ -145,7 +145,7 @@ fi
 tmp=$(mktemp -d)
 npm pack --silent --pack-destination "$tmp" >/dev/null || fail "npm pack"
 tgz=$(ls "$tmp"/*.tgz)
-tar -tzf "$tgz" | grep -qx "package/$prebuild" || fail "$prebuild not in $tgz"
+tar -tzf "$tgz" | grep -x "package/$prebuild" >/dev/null || fail "$prebuild not in $tgz"
 mkdir "$tmp/proj"
 echo '{"name":"arm64-proj","version":"1.0.0"}' >"$tmp/proj/package.json"
 npm_cli=$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js
