@@ -104,6 +104,7 @@ done
 export OFL_QEMU_NODE=$qnode OFL_UNDER_QEMU=1
 export NODE_OPTIONS="--require $PWD/scripts/qemu_exec_path.js"
 export OFL_EXPECT_KERNELS=blake3=neon,crc32c=armv8-crc
+extra_ca=${NODE_EXTRA_CA_CERTS:-}
 unset NODE_EXTRA_CA_CERTS
 ver=$("$qnode" -p 'process.arch + " " + process.version') || fail "arm64 node does not start"
 [ "${ver%% *}" = arm64 ] || fail "node under qemu reports $ver"
@@ -149,8 +150,9 @@ tar -tzf "$tgz" | grep -x "package/$prebuild" >/dev/null || fail "$prebuild not 
 mkdir "$tmp/proj"
 echo '{"name":"arm64-proj","version":"1.0.0"}' >"$tmp/proj/package.json"
 npm_cli=$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js
-(cd "$tmp/proj" && "$qnode" "$npm_cli" install --ignore-scripts \
-  --no-audit --no-fund "$tgz" >"$tmp/install.log" 2>&1) ||
+# npm reaches the registry: it needs the CA a proxy here may add.
+(cd "$tmp/proj" && NODE_EXTRA_CA_CERTS=$extra_ca "$qnode" "$npm_cli" install \
+  --ignore-scripts --prefer-offline --no-audit --no-fund "$tgz" >"$tmp/install.log" 2>&1) ||
   { tail -30 "$tmp/install.log"; fail "npm install --ignore-scripts under the arm64 Node"; }
 pkg=$tmp/proj/node_modules/offload
 [ ! -e "$pkg/build" ] || fail "the installed package has a build/ directory"
