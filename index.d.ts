@@ -36,6 +36,8 @@ export interface ConfigureOptions {
   threads?: number;
   /** Queue bound; beyond it submissions fail fast with ERR_OFFLOAD_QUEUE_FULL. Default 4096. */
   maxQueue?: number;
+  /** 0..19 added to the executor threads' nice value (Linux), so the JS thread runs first on saturated CPUs. Default: OFFLOAD_NICE, else 0. */
+  niceIncrement?: number;
 }
 
 export interface Latency {
@@ -81,6 +83,8 @@ export type ErrorCode =
   | 'ERR_OFFLOAD_LOAD_FAILED'
   | 'ABORT_ERR'
   | 'CIRCUIT_OPEN'
+  | 'EOPENBREAKER'
+  | 'ESHUTDOWN'
   | 'ETIMEDOUT'
   | 'ESEMLOCKED';
 
@@ -157,62 +161,208 @@ export class Hash extends Transform {
 
 export function createHash(algorithm: HashAlgorithm,
   options?: Omit<HashOptions, 'encoding'> & { highWaterMark?: number }): Hash;
+export type PasswordAlgorithm = 'argon2id' | 'argon2i' | 'argon2d' | 'scrypt' | 'bcrypt';
+export type PasswordInput = string | BinaryInput;
+
+/** Limits a stored hash's parameters must stay within (verify and hash). */
+export interface PasswordLimits {
+  /** Bytes of memory one call may use (argon2 m × 1024, scrypt 128·N·r). Default 256 MiB. */
+  maxMemory?: number;
+  /** argon2 passes (t); scrypt N·p ≤ maxTimeCost × 2^20. Default 16. */
+  maxTimeCost?: number;
+  /** argon2 lanes / scrypt p. Default 16. */
+  maxParallelism?: number;
+  /** bcrypt cost. Default 16. */
+  maxBcryptCost?: number;
+}
+
+export interface PasswordHashOptions extends PasswordLimits, TaskOptions {
+  /** Default 'argon2id'. */
+  algorithm?: PasswordAlgorithm;
+  /** argon2: KiB (default 19456), passes (2), lanes (1). */
+  memoryCost?: number;
+  timeCost?: number;
+  parallelism?: number;
+  /** scrypt: N (a power of 2, default 2^17); bcrypt: the cost (4..31, default 10). */
+  cost?: number;
+  /** scrypt: r (default 8) and p (1). */
+  blockSize?: number;
+  parallelization?: number;
+  /** Bytes of random salt (default 16; bcrypt: always 16). */
+  saltLength?: number;
+  /** A fixed salt, for tests and interop; random by default. */
+  salt?: PasswordInput;
+  /** Bytes of hash (default 32; not bcrypt). */
+  hashLength?: number;
+  /** argon2's secret key (a pepper), kept outside the stored string. */
+  secret?: PasswordInput;
+}
+
+export interface PasswordVerifyOptions extends PasswordLimits, TaskOptions {
+  secret?: PasswordInput;
+}
+
+export type PasswordRehashOptions = Omit<PasswordHashOptions, keyof PasswordLimits | keyof TaskOptions | 'salt' | 'secret'>;
+
+export const password: {
+  /** The encoded string: PHC for argon2 and scrypt, `$2b$…` for bcrypt. */
+  hash(password: PasswordInput, options?: PasswordHashOptions): Promise<string>;
+  hashSync(password: PasswordInput, options?: PasswordHashOptions): string;
+  /** true / false; rejects with ERR_INVALID_ARG_VALUE for a malformed string. */
+  verify(encoded: string, password: PasswordInput, options?: PasswordVerifyOptions): Promise<boolean>;
+  verifySync(encoded: string, password: PasswordInput, options?: PasswordVerifyOptions): boolean;
+  needsRehash(encoded: string, options?: PasswordRehashOptions): boolean;
+};
+
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
+/** An EventEmitter whose 'rotate' events rotate a Status's buckets. */
+export interface RotateBucketController {
+  on(event: 'rotate', listener: () => void): unknown;
+  removeListener(event: 'rotate', listener: () => void): unknown;
+  listeners(event: 'rotate'): Function[];
+}
+
+/** Where cache: true keeps results (default: a MemoryCache). */
+export interface CacheTransport {
+  get(key: string): any;
+  set(key: string, value: any, expiresAt: number): void;
+  flush(): void;
+}
+
+/** opossum 10's options (names, defaults, how values are read), plus offload's own. */
 export interface CircuitBreakerOptions {
-  /** ms before a call rejects with ETIMEDOUT; the action gets an AbortSignal last. 0/false = none. Default 10000. */
-  timeout?: number | false;
-  /** Failure share (%) of calls in the rolling window that trips it. Default 50. */
-  errorThresholdPercentage?: number;
-  /** Rolling window length, ms. Default 10000. */
-  rollingCountTimeout?: number;
-  /** Buckets in the window (must divide rollingCountTimeout). Default 10. */
-  rollingCountBuckets?: number;
-  /** Calls needed in the window before a percentage trip. Default 0. */
-  volumeThreshold?: number;
-  /** Trip after this many consecutive failures. Default: off. */
-  failureThreshold?: number;
-  /** ms open before half-open. Default 30000. */
-  resetTimeout?: number;
-  /** Probes let through while half-open. Default 1. */
-  halfOpenMaxConcurrent?: number;
-  /** Probe successes that close it. Default 1. */
-  successThreshold?: number;
-  /** true: the error does not count as a failure. */
-  errorFilter?: (err: any) => boolean;
-  /** Concurrent calls allowed; above it calls reject with ESEMLOCKED. 0 = unlimited. */
-  capacity?: number;
+  /** ms before a call rejects with ETIMEDOUT. 0/false (or >= 2^31) = none. Default 10000. */
+  timeout?: number | string | false;
+  /** Opens when the window's failures exceed this share (%) of its fires (>= 100: never). Default 50. */
+  errorThresholdPercentage?: number | string;
+  /** Rolling window length, ms; 0 = the default. Default 10000. */
+  rollingCountTimeout?: number | string;
+  /** Buckets in the window (0..1024; 0 = the default), each floor(window / buckets) ms. Default 10. */
+  rollingCountBuckets?: number | string;
+  /** Fires needed in the window before a percentage trip. Default 0. */
+  volumeThreshold?: number | string;
+  /** ms open before half-open ('halfOpen' on time). Default 30000. */
+  resetTimeout?: number | string;
+  /** Concurrent calls; above it a call fails with ESEMLOCKED (a failure). Default: unlimited. */
+  capacity?: number | string;
+  /** A truthy answer: the error is a success (the call still rejects with it, no fallback). */
+  errorFilter?: (err: any, ...args: any[]) => unknown;
+  /** Default: the action's name, else a UUID. */
   name?: string;
-  /** With name: one breaker for the whole process. */
+  /** Default: name. */
+  group?: string;
+  /** false: calls go straight to the action. Default true. */
+  enabled?: boolean;
+  /** No trip during the first rollingCountTimeout ms. */
+  allowWarmUp?: boolean;
+  /** latencyTimes, latencyMean and percentiles in stats. Default true. */
+  rollingPercentilesEnabled?: boolean;
+  /** 'snapshot' events on the Status, once per bucket. Default true. */
+  enableSnapshots?: boolean;
+  /** Rotates the Status's buckets on its 'rotate' events instead of a timer. */
+  rotateBucketController?: RotateBucketController;
+  /** Prime the Status: a Status, or stats from toJSON().status. */
+  status?: Status | Partial<BreakerStats>;
+  /** Cache results by cacheGetKey(...args) (default JSON.stringify(args)). */
+  cache?: boolean;
+  /** Cache entry lifetime, ms; 0 = forever. */
+  cacheTTL?: number;
+  cacheGetKey?: (...args: any[]) => string;
+  cacheTransport?: CacheTransport;
+  /** Entries of the default MemoryCache. */
+  cacheSize?: number;
+  /** Concurrent identical calls share one action call. */
+  coalesce?: boolean;
+  /** ms a coalesced call stays shared. Default: timeout. */
+  coalesceTTL?: number;
+  coalesceSize?: number;
+  /** Forget a shared call when it ends this way. */
+  coalesceResetOn?: Array<'error' | 'success' | 'timeout'>;
+  /** Aborted (abort()) when a call times out. */
+  abortController?: { abort(): void; signal?: AbortSignal };
+  /** Make an AbortController, and a fresh one on halfOpen/close after an abort. */
+  autoRenewAbortController?: boolean;
+  /** offload: trip after this many consecutive failures. Default: off. */
+  failureThreshold?: number;
+  /** offload: probes let through while half-open. Default 1. */
+  halfOpenMaxConcurrent?: number;
+  /** offload: probe successes that close it. Default 1. */
+  successThreshold?: number;
+  /** offload: with name, one breaker for the whole process (every worker_thread). */
   shared?: boolean;
-  /** Milliseconds from a monotonic clock; for tests. */
+  /** offload: milliseconds from a monotonic clock; for tests. */
   clock?: () => number;
-  /** Restore a state saved with toJSON().state. */
-  state?: BreakerSavedState;
+  /** Restore a state saved with toJSON().state (or offload's { state, openedAgo }). */
+  state?: BreakerSavedState | { state: BreakerState; openedAgo?: number };
 }
 
+/** toJSON().state, opossum's shape. */
 export interface BreakerSavedState {
-  state: BreakerState;
-  openedAgo?: number;
+  name?: string;
+  enabled?: boolean;
+  closed?: boolean;
+  open?: boolean;
+  halfOpen?: boolean;
+  warmUp?: boolean;
+  shutdown?: boolean;
+  /** Epoch ms of the last opening. */
+  lastTimerAt?: number;
 }
 
-export interface BreakerStats {
-  fires: number;
-  successes: number;
+/** One bucket of the Status window (opossum's keys). */
+export interface BreakerBucket {
   failures: number;
-  timeouts: number;
-  ignored: number;
-  rejects: number;
-  semlocked: number;
   fallbacks: number;
-  latency: { p50: number; p99: number };
+  successes: number;
+  rejects: number;
+  fires: number;
+  timeouts: number;
+  cacheHits: number;
+  cacheMisses: number;
+  coalesceCacheHits: number;
+  coalesceCacheMisses: number;
+  semaphoreRejections: number;
+  percentiles: Record<string, number>;
+  /** At most 1024 samples per bucket (a uniform sample beyond). */
+  latencyTimes: number[];
+  isCircuitBreakerOpen?: boolean;
 }
 
-export interface BreakerStatus {
-  state: BreakerState;
-  failureCount: number;
-  successCount: number;
-  lastFailureTime: number | null;
+export interface BreakerStats extends BreakerBucket {
+  /** ms; -1 with rollingPercentilesEnabled: false. */
+  latencyMean: number;
+  /** offload: calls its gates settled as neither (aborted pool tasks). */
+  ignored?: number;
+  /** offload: native p50/p99, ms (upper edge of a power-of-two bin). */
+  latency?: { p50: number; p99: number };
+}
+
+/** opossum's Status: the rolling window of a breaker. */
+export class Status extends EventEmitter {
+  constructor(options?: Pick<CircuitBreakerOptions, 'rollingCountTimeout' | 'rollingCountBuckets' |
+    'rollingPercentilesEnabled' | 'enableSnapshots' | 'rotateBucketController'> & { stats?: Partial<BreakerStats> });
+  readonly stats: BreakerStats;
+  /** Newest bucket first. */
+  readonly window: BreakerBucket[];
+  rollingPercentilesEnabled: boolean;
+  enableSnapshots: boolean;
+  increment(property: keyof BreakerBucket, latencyMs?: number): void;
+  open(): void;
+  close(): void;
+  shutdown(): void;
+  on(event: 'snapshot', listener: (stats: BreakerStats) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+/** A Map with expiry and a size limit (the default cacheTransport). */
+export class MemoryCache implements CacheTransport {
+  constructor(maxEntries?: number);
+  readonly cache: Map<string, { expiresAt: number; value: any }>;
+  get(key: string): any;
+  set(key: string, value: any, expiresAt: number): void;
+  delete(key: string): void;
+  flush(): void;
 }
 
 export interface StateChange {
@@ -221,36 +371,68 @@ export interface StateChange {
 }
 
 export class CircuitBreaker<A extends any[] = any[], R = any> extends EventEmitter {
-  constructor(action?: (...args: [...A, AbortSignal?]) => R | PromiseLike<R>, options?: CircuitBreakerOptions);
+  /**
+   * `action` gets fire()'s arguments unchanged (`this`: the action, or call()'s context); a
+   * non-function value is what fire() resolves with; null: an execute()-only breaker.
+   */
+  constructor(action: ((...args: A) => R | PromiseLike<R>) | R | null, options?: CircuitBreakerOptions);
   /** The process-wide breaker `name`; one object per thread. */
   static shared(name: string, options?: CircuitBreakerOptions): CircuitBreaker;
+  /** True for the breaker's own errors (EOPENBREAKER, ETIMEDOUT, ESEMLOCKED, ESHUTDOWN). */
+  static isOurError(err: unknown): boolean;
+  static newStatus(options?: ConstructorParameters<typeof Status>[0]): Status;
   fire(...args: A): Promise<R>;
+  call(context: unknown, ...args: A): Promise<R>;
+  /** offload: guards fn(...args, signal); the signal aborts when the call times out. */
   execute<T, P extends any[]>(fn: (...args: [...P, AbortSignal?]) => T | PromiseLike<T>, ...args: P): Promise<T>;
-  fallback(fn: (...args: any[]) => any): this;
+  /** A function (args..., err), or another breaker to fire. */
+  fallback(fn: ((...args: any[]) => any) | CircuitBreaker): this;
   open(): void;
   close(): void;
   shutdown(): void;
-  toJSON(): { name: string | undefined; state: BreakerSavedState; status: BreakerStatus; stats: BreakerStats };
-  readonly name: string | undefined;
+  enable(): void;
+  disable(): void;
+  healthCheck(fn: (this: this) => PromiseLike<unknown>, intervalMs?: number): void;
+  clearCache(): void;
+  getSignal(): AbortSignal | undefined;
+  getAbortController(): { abort(): void; signal?: AbortSignal } | undefined;
+  toJSON(): { state: BreakerSavedState; status: BreakerStats };
+  readonly name: string;
+  readonly group: string;
+  readonly action: ((...args: A) => R | PromiseLike<R>) | null;
+  readonly options: CircuitBreakerOptions & Record<string, any>;
   readonly state: BreakerState;
   readonly opened: boolean;
   readonly closed: boolean;
   readonly halfOpen: boolean;
+  /** Half-open with a probe left to let through. */
+  readonly pendingClose: boolean;
   readonly isShutdown: boolean;
+  readonly enabled: boolean;
+  readonly warmUp: boolean;
+  readonly volumeThreshold: number;
+  /** The capacity left: count. */
+  readonly semaphore: { readonly count: number; readonly capacity: number };
   readonly stats: BreakerStats;
-  readonly status: BreakerStatus;
+  readonly status: Status;
   on(event: 'stateChange', listener: (change: StateChange) => void): this;
   on(event: 'fire', listener: (args: unknown[]) => void): this;
   on(event: 'success', listener: (value: R, latencyMs: number) => void): this;
-  on(event: 'failure' | 'timeout', listener: (err: Error, latencyMs: number, args: unknown[]) => void): this;
-  on(event: 'reject' | 'fallback', listener: (err: Error) => void): this;
-  on(event: 'open' | 'halfOpen' | 'close' | 'shutdown', listener: () => void): this;
+  on(event: 'failure' | 'timeout', listener: (err: any, latencyMs: number, args: unknown[]) => void): this;
+  on(event: 'semaphoreLocked', listener: (err: Error, latencyMs: number) => void): this;
+  on(event: 'reject' | 'healthCheckFailed', listener: (err: any) => void): this;
+  on(event: 'fallback', listener: (result: any, err: any) => void): this;
+  on(event: 'halfOpen', listener: (resetTimeoutMs: number) => void): this;
+  on(event: 'open' | 'close' | 'shutdown' | 'cacheHit' | 'cacheMiss' | 'coalesceCacheHit' | 'coalesceCacheMiss',
+    listener: () => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
 export const breakers: {
   get(name: string, options?: CircuitBreakerOptions): CircuitBreaker;
   getAll(): CircuitBreaker[];
+  Status: typeof Status;
+  MemoryCache: typeof MemoryCache;
 };
 
 export const express: {
@@ -409,6 +591,168 @@ export function resize<D extends RawImageData>(image: RawImage<D>,
 export function resizeSync<D extends RawImageData>(image: RawImage<D>,
   options: ResizeOptions): ResizeResult<ResizeOutput<D>>;
 
+// ---- offload.image: the raw-pixel toolbox ----
+
+/** Sample data of an image op: u8 (Buffer, Uint8Array,
+ * Uint8ClampedArray), u16 (Uint16Array) or f32 (Float32Array); any may sit
+ * on a SharedArrayBuffer. */
+export type PixelData = Buffer | Uint8Array | Uint8ClampedArray | Uint16Array |
+  Float32Array;
+
+export interface Image<D extends PixelData = PixelData> {
+  data: D;
+  /** 1..65535 */
+  width: number;
+  /** 1..65535 */
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  /** Samples from one row to the next (>= width * channels). */
+  stride?: number;
+}
+
+/** A result: u8 comes back as a Buffer; with `out`, the `out` view. */
+export interface ImageResult<D = PixelData> {
+  data: D;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  /** Present when `out` had a padded stride. */
+  stride?: number;
+}
+
+type Out<D> = D extends Float32Array ? Float32Array
+  : D extends Uint16Array ? Uint16Array : Buffer;
+
+export type ImageDtype = 'u8' | 'u16' | 'f32';
+export type EdgeMode = 'clamp' | 'mirror' | 'wrap' | 'zero';
+export type BlendMode = 'over' | 'multiply' | 'screen' | 'add';
+
+export interface ImageSyncOptions {
+  /** Write the result here: the exact result shape and dtype, no overlap
+   * with an input (point ops and a one-layer composite may pass the input
+   * itself). */
+  out?: Image;
+  /** Largest width * height accepted (default 268402689, as sharp;
+   * false = the same native cap). */
+  limitInputPixels?: number | false;
+}
+export type ImageOptions = ImageSyncOptions & TaskOptions;
+
+/** Per-op options. Sample values (threshold, background, linear's b,
+ * sharpen's threshold) are in the image's units: 0..255, 0..65535 or 0..1. */
+export interface ImageOpOptions {
+  flip: {}; flop: {}; transpose: {};
+  rotate: { angle?: 90 | 180 | 270 };
+  extract: { left?: number; top?: number; width: number; height: number };
+  extend: { top?: number; bottom?: number; left?: number; right?: number;
+    background?: number | number[];
+    extendWith?: 'background' | 'copy' | 'mirror' | 'repeat' };
+  grayscale: { keepAlpha?: boolean };
+  threshold: { value?: number; alpha?: boolean };
+  negate: { alpha?: boolean };
+  linear: { a?: number | number[]; b?: number | number[]; alpha?: boolean };
+  gamma: { gamma?: number; alpha?: boolean };
+  lut: { table: Uint8Array | Uint16Array; alpha?: boolean };
+  modulate: { brightness?: number; saturation?: number };
+  premultiply: {}; unpremultiply: {};
+  extractChannel: { channel?: number | 'red' | 'green' | 'blue' };
+  convert: { dtype: ImageDtype; scale?: number };
+  blur: { sigma: number };
+  boxBlur: { radius?: number };
+  convolve: { kernel: ArrayLike<number>; width: number; height: number;
+    scale?: number; offset?: number; edge?: EdgeMode };
+  sharpen: { sigma?: number; amount?: number; threshold?: number };
+  median: { size?: 3 | 5 | 7; edge?: EdgeMode };
+  sobel: {};
+}
+
+type OpResult<K extends keyof ImageOpOptions, D> =
+  K extends 'convert' ? PixelData : Out<D>;
+type AsyncOp<K extends keyof ImageOpOptions> = <D extends PixelData>(
+  image: Image<D> | D, options?: ImageOpOptions[K] & ImageOptions) =>
+  Promise<ImageResult<OpResult<K, D>>>;
+type SyncOp<K extends keyof ImageOpOptions> = <D extends PixelData>(
+  image: Image<D> | D, options?: ImageOpOptions[K] & ImageSyncOptions) =>
+  ImageResult<OpResult<K, D>>;
+
+export interface CompositeLayer {
+  input: Image;
+  left?: number;
+  top?: number;
+  blend?: BlendMode;
+  /** 0..1, default 1 */
+  opacity?: number;
+  /** Both the base and this layer hold premultiplied colour. */
+  premultiplied?: boolean;
+}
+
+export interface NormaliseOptions {
+  /** 0..100, below upper */
+  lower?: number;
+  /** 0..100 */
+  upper?: number;
+}
+
+export interface ChannelStats {
+  min: number; max: number; sum: number; squaresSum: number; mean: number;
+  /** Sample standard deviation (n - 1), as sharp. */
+  stdev: number;
+  minX: number; minY: number; maxX: number; maxY: number;
+  /** Shannon entropy (bits) of the channel's 256-bin histogram. */
+  entropy: number;
+}
+export interface ImageStats {
+  channels: ChannelStats[];
+  /** Mean entropy of the colour channels. */
+  entropy: number;
+  pixels: number;
+}
+
+/** A chain of steps run as ONE executor task by run(); built by
+ * offload.image.pipeline(image). Steps are validated when it runs. */
+export type ImagePipeline = {
+  [K in keyof ImageOpOptions]: (options?: ImageOpOptions[K]) => ImagePipeline;
+} & {
+  resize(options: ResizeOptions): ImagePipeline;
+  composite(layers: CompositeLayer[]): ImagePipeline;
+  /** A step by name; an unknown name rejects at run(). */
+  op(name: string, options?: object): ImagePipeline;
+  run(options?: ImageOptions): Promise<ImageResult>;
+  runSync(options?: ImageSyncOptions): ImageResult;
+};
+
+export type ImageApi = { [K in keyof ImageOpOptions]: AsyncOp<K> } &
+  { [K in keyof ImageOpOptions as `${K}Sync`]: SyncOp<K> } & {
+  composite<D extends PixelData>(image: Image<D>, layers: CompositeLayer[],
+    options?: ImageOptions): Promise<ImageResult<Out<D>>>;
+  compositeSync<D extends PixelData>(image: Image<D>, layers: CompositeLayer[],
+    options?: ImageSyncOptions): ImageResult<Out<D>>;
+  joinChannels<D extends PixelData>(images: Image<D>[],
+    options?: ImageOptions): Promise<ImageResult<Out<D>>>;
+  joinChannelsSync<D extends PixelData>(images: Image<D>[],
+    options?: ImageSyncOptions): ImageResult<Out<D>>;
+  /** Percentile stretch: the lower/upper percentiles (default 1, 99) of
+   * the pooled colour channels map to 0 and max; alpha kept. */
+  normalise<D extends PixelData>(image: Image<D>, options?: NormaliseOptions &
+    ImageOptions): Promise<ImageResult<Out<D>>>;
+  normaliseSync<D extends PixelData>(image: Image<D>,
+    options?: NormaliseOptions & ImageSyncOptions): ImageResult<Out<D>>;
+  stats(image: Image | PixelData, options?: Omit<ImageOptions, 'out'>):
+    Promise<ImageStats>;
+  statsSync(image: Image | PixelData,
+    options?: Omit<ImageSyncOptions, 'out'>): ImageStats;
+  histogram(image: Image | PixelData, options?: { bins?: number } &
+    Omit<ImageOptions, 'out'>): Promise<Uint32Array[]>;
+  histogramSync(image: Image | PixelData, options?: { bins?: number } &
+    Omit<ImageSyncOptions, 'out'>): Uint32Array[];
+  resize: typeof resize;
+  resizeSync: typeof resizeSync;
+  pipeline(image: Image): ImagePipeline;
+};
+
+/** offload.image.<op>(image, options) → Promise, <op>Sync → result. */
+export const image: ImageApi;
+
 // ---- WorkerPool ----------------------------------------------------------
 
 /** Queue wait or run time of a WorkerPool's tasks, in ms. */
@@ -420,8 +764,8 @@ export interface PoolLatency {
 }
 
 export interface WorkerPoolOptions {
-  /** Absolute or relative (to the cwd) path, or file: URL, of the task module (CommonJS or ESM). */
-  filename: string | URL;
+  /** Absolute or relative (to the cwd) path, or file: URL, of the task module (CommonJS or ESM); or null/omitted and given to each run(). */
+  filename?: string | URL | null;
   /** Export to run: 'default' (module.exports or the default export) or a named export. Default 'default'. */
   name?: string;
   /** Workers kept alive. Default max(availableParallelism / 2, 1). */
@@ -436,6 +780,8 @@ export interface WorkerPoolOptions {
   taskTimeout?: number;
   /** ms close() waits before it destroys the pool. Default 30000. */
   closeTimeout?: number;
+  /** ms a cancelled task (abort, timeout, forced close, destroy) may take to honour its signal before its worker is terminated. Default 1000; 0 = terminate at once. */
+  cancelGrace?: number;
   resourceLimits?: {
     maxOldGenerationSizeMb?: number;
     maxYoungGenerationSizeMb?: number;
@@ -449,11 +795,60 @@ export interface WorkerPoolOptions {
   execArgv?: string[];
   /** A CircuitBreaker, or options for a new one, in front of run(). */
   breaker?: CircuitBreaker | CircuitBreakerOptions;
+  /** Tasks one worker runs at once. Default 1. */
+  concurrentTasksPerWorker?: number;
+  /** 'disabled': an idle worker never sleeps in Atomics.wait. Default 'sync'. */
+  atomics?: 'sync' | 'async' | 'disabled';
+  /** Added to each worker thread's nice value on Linux (0..19). Default 0. */
+  niceIncrement?: number;
+  /** Passed to each Worker. Default true. */
+  trackUnmanagedFds?: boolean;
+  /** false: no wait/run histograms. Default true. */
+  recordTiming?: boolean;
+  /** Accepted for piscina: the queue is always FIFO within a lane. */
+  stricterFIFO?: boolean;
+  /** Upper bound of the shared arena (pool.alloc). Default 256 MiB. */
+  maxArenaBytes?: number;
+  /** piscina's custom queue: it decides the order (priority lanes do not apply). */
+  taskQueue?: TaskQueue;
 }
+
+/** What a custom taskQueue holds (piscina's PiscinaTask). */
+export interface PiscinaTask {
+  readonly taskId: number;
+  readonly task: unknown;
+  readonly filename: string | null;
+  readonly name: string | null;
+  readonly created: number;
+  readonly isAbortable: boolean;
+  /** The task's own [WorkerPool.queueOptionsSymbol] property, or null. */
+  readonly [kQueueOptions]: unknown;
+}
+
+/** piscina's TaskQueue interface. */
+export interface TaskQueue {
+  readonly size: number;
+  push(task: PiscinaTask): void;
+  shift(): PiscinaTask | null;
+  remove(task: PiscinaTask): void;
+}
+
+/** WorkerPool#arena. */
+export interface ArenaStats {
+  /** Bytes of SharedArrayBuffer segments made so far. */
+  bytes: number;
+  /** Bytes in live blocks (rounded up to 16). */
+  used: number;
+  blocks: number;
+}
+
+type TypedArrayConstructor = Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor |
+  Int16ArrayConstructor | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor |
+  Float32ArrayConstructor | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
 
 /** WorkerPoolOptions after validation and defaults. */
 export interface ResolvedWorkerPoolOptions {
-  readonly filename: string;
+  readonly filename: string | null;
   readonly name: string;
   readonly minThreads: number;
   readonly maxThreads: number;
@@ -461,28 +856,101 @@ export interface ResolvedWorkerPoolOptions {
   readonly maxQueue: number;
   readonly taskTimeout: number;
   readonly closeTimeout: number;
+  readonly cancelGrace: number;
   readonly resourceLimits: WorkerPoolOptions['resourceLimits'];
   readonly workerData: unknown;
   readonly env: WorkerPoolOptions['env'];
   readonly argv: string[] | undefined;
   readonly execArgv: string[] | undefined;
   readonly breaker: CircuitBreaker | null;
+  readonly concurrentTasksPerWorker: number;
+  readonly atomics: 'sync' | 'async' | 'disabled';
+  readonly niceIncrement: number;
+  readonly trackUnmanagedFds: boolean;
+  readonly recordTiming: boolean;
+  readonly stricterFIFO: boolean;
+  readonly maxArenaBytes: number;
+  readonly taskQueue: TaskQueue | null;
 }
 
 export interface RunOptions {
   /** Export to run for this task (overrides the pool's `name`). */
-  name?: string;
+  name?: string | null;
   /** Buffers to transfer rather than copy. */
   transferList?: ReadonlyArray<ArrayBuffer | import('node:worker_threads').MessagePort>;
-  /** Aborts: a queued task is dropped; a running one's worker is terminated and replaced. */
-  signal?: AbortSignal;
+  /** Aborts (an AbortSignal, or an EventEmitter emitting 'abort'): a queued task is dropped; a running one rejects at once and its own signal aborts in the worker. */
+  signal?: AbortSignal | EventEmitter | null;
   /** ms for this task; overrides taskTimeout. 0 = none. */
   timeout?: number;
+  /** The task module for this task (overrides the pool's filename). */
+  filename?: string | URL | null;
+  /** Queue lane: FIFO within a lane, with aging. Default 'normal'. */
+  priority?: 'high' | 'normal' | 'low';
+}
+
+/** The second argument of a task function, inside the worker. */
+export interface TaskContext {
+  /** Aborts on run()'s abort, the task's timeout, close({ force }) and destroy(). `aborted` and `throwIfAborted()` see it even in a synchronous loop. */
+  readonly signal: AbortSignal;
+}
+
+/** A task module's function: `module.exports = (data, { signal }) => ...`. */
+export type TaskFunction<T = any, R = any> = (data: T, context: TaskContext) => R | Promise<R>;
+
+/** Percentiles of a WorkerPool's waits or runs, in ms. */
+export interface PoolPercentiles {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** WorkerPool#stats. */
+export interface WorkerPoolStats {
+  threads: number;
+  /** Workers with a task, including those whose task is honouring a cancel. */
+  busy: number;
+  idle: number;
+  queued: number;
+  /** Tasks whose function returned or threw. */
+  completed: number;
+  /** Rejected by the task, a crash, or a value that could not be cloned. */
+  failed: number;
+  /** Aborted, or cut short by close({ force }) / destroy(). */
+  cancelled: number;
+  timedOut: number;
+  waitTime: PoolPercentiles;
+  runTime: PoolPercentiles;
+  utilization: number;
+  arena: ArenaStats;
+}
+
+declare const kTransferable: unique symbol;
+declare const kValue: unique symbol;
+declare const kQueueOptions: unique symbol;
+
+/** piscina's Transferable protocol: what is transferred, and what arrives. */
+export interface Transferable<T = unknown> {
+  readonly [kTransferable]: unknown;
+  readonly [kValue]: T;
 }
 
 /** What WorkerPool.move() returns: transferred, not copied, by run() or a task's return. */
-export interface Moved<T> {
-  readonly value: T;
+export type Moved<T> = Transferable<T>;
+
+/** piscina's histogram summary, in ms (NaN means when empty). */
+export interface HistogramSummary {
+  average: number; mean: number; stddev: number; min: number; max: number;
+  p0_001: number; p0_01: number; p0_1: number; p1: number; p2_5: number;
+  p10: number; p25: number; p50: number; p75: number; p90: number;
+  p97_5: number; p99: number; p99_9: number; p99_99: number; p99_999: number;
+}
+
+export interface PoolHistogram {
+  /** undefined with recordTiming: false. */
+  readonly runTime: HistogramSummary | undefined;
+  readonly waitTime: HistogramSummary | undefined;
+  resetRunTime(): void;
+  resetWaitTime(): void;
 }
 
 export interface CloseOptions {
@@ -492,11 +960,16 @@ export interface CloseOptions {
 
 /** A pool of worker_threads running one task module's function. */
 export class WorkerPool<T = any, R = any> extends EventEmitter {
-  constructor(options: WorkerPoolOptions);
+  constructor(options?: WorkerPoolOptions);
   /** Never throws: bad arguments, a closed pool, a full queue or an open breaker reject. */
   run(task: T | Moved<T>, options?: RunOptions): Promise<R>;
   close(options?: CloseOptions): Promise<void>;
   destroy(): Promise<void>;
+  /** A typed array in the pool's shared arena, passed to and from workers by reference. Throws ERR_OFFLOAD_ARENA_FULL past maxArenaBytes. */
+  alloc<C extends TypedArrayConstructor>(TypedArrayConstructor: C, length: number): InstanceType<C>;
+  /** Returns an alloc()'d array's block (any view of its start). Freeing twice or a foreign array throws. */
+  free(array: NodeJS.TypedArray): void;
+  readonly arena: ArenaStats;
   readonly threads: import('node:worker_threads').Worker[];
   readonly queueSize: number;
   readonly needsDrain: boolean;
@@ -505,17 +978,36 @@ export class WorkerPool<T = any, R = any> extends EventEmitter {
   readonly utilization: number;
   readonly waitTime: PoolLatency;
   readonly runTime: PoolLatency;
+  readonly stats: WorkerPoolStats;
   readonly options: ResolvedWorkerPoolOptions;
+  readonly maxThreads: number;
+  readonly minThreads: number;
+  /** Workers with no task. */
+  readonly idleThreads: number;
+  readonly histogram: PoolHistogram;
   static readonly isWorkerThread: boolean;
+  /** worker_threads.workerData inside a pool's worker, else undefined. */
+  static readonly workerData: unknown;
+  static readonly version: string;
+  /** Symbol.for('Piscina.transferable'). */
+  static readonly transferableSymbol: typeof kTransferable;
+  /** Symbol.for('Piscina.valueOf'). */
+  static readonly valueSymbol: typeof kValue;
+  /** Symbol.for('Piscina.queueOptions'). */
+  static readonly queueOptionsSymbol: typeof kQueueOptions;
+  static move<V extends SharedArrayBuffer | NodeJS.ArrayBufferView<SharedArrayBuffer>>(value: V): V;
   static move<V extends ArrayBuffer | NodeJS.ArrayBufferView | import('node:worker_threads').MessagePort>(value: V): Moved<V>;
-  static move<V extends SharedArrayBuffer>(value: V): V;
+  static move<V extends Transferable<unknown>>(value: V): V;
+  static move<V extends string | number | boolean | bigint | null | undefined>(value: V): V;
   on(event: 'error', listener: (err: OffloadError) => void): this;
   on(event: 'workerCreate' | 'workerDestroy', listener: (worker: import('node:worker_threads').Worker) => void): this;
-  on(event: 'drain', listener: () => void): this;
+  on(event: 'drain' | 'needsDrain' | 'close', listener: () => void): this;
+  on(event: 'message', listener: (message: unknown) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
   once(event: 'error', listener: (err: OffloadError) => void): this;
   once(event: 'workerCreate' | 'workerDestroy', listener: (worker: import('node:worker_threads').Worker) => void): this;
-  once(event: 'drain', listener: () => void): this;
+  once(event: 'drain' | 'needsDrain' | 'close', listener: () => void): this;
+  once(event: 'message', listener: (message: unknown) => void): this;
   once(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
@@ -530,6 +1022,7 @@ declare const offload: {
   getHashes: typeof getHashes;
   createHash: typeof createHash;
   Hash: typeof Hash;
+  password: typeof password;
   CircuitBreaker: typeof CircuitBreaker;
   breakers: typeof breakers;
   express: typeof express;
@@ -544,6 +1037,7 @@ declare const offload: {
   compression: typeof compression;
   resize: typeof resize;
   resizeSync: typeof resizeSync;
+  image: ImageApi;
   WorkerPool: typeof WorkerPool;
 };
 export default offload;

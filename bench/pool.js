@@ -3,7 +3,9 @@
 // Usage: node bench/pool.js [rounds]
 // Cases: (a) 20k echo tasks submitted at once, (b) 2000 tasks of 1 ms busy
 // CPU, (c) 1 MiB ArrayBuffer moved to a worker and back, 300 times in
-// sequence. Every pool has 2 threads (min = max, no idle retirement).
+// sequence, (d) a 1 MiB Float64Array summed in the worker, 300 times in
+// sequence, passed by reference (offload: from pool.alloc; the peers: a
+// view of a SharedArrayBuffer), (e) the same array cloned each time. Every pool has 2 threads (min = max, no idle retirement).
 // Rounds are interleaved (every case and library once per round, the
 // library order rotating) so that load on a shared machine hits all alike;
 // the table shows medians over rounds. Event-loop delay of the main thread
@@ -51,6 +53,14 @@ const CASES = [
     unit: 'tasks/s', n: BUSY_N,
     run: (lib) => Promise.all(Array.from({ length: BUSY_N },
       () => lib.pool.run(BUSY_MS, { name: 'busy' }))) },
+  { key: 'shared', label: `(d) 1 MiB Float64Array summed, by reference (offload: pool.alloc; peers: SharedArrayBuffer), ${TRIP_N} in sequence`,
+    unit: 'tasks/s', n: TRIP_N,
+    run: (lib) => sums(lib, lib.shared || (lib.shared = lib.suffix === 'Offload' ?
+      lib.pool.alloc(Float64Array, MIB / 8) :
+      new Float64Array(new SharedArrayBuffer(MIB)))) },
+  { key: 'cloned', label: `(e) 1 MiB Float64Array summed, cloned, ${TRIP_N} in sequence`,
+    unit: 'tasks/s', n: TRIP_N,
+    run: (lib) => sums(lib, new Float64Array(MIB / 8)) },
   { key: 'trip', label: `(c) 1 MiB moved there and back, ${TRIP_N} in sequence`,
     unit: 'round trips/s', n: TRIP_N,
     run: async (lib) => {
@@ -62,6 +72,15 @@ const CASES = [
       }
     } },
 ];
+
+async function sums(lib, xs) {
+  xs.fill(1);
+  for (let i = 0; i < TRIP_N; i++) {
+    if (await lib.pool.run(xs, { name: 'sum' }) !== xs.length) {
+      throw new Error(`${lib.name}: wrong sum`);
+    }
+  }
+}
 
 async function measure(c, lib) {
   const h = monitorEventLoopDelay({ resolution: 1 });

@@ -16,6 +16,12 @@ export function busy(ms) {
   return ms;
 }
 
+export function sum(xs) {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s;
+}
+
 const touch = (buf) => {
   new Uint8Array(buf)[0]++;
   return buf;

@@ -91,8 +91,9 @@ const codes = {
   CIRCUIT_OPEN: () => coded(Error, 'CIRCUIT_OPEN', 'Breaker is open'),
   ETIMEDOUT: (ms) => coded(Error, 'ETIMEDOUT',
     `Timed out after ${ms}ms`),
-  ESEMLOCKED: () => coded(Error, 'ESEMLOCKED',
-    'Breaker capacity is exhausted'),
+  ESEMLOCKED: () => coded(Error, 'ESEMLOCKED', 'Semaphore locked'),
+  EOPENBREAKER: () => coded(Error, 'EOPENBREAKER', 'Breaker is open'),
+  ESHUTDOWN: () => coded(Error, 'ESHUTDOWN', 'The circuit has been shutdown.'),
 };
 
 let table = null; // native status → [code, message], loaded on first use

@@ -25,8 +25,10 @@ module.exports = {
   getHashes: hash.getHashes,
   createHash: hash.createHash,
   Hash: hash.Hash,
+  password: hash.password,
   CircuitBreaker: breaker.CircuitBreaker,
-  breakers: Object.freeze({ get: breaker.get, getAll: breaker.getAll }),
+  breakers: Object.freeze({ get: breaker.get, getAll: breaker.getAll,
+    Status: breaker.Status, MemoryCache: breaker.MemoryCache }),
   express: Object.freeze({ shed: express.shed }),
   compress: codec.compress,
   decompress: codec.decompress,
@@ -39,7 +41,12 @@ module.exports = {
   compression: express.compression,
   resize: image.resize,
   resizeSync: image.resizeSync,
+  image: Object.freeze({ ...image }),
   WorkerPool,
   /** Internal helpers for tests; not part of the public API. */
-  _internal: Object.freeze({ spin: executor.spin, hashKernels: hash.hashKernels }),
+  _internal: Object.freeze({
+    spin: executor.spin,
+    hashKernels: hash.hashKernels,
+    imageSimd: (mask = -1) => require('./binding').imageSimd(mask),
+  }),
 };

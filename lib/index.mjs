@@ -6,10 +6,10 @@ const offload = createRequire(import.meta.url)('./index.js');
 export default offload;
 export const {
   configure, stats, errors,
-  hash, hashSync, hashMany, hashFile, getHashes, createHash, Hash,
+  hash, hashSync, hashMany, hashFile, getHashes, createHash, Hash, password,
   CircuitBreaker, breakers, express,
   compress, decompress, compressSync,
   decompressSync, createCompressStream, createDecompressStream,
-  CompressStream, DecompressStream, compression, resize, resizeSync,
+  CompressStream, DecompressStream, compression, resize, resizeSync, image,
   WorkerPool,
 } = offload;

@@ -21,8 +21,11 @@ function named(traced, fn) {
 /** `fn`, a promise API, published on offload:<module> while subscribed. */
 function tracePromise(module, operation, fn) {
   const tc = dc.tracingChannel(`offload:${module}`);
-  return named(function traced(...args) {
-    if (!subscribed(tc)) return fn.apply(this, args);
+  // fn.apply(this, arguments) allocates nothing (V8 forwards the frame's
+  // arguments); a rest parameter would copy them on every call.
+  return named(function traced() {
+    if (!subscribed(tc)) return fn.apply(this, arguments);
+    const args = Array.from(arguments);
     return tc.tracePromise(fn, { operation, arguments: args }, this, ...args);
   }, fn);
 }
@@ -30,10 +33,24 @@ function tracePromise(module, operation, fn) {
 /** The same for a synchronous API. */
 function traceSync(module, operation, fn) {
   const tc = dc.tracingChannel(`offload:${module}`);
-  return named(function traced(...args) {
-    if (!subscribed(tc)) return fn.apply(this, args);
+  return named(function traced() {
+    if (!subscribed(tc)) return fn.apply(this, arguments);
+    const args = Array.from(arguments);
     return tc.traceSync(fn, { operation, arguments: args }, this, ...args);
   }, fn);
 }
 
-module.exports = { tracePromise, traceSync, subscribed };
+/**
+ * Replaces the promise-returning method `name` of `proto` with its traced
+ * form (a class's own methods, for the pool and the breaker).
+ */
+function traceMethod(module, proto, name, operation = name) {
+  const fn = proto[name];
+  Object.defineProperty(proto, name, {
+    value: tracePromise(module, operation, fn),
+    writable: true,
+    configurable: true,
+  });
+}
+
+module.exports = { tracePromise, traceSync, traceMethod, subscribed };

@@ -2,8 +2,8 @@
 // Fails if a built offload .node
 // - exports anything beyond the Node-API module registration,
 // - leaves a codec symbol (Brotli*, ZSTD_*, ZDICT_*, LZ4*, libdeflate_*,
-//   XXH*, argon2_*) undefined: the codecs must be linked in statically, so
-//   the host Node's copies (official Node exports Brotli* and ZSTD_*) are never used;
+//   XXH*, argon2_*, blake2b_*) undefined: the codecs must be linked in statically, so the host
+//   Node's copies (official Node exports Brotli* and ZSTD_*) are never used;
 //   only Node-API, libuv, libc, zlib and OpenSSL may come from the host,
 // - or depends on a shared library other than libc, libm, libpthread,
 //   libdl, the loader and, only when the running node itself is linked
@@ -21,7 +21,7 @@ const { neededLibraries, libnodes } = require('../lib/linked_node');
 const root = path.join(__dirname, '..');
 const ALLOWED_EXPORTS = new Set(['napi_register_module_v1',
   'node_api_module_get_api_version_v1']);
-const CODEC_SYMBOL = /^(Brotli|ZSTD_|ZDICT_|LZ4|libdeflate_|XXH|argon2_)/;
+const CODEC_SYMBOL = /^(Brotli|ZSTD_|ZDICT_|LZ4|libdeflate_|XXH|argon2_|blake2b_)/;
 const ALLOWED_LIBS = /^(libc\.so|libm\.so|libpthread\.so|libdl\.so|ld-linux|ld-musl|libc\.musl|libSystem\.B\.dylib)/;
 const ALLOWED_DLLS = /^(node\.exe|kernel32\.dll|api-ms-win-.+\.dll|ucrtbase\.dll|vcruntime140(_1)?\.dll)$/i;
 

@@ -28,7 +28,8 @@ const path = require('path');
 // [pkg-config name, archive base name]; order is link order (brotli's
 // encoder and decoder before brotlicommon, which both use).
 const STATIC = {
-  hash: [['libxxhash', 'xxhash'], ['libdeflate', 'deflate'], ['libargon2', 'argon2']],
+  hash: [['libxxhash', 'xxhash'], ['libdeflate', 'deflate'],
+    ['libargon2', 'argon2']],
   codec: [['libzstd', 'zstd'], ['liblz4', 'lz4'], ['libdeflate', 'deflate'],
     ['libbrotlienc', 'brotlienc'], ['libbrotlidec', 'brotlidec'],
     ['libbrotlicommon', 'brotlicommon']],
@@ -40,9 +41,9 @@ function installHint() {
     'with their static archives, then retry:\n' +
     '  Debian/Ubuntu: apt-get install build-essential python3 pkg-config libzstd-dev liblz4-dev libbrotli-dev libxxhash-dev libdeflate-dev libargon2-dev\n' +
     '  Fedora/RHEL:   dnf install gcc make python3 pkgconf libzstd-devel libzstd-static lz4-devel lz4-static brotli-devel xxhash-devel libdeflate-devel libargon2-devel\n' +
-    '  Alpine:        apk add build-base python3 pkgconf zstd-dev zstd-static lz4-dev lz4-static brotli-dev brotli-static xxhash-dev libdeflate-dev libdeflate-static argon2-dev\n' +
+    '  Alpine:        apk add build-base python3 pkgconf zstd-dev zstd-static lz4-dev lz4-static brotli-dev brotli-static xxhash-dev libdeflate-dev libdeflate-static argon2-dev argon2-static\n' +
     '  macOS:         xcode-select --install; brew install pkg-config zstd lz4 brotli xxhash libdeflate argon2\n' +
-    '  Windows:       Visual Studio Build Tools (C++), Python 3, then vcpkg install zstd lz4 brotli xxhash libdeflate --triplet x64-windows-static (set VCPKG_ROOT)';
+    '  Windows:       Visual Studio Build Tools (C++), Python 3, then vcpkg install zstd lz4 brotli xxhash libdeflate argon2 --triplet x64-windows-static (set VCPKG_ROOT)';
 }
 
 const root = path.join(__dirname, '..');

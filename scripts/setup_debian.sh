@@ -16,6 +16,7 @@ PKGS=(
   libuv1-dev libssl-dev zlib1g-dev libdeflate-dev libzstd-dev liblz4-dev
   libbrotli-dev libxxhash-dev libargon2-dev libgtest-dev
   gzip zstd lz4 brotli
+  python3-passlib python3-argon2 python3-bcrypt
 )
 
 # The arm64 prebuild links the arm64 builds of the same static archives

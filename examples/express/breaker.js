@@ -38,7 +38,9 @@ function createApp({ downstream, breaker = {} }) {
   const app = express();
   app.use(offload.express.shed()); // 503 + Retry-After while offload sheds
   // Answers the fallback while the breaker is open or the call fails.
-  app.get('/quote', async (req, res) => res.json(await quotes.fire()));
+  // execute() hands fetchQuote the call's AbortSignal, which aborts the
+  // fetch on timeout (fire() passes the action its arguments only).
+  app.get('/quote', async (req, res) => res.json(await quotes.execute(fetchQuote)));
   // 503 + Retry-After while the breaker is open (no fallback then); a
   // failed call while closed still gets the breaker's fallback.
   app.get('/strict', offload.express.shed(quotes), async (req, res, next) => {
@@ -49,7 +51,7 @@ function createApp({ downstream, breaker = {} }) {
     }
   });
   app.get('/health', (req, res) => res.json(offload.breakers.getAll().map(
-    (b) => ({ name: b.name, ...b.status, stats: b.stats }))));
+    (b) => ({ name: b.name, state: b.state, stats: b.stats }))));
   return { app, quotes };
 }
 

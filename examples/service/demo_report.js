@@ -52,7 +52,7 @@ function renderMarkdown(results, meta) {
     `\`npm run demo\` on ${meta.date}: Node ${meta.node}, ${meta.cpus} CPUs, ` +
     `${meta.seconds} s of autocannon load per variant and scenario, GET /health ` +
     'probed every 100 ms by a separate client. "loop" columns are the ' +
-    'service\'s own event-loop delay (monitorEventLoopDelay, worst 250 ms ' +
+    'service\'s own event-loop delay (a 10 ms timer\'s lateness, worst 250 ms ' +
     'interval). The naive variant does the same work on the event loop ' +
     '(node:crypto and node:zlib sync calls, the `compression` middleware, a ' +
     'pure-JS bilinear resize, the score function inline, no breaker).',

@@ -1,43 +1,50 @@
 'use strict';
-// Event-loop delay, second by second (or every `interval` ms), from
-// perf_hooks.monitorEventLoopDelay: each interval's p50/p99/max are kept
-// for the last `keep` seconds, so /health can answer "over the last 10 s"
-// and the dashboard and the demo can draw the curve.
-const { monitorEventLoopDelay } = require('node:perf_hooks');
+// Event-loop delay, interval by interval (1 s, or `interval` ms): how late
+// a `resolution`-ms timer runs, the measurement monitorEventLoopDelay
+// makes, recorded into one perf_hooks histogram per interval. (Resetting a
+// monitorEventLoopDelay histogram between intervals drops the delay that
+// spans the reset, which is often the stall itself.) Each interval's
+// p50/p99/max are kept for the last `keep` seconds, so /health can answer
+// "over the last 10 s" and the dashboard and the demo can draw the curve.
+const { createHistogram, performance } = require('node:perf_hooks');
 
-// ns -> ms, 2 decimals. The histogram records the time between its
-// timer's runs, so an idle loop reads `resolution`: that is subtracted.
-const ms = (ns, resolution) =>
-  Math.max(0, Math.round((ns / 1e6 - resolution) * 100) / 100);
+const ms = (us) => Math.round(us / 10) / 100; // µs -> ms, 2 decimals
 
 class LoopMonitor {
   constructor({ keep = 120, resolution = 10, interval = 1000 } = {}) {
     this.keep = Math.ceil(keep * 1000 / interval);
     this.interval = interval;
-    this.resolution = resolution;
     this.points = []; // { t, p50, p99, max } an interval each, oldest first
-    this.h = monitorEventLoopDelay({ resolution });
-    this.h.enable();
+    this.h = createHistogram();
+    let due = performance.now() + resolution;
+    const tick = () => {
+      const now = performance.now();
+      this.h.record(Math.max(1, Math.round((now - due) * 1000)));
+      due = now + resolution;
+      this.tick = setTimeout(tick, resolution);
+      this.tick.unref();
+    };
+    this.tick = setTimeout(tick, resolution);
+    this.tick.unref();
     this.timer = setInterval(() => this.sample(), interval);
     this.timer.unref();
   }
 
   sample() {
     const h = this.h;
-    const r = this.resolution;
+    this.h = createHistogram();
     if (h.count > 0) {
       this.points.push({
-        t: Date.now(), p50: ms(h.percentile(50), r),
-        p99: ms(h.percentile(99), r), max: ms(h.max, r),
+        t: Date.now(), p50: ms(h.percentile(50)), p99: ms(h.percentile(99)),
+        max: ms(h.max),
       });
       if (this.points.length > this.keep) this.points.shift();
     }
-    h.reset();
   }
 
   /**
-   * Over the last `seconds`: p50 is the median of the per-second p50s, p99
-   * and max the worst second's (conservative: a bad second is never
+   * Over the last `seconds`: p50 is the median of the per-interval p50s,
+   * p99 and max the worst interval's (conservative: a bad second is never
    * averaged away).
    */
   summary(seconds = 10) {
@@ -58,7 +65,7 @@ class LoopMonitor {
 
   close() {
     clearInterval(this.timer);
-    this.h.disable();
+    clearTimeout(this.tick);
   }
 }
 

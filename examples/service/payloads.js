@@ -34,4 +34,16 @@ function thumbnailBody(width, height) {
   return { data, width, height };
 }
 
-module.exports = { uploadBody, thumbnailBody };
+/** A 64×32 RGBA watermark: white stripes at half opacity. */
+function watermark() {
+  const width = 64;
+  const height = 32;
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const on = ((i % width) >> 3) % 2 === 0;
+    data.set([255, 255, 255, on ? 160 : 0], i * 4);
+  }
+  return { data, width, height, channels: 4 };
+}
+
+module.exports = { uploadBody, thumbnailBody, watermark };

@@ -18,11 +18,11 @@ const SCENARIOS = {
       headers: { 'accept-encoding': 'gzip' } }],
   },
   thumbnails: {
-    title: 'thumbnails: 1600×1200 raw RGBA resized to 256 wide, 10 connections',
+    title: 'thumbnails: 1600×1200 raw RGBA resized to 256 wide, sharpened, watermarked, 10 connections',
     connections: 10,
     requests: () => {
       const img = thumbnailBody(1600, 1200);
-      return [{ method: 'POST', path: '/thumbnail?width=1600&height=1200&size=256',
+      return [{ method: 'POST', path: '/thumbnail?width=1600&height=1200&size=256&watermark=1',
         body: img.data }];
     },
   },

@@ -1,9 +1,10 @@
 'use strict';
 // `npm start`: the reference service on PORT (3000), the dashboard at /.
-//   node examples/service/server.js [--variant naive] [--port N]
+//   node examples/service/server.js [--variant naive] [--port N] [--nice N]
 // SIGTERM/SIGINT: readiness off (/health answers 503 "draining"), stop
 // accepting, let in-flight requests finish, close the pool, exit; forced
 // after 10 s.
+const offload = require('../..'); // in your app: require('offload')
 const { createService } = require('./service');
 const { stopBurst } = require('./burst');
 
@@ -21,11 +22,17 @@ async function main() {
     process.exit(2);
   }
   const port = Number(arg('port', process.env.PORT || 3000));
+  // Offloaded work at a lower scheduling priority than the event loop, so
+  // that when the CPUs are saturated requests are still read and answered
+  // (Linux; OFFLOAD_NICE or --nice to change, 0 to turn it off).
+  const nice = Number(arg('nice', process.env.OFFLOAD_NICE || 10));
+  if (variant === 'offload') offload.configure({ niceIncrement: nice });
   // LOOP_INTERVAL_MS: finer loop-delay points (the demo uses 250).
   const loopInterval = Number(process.env.LOOP_INTERVAL_MS) || 1000;
   // UPLOAD_LIMIT_BYTES: the /upload body limit (64 MiB).
   const uploadLimit = Number(process.env.UPLOAD_LIMIT_BYTES) || undefined;
-  const service = await createService({ variant, loopInterval, uploadLimit });
+  const service = await createService({ variant, loopInterval, uploadLimit,
+    niceIncrement: variant === 'offload' ? nice : 0 });
   const server = service.app.listen(port, '127.0.0.1');
   await new Promise((resolve, reject) => {
     server.once('listening', resolve);

@@ -15,7 +15,6 @@ const { readBody } = require('./limit');
 const { startBurst } = require('./burst');
 
 const MAX_THUMB_SIDE = 8192;
-const UNHEALTHY_LOOP_P99_MS = 100;
 
 // A report of `rows` rows: what a dashboard API returns, large and
 // repetitive enough that compression matters.
@@ -47,8 +46,11 @@ function intQuery(value, name, min, max) {
  * @param {string} [options.dir] where uploads are stored (a fresh temp dir)
  * @param {number} [options.uploadLimit] bytes (64 MiB)
  * @param {number} [options.threads] pool threads
+ * @param {number} [options.niceIncrement] the pool's workers' (0)
  * @param {number} [options.resetTimeout] the downstream breaker's (5000 ms)
  * @param {number} [options.loopInterval] ms per loop-delay point (1000)
+ * @param {number} [options.unhealthyLoopP99] /health answers 503 past this
+ *   event-loop delay p99 (100 ms)
  */
 async function createService(options = {}) {
   const variant = options.variant || 'offload';
@@ -56,11 +58,14 @@ async function createService(options = {}) {
   const dir = ownDir ?
     fs.mkdtempSync(path.join(os.tmpdir(), 'offload-service-')) : options.dir;
   const uploadLimit = options.uploadLimit || 64 * 1024 * 1024;
+  const unhealthyLoopP99 = options.unhealthyLoopP99 === undefined ? 100 :
+    options.unhealthyLoopP99;
   const flaky = await startFlaky({ failureRate: 0, latencyMs: 5 });
   const { createWork } = require(variant === 'naive' ?
     './work_naive' : './work_offload');
   const work = createWork({
     downstreamUrl: flaky.url, threads: options.threads,
+    niceIncrement: options.niceIncrement,
     resetTimeout: options.resetTimeout,
   });
   const monitor = new LoopMonitor({ interval: options.loopInterval });
@@ -115,7 +120,8 @@ async function createService(options = {}) {
         res.status(400).json({ error: 'ERR_BODY_SIZE', expected, received: data.length });
         return;
       }
-      const out = await work.thumbnail({ data, width, height, channels: 4 }, size);
+      const watermark = req.query.watermark === '1';
+      const out = await work.thumbnail({ data, width, height, channels: 4 }, size, { watermark });
       res.set({ 'content-type': 'application/octet-stream',
         'x-width': String(out.width), 'x-height': String(out.height),
         'x-channels': String(out.channels) });
@@ -138,6 +144,56 @@ async function createService(options = {}) {
       next(err);
     } finally {
       res.off('close', onClose);
+    }
+  });
+
+  // An in-memory user store: username -> encoded password hash.
+  const users = new Map();
+  let dummyHash = null; // verified for unknown users, so timing tells nothing
+  const credentials = (body) => {
+    const { username, password } = body || {};
+    if (typeof username !== 'string' || !/^[\w.@-]{1,64}$/.test(username) ||
+        typeof password !== 'string' || password.length < 8 || password.length > 64) {
+      throw Object.assign(new Error('username (1-64 of [A-Za-z0-9_.@-]) and ' +
+        'password (8-64 characters) are required'), { status: 400, code: 'ERR_CREDENTIALS' });
+    }
+    return { username, password };
+  };
+
+  app.post('/signup', express.json({ limit: '4kb' }), async (req, res, next) => {
+    try {
+      const { username, password } = credentials(req.body);
+      if (users.has(username)) {
+        res.status(409).json({ error: 'ERR_USER_EXISTS' });
+        return;
+      }
+      users.set(username, null); // reserved while hashing
+      try {
+        users.set(username, await work.hashPassword(password));
+      } catch (err) {
+        users.delete(username);
+        throw err;
+      }
+      res.status(201).json({ username });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/login', express.json({ limit: '4kb' }), async (req, res, next) => {
+    try {
+      const { username, password } = credentials(req.body);
+      const stored = users.get(username);
+      if (!stored) {
+        dummyHash = dummyHash || await work.hashPassword('not a password');
+        await work.verifyPassword(dummyHash, password);
+        res.status(401).json({ error: 'ERR_LOGIN' });
+        return;
+      }
+      if (await work.verifyPassword(stored, password)) res.json({ username });
+      else res.status(401).json({ error: 'ERR_LOGIN' });
+    } catch (err) {
+      next(err);
     }
   });
 
@@ -194,7 +250,7 @@ async function createService(options = {}) {
       utilization: work.pool.utilization, completed: work.pool.completed,
       waitTime: work.pool.waitTime, runTime: work.pool.runTime,
     };
-    const healthy = ready && loop.p99 <= UNHEALTHY_LOOP_P99_MS && !shedding;
+    const healthy = ready && loop.p99 <= unhealthyLoopP99 && !shedding;
     res.status(healthy ? 200 : 503).json({
       status: !ready ? 'draining' : healthy ? 'ok' : 'unhealthy',
       variant, loop,
@@ -215,6 +271,7 @@ async function createService(options = {}) {
 
   // JSON errors with the error's code; never a stack to the client.
   app.use((err, req, res, next) => { // eslint-disable-line no-unused-vars
+    if (err.code === 'ECONNRESET' || req.destroyed) return; // nobody to answer
     // A full queue or an open shed breaker is load shedding: 503, retry.
     const shed = err.code === 'CIRCUIT_OPEN' || err.code === 'ERR_OFFLOAD_QUEUE_FULL';
     const status = err.status || err.statusCode || (shed ? 503 : 500);
@@ -228,6 +285,7 @@ async function createService(options = {}) {
     setReady(v) { ready = v; },
     async close() {
       monitor.close();
+      metrics.close();
       await work.close();
       await flaky.close();
       if (ownDir) await fs.promises.rm(dir, { recursive: true, force: true });

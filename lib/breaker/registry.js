@@ -42,7 +42,7 @@ function get(name, options) {
   const known = sharedHandle(name);
   if (known !== undefined) {
     if (options !== undefined) {
-      const want = toNative(normalize({ ...options, name, shared: true }));
+      const want = toNative(normalize({ ...options, name, shared: true }).o);
       const have = toNative(known._opts);
       if (want.some((v, i) => v !== have[i])) throw conflict(name);
     }
@@ -51,7 +51,7 @@ function get(name, options) {
   if (options === undefined) options = storedOptions(name) || {};
   // Registers itself in byName (_adopt); the native registry throws on a
   // conflict with another thread's options.
-  return new CircuitBreaker(undefined, { ...options, name, shared: true });
+  return new CircuitBreaker(null, { ...options, name, shared: true });
 }
 
 /**

@@ -34,25 +34,58 @@ function monotonicMs() {
   return ORIGIN + performance.now();
 }
 
-// CIRCUIT_OPEN is produced at up to millions per second while open, and
+// Errors the breaker makes (opossum's codes and messages), marked so that
+// CircuitBreaker.isOurError() knows them.
+const OURS = Symbol('offload.breakerError');
+
+function ours(err) {
+  Object.defineProperty(err, OURS, { value: true });
+  return err;
+}
+
+function isOurError(err) {
+  return err !== null && (typeof err === 'object' || typeof err === 'function')
+    && err[OURS] === true;
+}
+
+// EOPENBREAKER is produced at up to millions per second while open, and
 // even a stackless `new Error` costs ~0.5 µs. Each rejection is a fresh
 // object (so a caller may annotate it) whose prototype is one real,
-// stackless CIRCUIT_OPEN Error: `instanceof Error`, `message`, `code` and
-// `name` all hold.
-const OPEN_PROTO = (() => {
+// stackless Error: `instanceof Error`, `message`, `code` and `name` all
+// hold. fire()/execute() reject with opossum's EOPENBREAKER; offload's
+// own gates (the executor's shedding, a WorkerPool's breaker) with
+// CIRCUIT_OPEN, as they always have.
+function stackless(make) {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
-  const err = codes.CIRCUIT_OPEN();
+  const err = ours(make());
   Error.stackTraceLimit = limit;
   return err;
-})();
+}
+const OPEN_PROTO = stackless(() => codes.EOPENBREAKER());
+const GATE_PROTO = stackless(() => codes.CIRCUIT_OPEN());
 function openError() {
   return Object.create(OPEN_PROTO);
 }
+function gateOpenError() {
+  return Object.create(GATE_PROTO);
+}
 
 function shutdownError() {
-  return coded(Error, 'ERR_OFFLOAD_CLOSED',
-    'The circuit breaker has been shut down');
+  return ours(codes.ESHUTDOWN());
+}
+
+function gateShutdownError() {
+  return ours(coded(Error, 'ERR_OFFLOAD_CLOSED',
+    'The circuit breaker has been shut down'));
+}
+
+function semLockedError() {
+  return ours(codes.ESEMLOCKED());
+}
+
+function timeoutError(ms) {
+  return ours(codes.ETIMEDOUT(ms));
 }
 
 // Transitions a thread can miss between two looks at the word, in order of
@@ -79,9 +112,9 @@ function replay(from, to, steps) {
 
 // ---- the thread's watcher ----------------------------------------------
 // One unref'd interval per thread looks at every breaker that needs it:
-// shared ones (another thread may move them), open ones (to emit
-// 'halfOpen' on time) and ones with batched counts to flush. A look is one
-// Atomics.load per breaker.
+// shared ones (another thread may move them) and ones with batched counts
+// to flush. A look is one Atomics.load per breaker. ('halfOpen' has a
+// timer of its own per open breaker.)
 const POLL_MS = 50;
 const watched = new Set();
 let interval = null;
@@ -109,6 +142,7 @@ function unwatch(breaker) {
 module.exports = {
   SLOT_STATE, SLOT64_OPENED_AT, SLOT64_RESET_AT, CLOSED, OPEN, HALF_OPEN,
   NAMES, EVENTS, GEN_MASK, SUCCESS, FAILURE, TIMEOUT, IGNORED, EV_FIRE,
-  EV_REJECT, EV_FALLBACK, monotonicMs, openError, shutdownError, replay,
-  watch, unwatch,
+  EV_REJECT, EV_FALLBACK, monotonicMs, openError, gateOpenError,
+  shutdownError, gateShutdownError, semLockedError, timeoutError, ours,
+  isOurError, replay, watch, unwatch,
 };

@@ -14,10 +14,12 @@ const MAX_QUEUE = 2 ** 31 - 1;
 /**
  * Sets the process-wide executor's size. Allowed before first use; later
  * only with the values already in force (so every worker may call it).
+ * `niceIncrement` (0..19, Linux) lowers the executor threads' scheduling
+ * priority, so that when the CPUs are saturated the JS thread runs first.
  * @example offload.configure({ threads: 4, maxQueue: 10000 })
  */
-function configure(options) {
-  validateObject(options, 'options', { optional: false });
+function configure(input) {
+  const options = validateObject(input, 'options', { optional: false });
   let threads = 0;
   let maxQueue = 0;
   if (options.threads !== undefined) {
@@ -28,11 +30,16 @@ function configure(options) {
     maxQueue = validateInteger(options.maxQueue, 'options.maxQueue', 1,
       MAX_QUEUE);
   }
+  let nice = 0;
+  if (options.niceIncrement !== undefined) {
+    nice = validateInteger(options.niceIncrement, 'options.niceIncrement', 0, 19);
+  }
   if (options.shed !== undefined) {
     configureShed(options.shed);
   }
-  if (options.threads === undefined && options.maxQueue === undefined) return;
-  const status = binding.configure(threads, maxQueue);
+  if (options.threads === undefined && options.maxQueue === undefined &&
+      options.niceIncrement === undefined) return;
+  const status = binding.configure(threads, maxQueue, nice);
   if (status !== 0) {
     const now = binding.stats();
     throw codes.ERR_OFFLOAD_ALREADY_CONFIGURED(

@@ -1,9 +1,10 @@
 'use strict';
-// The hash module's face: one-shot, batch and file digests (traced on
-// offload:hash), and streams.
+// The hash module's face: one-shot, batch and file digests and password
+// hashing (traced on offload:hash), and streams.
 const { tracePromise, traceSync } = require('../tracing');
 const one = require('./one_shot');
 const { Hash, createHash } = require('./stream');
+const pw = require('./password');
 const { hashKernels } = require('./kernels');
 
 module.exports = {
@@ -14,5 +15,12 @@ module.exports = {
   getHashes: one.getHashes,
   Hash,
   createHash,
+  password: Object.freeze({
+    hash: tracePromise('hash', 'password.hash', pw.hash),
+    hashSync: traceSync('hash', 'password.hashSync', pw.hashSync),
+    verify: tracePromise('hash', 'password.verify', pw.verify),
+    verifySync: traceSync('hash', 'password.verifySync', pw.verifySync),
+    needsRehash: pw.needsRehash,
+  }),
   hashKernels,
 };

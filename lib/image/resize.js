@@ -147,8 +147,8 @@ function target(iw, ih, o) {
 }
 
 /** Validates (image, options) into everything the native call needs. */
-function prepare(image, options) {
-  validateObject(image, 'image', { optional: false });
+function prepare(input, options) {
+  const image = validateObject(input, 'image', { optional: false });
   const o = validateObject(options, 'options');
   const iw = validateDim(image.width, 'image.width');
   const ih = validateDim(image.height, 'image.height');
@@ -179,6 +179,32 @@ function prepare(image, options) {
     data: src.view, geom, opts: o, width: t.w, height: t.h, channels: ch,
     work: (iw * ih + t.w * t.h) * ch,
   };
+}
+
+/**
+ * A resize step of a pipeline: the native geometry for an input of this
+ * shape (packed rows), and the output size. Throws on bad options.
+ */
+function resizeStep(shape, options) {
+  const o = validateObject(options, 'options');
+  for (const k of Object.keys(o)) {
+    if (o[k] !== undefined && !['width', 'height', 'kernel', 'fit']
+      .includes(k)) {
+      throw codes.ERR_INVALID_ARG_VALUE(`options.${k}`, o[k],
+        'is not an option of a pipeline resize');
+    }
+  }
+  if (shape.format !== U8 && shape.format !== F32) {
+    throw codes.ERR_INVALID_ARG_VALUE('image.data', 'Uint16Array',
+      'must be u8 or f32 for resize');
+  }
+  const kernel = o.kernel === undefined ? 'lanczos3'
+    : validateOneOf(o.kernel, 'options.kernel', KERNELS);
+  const t = target(shape.width, shape.height, o);
+  const geom = new Uint32Array([shape.width, shape.height, shape.channels,
+    shape.width * shape.channels, shape.format, t.w, t.h, t.vw, t.vh, t.ox,
+    t.oy, KERNEL_IDS.get(kernel)]);
+  return { geom, width: t.w, height: t.h };
 }
 
 function finish(p, data) {
@@ -226,4 +252,4 @@ function resize(image, options) {
     task.lane, timeout, cb), task).then((data) => finish(p, data));
 }
 
-module.exports = { resize, resizeSync, KERNELS };
+module.exports = { resize, resizeSync, resizeStep, KERNELS };

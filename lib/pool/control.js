@@ -8,8 +8,19 @@ const WORKER_FLAG = Symbol.for('offload.pool.worker');
 /** Marks a WorkerPool.move() wrapper. */
 const MOVE = Symbol.for('offload.pool.move');
 
-/** Int32 slot of the per-worker control word, bumped after each post. */
-const WAKE = 0;
+/** Int32 slots of the per-worker control word. */
+const WAKE = 0; // bumped after each post
+const CANCEL = 1; // tag() of the task whose signal must abort
+const CANCEL_KIND = 2; // why: one of the kinds below
+const CTRL_SLOTS = 3;
+
+/** Why a running task's signal aborts. */
+const ABORTED = 1; // run()'s signal
+const TIMED_OUT = 2; // its timeout
+const CLOSED = 3; // close({ force }) or destroy()
+
+/** A task id as an Int32 slot value that is never 0 (0: nothing). */
+const tag = (id) => (id % 0x7fffffff) + 1;
 
 /**
  * How long an idle worker sleeps on its control word (Atomics.wait, which
@@ -20,7 +31,11 @@ const WAKE = 0;
  */
 const IDLE_SPIN_MS = 10;
 
-/** Message id of the worker's "module loaded" note. */
-const READY = -1;
+/** Message ids besides task ids (>= 0). */
+const READY = -1; // worker → main: the module has loaded
+const CANCEL_MSG = -2; // main → worker: [CANCEL_MSG, id, kind]
 
-module.exports = { WORKER_FLAG, MOVE, WAKE, IDLE_SPIN_MS, READY };
+module.exports = {
+  WORKER_FLAG, MOVE, WAKE, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
+  TIMED_OUT, CLOSED, tag, IDLE_SPIN_MS, READY, CANCEL_MSG,
+};

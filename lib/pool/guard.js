@@ -27,19 +27,20 @@ class BreakerGuard {
 
   /**
    * `byTask`: the task function threw, which the breaker's errorFilter may
-   * excuse; timeouts, crashes and a full queue always count.
+   * excuse (any truthy answer: then it counts as a success, as in
+   * opossum); timeouts, crashes and a full queue always count.
    */
   failure(ticket, err, task, { byTask = false, timeout = false } = {}) {
     const b = this.breaker;
     if (byTask && b._errorFilter !== null) {
       let excused = false;
       try {
-        excused = b._errorFilter(err) === true;
+        excused = Boolean(b._errorFilter(err, task));
       } catch {
         // a throwing filter excuses nothing
       }
       if (excused) {
-        this.ignore(ticket);
+        this.success(ticket, err);
         return;
       }
     }

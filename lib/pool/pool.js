@@ -2,40 +2,45 @@
 // WorkerPool: the user's own JS tasks on a pool of worker_threads.
 //
 // A task goes straight to an idle worker, else to a new one (up to
-// maxThreads), else into the queue (up to maxQueue). Each worker runs one
-// task at a time. A worker whose task timed out or was aborted is in an
-// unknown state: it is terminated and replaced, and the pool never drops
-// below minThreads (node-worker-threads-pool#13). Every promise settles:
-// a worker that exits with a task rejects that task (poolifier#3211).
-const EventEmitter = require('events');
+// maxThreads), else to a busy worker with room (concurrentTasksPerWorker),
+// else into the queue (up to maxQueue; priority lanes with aging). A task that times out or is aborted rejects at once and
+// its signal aborts inside the worker; the worker is kept if the task
+// settles within cancelGrace ms, else terminated and replaced, and the pool
+// never drops below minThreads (node-worker-threads-pool#13). Every promise
+// settles: a worker that exits with a task rejects that task
+// (poolifier#3211).
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
-const { codes, unreadable } = require('../errors');
-const { validateObject, listenAbort } = require('../validate');
-const { normalize, runOptions } = require('./options');
+const { codes, coded, unreadable } = require('../errors');
+const { validateObject } = require('../validate');
+const { normalize, runOptions, onAbort } = require('./options');
 const { WorkerHandle } = require('./handle');
-const { TaskQueue } = require('./queue');
+const { PriorityQueue, CustomQueue } = require('./queue');
 const { Summary } = require('./summary');
-const { fromWire } = require('./thrown');
-const { move, unwrap } = require('./move');
-const { BreakerGuard } = require('./guard');
-const { WORKER_FLAG, MOVE, READY } = require('./control');
+const { PoolView } = require('./view');
+const { Arena } = require('./arena');
 const {
-  PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
+  closedError, terminating, queueFull, abortError, crashError,
+} = require('./pool_errors');
+const { fromWire } = require('./thrown');
+const {
+  move, unwrap, isMovable, TRANSFERABLE, VALUE,
+} = require('./move');
+const { BreakerGuard } = require('./guard');
+const {
+  WORKER_FLAG, READY, ABORTED, TIMED_OUT: TIMEOUT_KIND, CLOSED: CLOSE_KIND,
+} = require('./control');
+const {
+  PoolTask, QUEUE_OPTIONS, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
 } = require('./task');
+
+// The package's version (piscina's Piscina.version), read once.
+const VERSION = JSON.parse(require('fs').readFileSync(
+  require('path').join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
-
-const closedError = () => codes.ERR_OFFLOAD_CLOSED('The WorkerPool');
-
-function crashError(error, exitCode) {
-  const detail = error === null ? `it exited with code ${exitCode}` :
-    `uncaught ${error.name}: ${error.message} (exit code ${exitCode})`;
-  return codes.ERR_OFFLOAD_WORKER_CRASHED(detail,
-    error === null ? { exitCode } : { exitCode, cause: error });
-}
 
 /**
  * A pool of worker_threads running the function exported by `filename`.
@@ -44,22 +49,29 @@ function crashError(error, exitCode) {
  * const result = await pool.run({ n: 42 }, { timeout: 1000 });
  * await pool.close();
  */
-class WorkerPool extends EventEmitter {
+class WorkerPool extends PoolView {
   constructor(options) {
     super();
     const o = normalize(options);
     this._o = o;
-    this._options = Object.freeze({ ...o });
+    // Null-prototype: a polluted Object.prototype shows through no option.
+    this._options = Object.freeze(Object.assign(Object.create(null), o));
     this._noRunOptions = Object.freeze({
       name: null, transferList: null, signal: null, timeout: o.taskTimeout,
+      lane: 1, filename: null,
     });
     this._guard = o.breaker === null ? null : new BreakerGuard(o.breaker);
+    this._arena = new Arena(o.maxArenaBytes);
     this._handles = new Set();
     this._idle = []; // LIFO: the warmest worker first, the coldest retire
-    this._queue = new TaskQueue();
+    this._queue = o.taskQueue === null ? new PriorityQueue() :
+      new CustomQueue(o.taskQueue);
     this._state = OPEN;
     this._nextId = 0;
     this._completed = 0;
+    this._failed = 0;
+    this._cancelled = 0;
+    this._timedOut = 0;
     this._runTotal = 0;
     this._born = performance.now();
     this._wait = new Summary();
@@ -68,12 +80,20 @@ class WorkerPool extends EventEmitter {
     this._closeTimer = null;
     this._closed = null; // resolves _closing
     this._destroyed = null;
+    this._starting = []; // workers the constructor made, announced later
     try {
       while (this._handles.size < o.minThreads) this._release(this._spawn());
     } catch (err) { // e.g. execArgv the Worker constructor refuses
       for (const h of this._handles) h.terminate();
       throw err;
     }
+    // 'workerCreate' once the caller can listen (piscina's order); workers
+    // made before then queue up behind these.
+    process.nextTick(() => {
+      const starting = this._starting;
+      this._starting = null;
+      for (const w of starting) this.emit('workerCreate', w);
+    });
   }
 
   /** Runs the task function with `task`. Never throws. */
@@ -94,9 +114,14 @@ class WorkerPool extends EventEmitter {
       return Promise.reject(err);
     }
     if (this._state !== OPEN) return Promise.reject(closedError());
+    const url = o.filename === null ? this._o.filename : o.filename;
+    if (url === null) {
+      return Promise.reject(coded(TypeError, 'ERR_INVALID_ARG_VALUE',
+        'filename must be provided to run() or in options object'));
+    }
     const signal = o.signal;
-    if (signal !== null && signal.aborted) {
-      return Promise.reject(codes.ABORT_ERR(signal.reason));
+    if (signal !== null && signal.aborted === true) {
+      return Promise.reject(abortError(signal.reason));
     }
     let ticket = null;
     if (this._guard !== null) {
@@ -105,7 +130,7 @@ class WorkerPool extends EventEmitter {
     }
     let transferList = o.transferList;
     let payload = task;
-    if (task !== null && typeof task === 'object' && task[MOVE] === true) {
+    if (isMovable(task)) {
       transferList = transferList === null ? [] : transferList.slice();
       payload = unwrap(task, transferList);
     }
@@ -118,24 +143,45 @@ class WorkerPool extends EventEmitter {
           if (ticket !== null) this._guard.failure(ticket, err, task);
           return Promise.reject(err);
         }
+      } else if ((handle = this._shared(signal)) !== undefined) {
+        // concurrentTasksPerWorker: a busy worker with room takes it
       } else if (this._queue.size >= this._o.maxQueue) {
-        const err = codes.ERR_OFFLOAD_QUEUE_FULL(this._o.maxQueue,
-          'The WorkerPool task queue');
+        const err = queueFull(this._o.maxQueue);
         if (ticket !== null) this._guard.failure(ticket, err, task);
         return Promise.reject(err);
       }
     }
-    return new Promise((resolve, reject) => {
+    const promise = new Promise((resolve, reject) => {
       const t = new PoolTask(this._nextId++, o.name, payload,
         transferList === null ? undefined : transferList, signal, o.timeout,
         ticket, resolve, reject);
+      t.lane = o.lane;
+      if (o.filename !== null) t.message[3] = o.filename;
       t.enqueuedAt = performance.now();
       if (signal !== null) {
-        t.unlisten = listenAbort(signal, () => this._abort(t));
+        t.unlisten = onAbort(signal, () => this._abort(t));
       }
       if (handle === undefined) this._queue.push(t);
       else if (!this._start(handle, t)) this._release(handle);
     });
+    // piscina's backpressure signal: the queue has just filled up.
+    if (handle === undefined && this.needsDrain) this.emit('needsDrain');
+    return promise;
+  }
+
+  /**
+   * A typed array in the pool's shared arena: it crosses to and from the
+   * workers by reference (no copy, no transfer), nested anywhere in a task
+   * or a result. Throws (a synchronous allocator, like `new`).
+   * @example const xs = pool.alloc(Float64Array, 1 << 17);
+   */
+  alloc(TypedArrayConstructor, length) {
+    return this._arena.alloc(TypedArrayConstructor, length);
+  }
+
+  /** Returns an alloc()'d array's memory to the arena. Throws. */
+  free(array) {
+    this._arena.free(array);
   }
 
   /**
@@ -158,13 +204,23 @@ class WorkerPool extends EventEmitter {
       return Promise.reject(err);
     }
     if (this._state === CLOSED) return this._closing || this._destroyed;
-    if (force) this._rejectQueued();
+    if (force) {
+      this._rejectQueued();
+      // Running tasks see their signal abort; what they return still
+      // settles run(), unless they ignore it for cancelGrace ms.
+      for (const h of this._handles) {
+        for (const t of h.tasks.values()) {
+          if (t.cancelKind === 0) this._cancel(h, t, CLOSE_KIND);
+        }
+      }
+    }
     if (this._closing !== null) return this._closing;
     this._state = CLOSING;
     this._closing = new Promise((resolve) => {
       this._closed = resolve;
     });
-    this._closeTimer = setTimeout(() => this.destroy(), this._o.closeTimeout);
+    this._closeTimer = setTimeout(() => this._closeTimedOut(),
+      this._o.closeTimeout);
     this._closeTimer.unref();
     this._maybeClosed();
     return this._closing;
@@ -178,63 +234,27 @@ class WorkerPool extends EventEmitter {
     if (this._destroyed !== null) return this._destroyed;
     this._state = CLOSED;
     clearTimeout(this._closeTimer);
-    this._rejectQueued();
+    this._rejectQueued(terminating);
     const exits = [];
     for (const h of Array.from(this._handles)) {
-      const t = h.task;
-      h.task = null;
-      if (t !== null) this._fail(t, closedError(), IGNORED);
       this._remove(h);
-      exits.push(h.terminate());
+      // Ref'd until it has exited: destroy()'s promise (and 'close') must
+      // not be left pending by a loop that ran out of other work.
+      h.worker.ref();
+      if (h.tasks.size === 0) h.terminate();
+      // Its tasks settle now; its thread ends once they honour their
+      // signals (or after cancelGrace).
+      for (const t of Array.from(h.tasks.values())) {
+        if (this._fail(t, terminating(), IGNORED)) this._cancelled++;
+        if (t.cancelKind === 0) this._cancel(h, t, CLOSE_KIND);
+      }
+      exits.push(h.exited);
     }
     this._destroyed = Promise.all(exits).then(() => {
       if (this._closed !== null) this._closed();
+      this.emit('close');
     });
     return this._destroyed;
-  }
-
-  get threads() {
-    return Array.from(this._handles, (h) => h.worker);
-  }
-
-  get queueSize() {
-    return this._queue.size;
-  }
-
-  /** True while run() would be refused with ERR_OFFLOAD_QUEUE_FULL. */
-  get needsDrain() {
-    return this._idle.length === 0 &&
-      this._handles.size >= this._o.maxThreads &&
-      this._queue.size >= this._o.maxQueue;
-  }
-
-  get completed() {
-    return this._completed;
-  }
-
-  /** ms since the pool was created. */
-  get duration() {
-    return performance.now() - this._born;
-  }
-
-  /** Share of maxThreads × duration spent running completed tasks. */
-  get utilization() {
-    const capacity = this.duration * this._o.maxThreads;
-    return capacity > 0 ? Math.min(1, this._runTotal / capacity) : 0;
-  }
-
-  /** Queue wait, { p50, p99, mean, max } in ms. */
-  get waitTime() {
-    return this._wait.get();
-  }
-
-  /** Run time of completed tasks, { p50, p99, mean, max } in ms. */
-  get runTime() {
-    return this._run.get();
-  }
-
-  get options() {
-    return this._options;
   }
 
   /** True in a thread started by a WorkerPool. */
@@ -242,8 +262,32 @@ class WorkerPool extends EventEmitter {
     return globalThis[WORKER_FLAG] === true;
   }
 
+  /** worker_threads.workerData inside a pool's worker, else undefined. */
+  static get workerData() {
+    return globalThis[WORKER_FLAG] === true ?
+      require('worker_threads').workerData : undefined;
+  }
+
+  static get version() {
+    return VERSION;
+  }
+
   static move(value) {
     return move(value);
+  }
+
+  /** piscina's Transferable protocol: see WorkerPool.move(). */
+  static get transferableSymbol() {
+    return TRANSFERABLE;
+  }
+
+  static get valueSymbol() {
+    return VALUE;
+  }
+
+  /** piscina's: the key of per-task data a custom taskQueue reads. */
+  static get queueOptionsSymbol() {
+    return QUEUE_OPTIONS;
   }
 
   // ---- internals -------------------------------------------------------
@@ -251,7 +295,8 @@ class WorkerPool extends EventEmitter {
   _spawn() {
     const h = new WorkerHandle(this, this._o);
     this._handles.add(h);
-    this.emit('workerCreate', h.worker);
+    if (this._starting !== null) this._starting.push(h.worker);
+    else this.emit('workerCreate', h.worker);
     return h;
   }
 
@@ -264,12 +309,12 @@ class WorkerPool extends EventEmitter {
     try {
       h.post(t);
     } catch (err) { // DataCloneError, or a bad transferList
-      this._fail(t, err, IGNORED);
+      if (this._fail(t, err, IGNORED)) this._failed++;
       return false;
     }
     t.handle = h;
     t.startedAt = performance.now();
-    this._wait.record(t.startedAt - t.enqueuedAt);
+    if (this._o.recordTiming) this._wait.record(t.startedAt - t.enqueuedAt);
     // A starting worker's task clock runs once its module is loaded.
     if (h.ready) this._arm(t);
     return true;
@@ -281,15 +326,34 @@ class WorkerPool extends EventEmitter {
     t.timer.unref();
   }
 
-  /** `h` has no task: give it the next queued one, or let it idle. */
+  /** A busy worker with room for an unsignalled task, if any. */
+  _shared(signal) {
+    const cap = this._o.concurrentTasksPerWorker;
+    // As in piscina, a task with a signal does not share: if it ignored a
+    // cancel, terminating its worker would take the others down too.
+    if (cap === 1 || signal !== null) return undefined;
+    for (const h of this._handles) {
+      if (!h.exiting && h.tasks.size < cap && h.signalled === 0) return h;
+    }
+    return undefined;
+  }
+
+  /** `h` has room: give it queued tasks, or let it idle. */
   _release(h) {
     if (h.exiting) return;
-    while (h.task === null && this._queue.size > 0) {
+    const cap = this._o.concurrentTasksPerWorker;
+    while (h.tasks.size < cap && this._queue.size > 0) {
+      // The sharing rule of _shared(), for the queue's next task (unknown
+      // for a custom taskQueue: then a busy worker takes none).
+      if (h.tasks.size > 0) {
+        const next = this._queue.peek();
+        if (next === null || h.signalled > 0 || next.signal !== null) break;
+      }
       const t = this._queue.shift();
       if (this._queue.size === 0) this.emit('drain');
       this._start(h, t);
     }
-    if (h.task !== null) return;
+    if (h.tasks.size > 0) return;
     h.unref();
     this._idle.push(h);
     if (this._state === CLOSING) {
@@ -303,7 +367,7 @@ class WorkerPool extends EventEmitter {
 
   _retire(h) {
     h.idleTimer = null;
-    if (h.task !== null || this._handles.size <= this._o.minThreads) return;
+    if (h.tasks.size > 0 || this._handles.size <= this._o.minThreads) return;
     this._remove(h);
     h.terminate();
   }
@@ -317,9 +381,40 @@ class WorkerPool extends EventEmitter {
     this.emit('workerDestroy', h.worker);
   }
 
-  /** The worker of a timed-out or aborted task: end it, start another. */
+  /**
+   * Aborts the signal of `t`, running on `h`. Unless the task settles within
+   * cancelGrace ms, its worker is terminated and replaced.
+   */
+  _cancel(h, t, kind) {
+    t.cancelKind = kind;
+    if (this._o.cancelGrace === 0) {
+      this._kill(h);
+      return;
+    }
+    h.cancel(t, kind);
+    t.graceTimer = setTimeout(() => {
+      t.graceTimer = null;
+      if (h.tasks.get(t.id) === t) this._kill(h);
+    }, this._o.cancelGrace);
+    t.graceTimer.unref();
+  }
+
+  /** A worker with a task that ignored its signal: end it, start another. */
   _kill(h) {
-    h.task = null;
+    for (const t of h.tasks.values()) {
+      clearTimeout(t.graceTimer);
+      // Still pending: a forced close it did not honour in time, or a task
+      // that shared the worker (concurrentTasksPerWorker).
+      const err = t.cancelKind !== 0 ? closedError() :
+        codes.ERR_OFFLOAD_WORKER_CRASHED('it was terminated because a ' +
+          'task sharing it ignored its cancellation');
+      if (this._fail(t, err, t.cancelKind !== 0 ? IGNORED : BY_POOL)) {
+        if (t.cancelKind !== 0) this._cancelled++;
+        else this._failed++;
+      }
+    }
+    h.tasks.clear();
+    h.signalled = 0;
     this._remove(h);
     h.terminate();
     this._replenish(true);
@@ -346,19 +441,24 @@ class WorkerPool extends EventEmitter {
   _onMessage(h, msg) {
     if (msg[0] === READY) {
       h.ready = true;
-      if (h.task !== null) this._arm(h.task);
+      for (const t of h.tasks.values()) this._arm(t);
       return;
     }
-    const t = h.task;
-    if (t === null || t.id !== msg[0]) return; // its task already settled
-    h.task = null;
-    const ran = performance.now() - t.startedAt;
-    this._run.record(ran);
-    this._runTotal += ran;
-    this._completed++;
-    if (msg[1] === 1) this._succeed(t, msg[2]);
-    else this._fail(t, fromWire(msg[2]), BY_TASK);
-    this._release(h);
+    const t = h.tasks.get(msg[0]);
+    if (t === undefined) return; // its worker was already given up
+    h.settled(t);
+    // Had it been cancelled, it honoured its signal: the thread stays.
+    clearTimeout(t.graceTimer);
+    if (!t.done) {
+      const ran = performance.now() - t.startedAt;
+      if (this._o.recordTiming) this._run.record(ran);
+      this._runTotal += ran;
+      this._completed++;
+      if (msg[1] === 1) this._succeed(t, msg[2]);
+      else if (this._fail(t, fromWire(msg[2]), BY_TASK)) this._failed++;
+    }
+    if (this._state !== CLOSED) this._release(h);
+    else if (h.tasks.size === 0) h.terminate(); // destroy() waits for it
   }
 
   _onExit(h, code) {
@@ -370,15 +470,29 @@ class WorkerPool extends EventEmitter {
       m = receiveMessageOnPort(h.port)) this._onMessage(h, m.message);
     h.port.close();
     const err = crashError(h.error, code);
-    const t = h.task;
-    h.task = null;
+    const tasks = Array.from(h.tasks.values());
+    h.tasks.clear();
     this._remove(h);
-    if (t !== null) this._fail(t, err, BY_POOL);
-    else this._lateError(err);
+    for (const t of tasks) {
+      clearTimeout(t.graceTimer);
+      if (this._fail(t, err, BY_POOL)) this._failed++;
+    }
     // A worker that died before its module loaded is not replaced just to
     // keep minThreads: that would loop on a module that exits on import.
+    // Replace first: with no 'error' listener the emit below throws.
     this._replenish(h.ready);
     this._maybeClosed();
+    if (tasks.length === 0) this._lateError(err);
+  }
+
+  _closeTimedOut() {
+    this.destroy();
+    // Told to an 'error' listener if there is one (piscina's event); with
+    // none, close() still resolves and nothing is thrown.
+    if (this.listenerCount('error') > 0) {
+      this.emit('error', coded(Error, 'ERR_OFFLOAD_CLOSE_TIMEOUT',
+        'Close operation timed out'));
+    }
   }
 
   /** An error no task can carry: 'error', as EventEmitter does it. */
@@ -387,35 +501,40 @@ class WorkerPool extends EventEmitter {
   }
 
   _abort(t) {
-    const err = codes.ABORT_ERR(t.signal.reason);
+    const err = abortError(t.signal.reason);
     if (t.queued) {
       this._queue.remove(t);
-      this._fail(t, err, IGNORED);
+      if (this._fail(t, err, IGNORED)) this._cancelled++;
       if (this._queue.size === 0) this.emit('drain');
       this._maybeClosed();
       return;
     }
     const h = t.handle;
-    this._fail(t, err, IGNORED);
-    if (h !== null && h.task === t) this._kill(h);
+    if (this._fail(t, err, IGNORED)) this._cancelled++;
+    if (h !== null && h.tasks.get(t.id) === t && t.cancelKind === 0) {
+      this._cancel(h, t, ABORTED);
+    }
   }
 
   _expire(t) {
     t.timer = null;
     const h = t.handle;
-    this._fail(t, codes.ERR_OFFLOAD_TASK_TIMEOUT(t.timeout), TIMED_OUT);
-    if (h !== null && h.task === t) this._kill(h);
+    const err = codes.ERR_OFFLOAD_TASK_TIMEOUT(t.timeout);
+    if (this._fail(t, err, TIMED_OUT)) this._timedOut++;
+    if (h !== null && h.tasks.get(t.id) === t && t.cancelKind === 0) {
+      this._cancel(h, t, TIMEOUT_KIND);
+    }
   }
 
-  _rejectQueued() {
+  _rejectQueued(error = closedError) {
     for (let t = this._queue.shift(); t !== null; t = this._queue.shift()) {
-      this._fail(t, closedError(), IGNORED);
+      if (this._fail(t, error(), IGNORED)) this._cancelled++;
     }
   }
 
   _maybeClosed() {
     if (this._state !== CLOSING || this._queue.size > 0) return;
-    for (const h of this._handles) if (h.task !== null) return;
+    for (const h of this._handles) if (h.tasks.size > 0) return;
     this.destroy();
   }
 
@@ -434,8 +553,9 @@ class WorkerPool extends EventEmitter {
     t.resolve(value);
   }
 
+  /** Rejects `t`; false if it had already settled. */
   _fail(t, err, kind) {
-    if (!this._finish(t)) return;
+    if (!this._finish(t)) return false;
     if (t.ticket !== null) {
       const g = this._guard;
       if (kind === IGNORED) g.ignore(t.ticket);
@@ -445,6 +565,7 @@ class WorkerPool extends EventEmitter {
       }
     }
     t.reject(err);
+    return true;
   }
 }
 

@@ -1,6 +1,7 @@
 'use strict';
-// Entry of a WorkerPool thread. The task module is imported once; tasks
-// arrive on a private MessagePort. While idle the thread sleeps on its
+// Entry of a WorkerPool thread. Task modules are loaded once each
+// (loader.js); tasks, and cancels of running ones (signal.js), arrive on a
+// private MessagePort; up to concurrentTasksPerWorker run at once. While idle the thread sleeps on its
 // control word with Atomics.wait, and the main thread's Atomics.notify
 // after each post wakes it to pull the task with receiveMessageOnPort:
 // no hop through this thread's event loop (piscina's atomics
@@ -8,63 +9,86 @@
 // async task's promise keeps the loop to itself; after IDLE_SPIN_MS the
 // thread returns to its loop and the port's 'message' listener takes over
 // (Atomics.waitAsync would wake through the loop too, so it buys nothing).
+const os = require('os');
 const { parentPort, receiveMessageOnPort } = require('worker_threads');
-const { WORKER_FLAG, WAKE, IDLE_SPIN_MS, READY } = require('./control');
+const {
+  WORKER_FLAG, WAKE, IDLE_SPIN_MS, READY, CANCEL_MSG, ABORTED, TIMED_OUT,
+} = require('./control');
+const { TaskContext, reasonFor } = require('./signal');
 const { toWire } = require('./thrown');
 const { unwrap } = require('./move');
-const { coded } = require('../errors');
+const { cached, resolve } = require('./loader');
 
 globalThis[WORKER_FLAG] = true;
 
 let port = null;
 let ctrl = null;
-let url = '';
+let defaultUrl = null;
 let defaultName = 'default';
-let mod = null;
-let loadError = null;
-let busy = false;
-const fns = new Map();
+let running = 0; // tasks started and not yet answered
+let atomics = true; // false: never Atomics.wait while idle
+const contexts = new Map(); // id → TaskContext of a running task
 
 parentPort.once('message', async (init) => {
-  ({ port, ctrl, url, name: defaultName } = init);
-  try {
-    mod = await import(url);
-  } catch (err) {
-    loadError = err; // every task rejects with it: no crash-and-respawn loop
-  }
-  port.on('message', run);
+  ({ port, ctrl, url: defaultUrl, name: defaultName } = init);
+  atomics = init.atomics !== 'disabled';
+  if (init.nice > 0) renice(init.nice);
+  // A module that fails to load fails each task that needs it, with its
+  // error: no crash-and-respawn loop.
+  if (defaultUrl !== null) await resolve(defaultUrl, defaultName).catch(noop);
+  port.on('message', (msg) => {
+    run(msg);
+  });
   port.postMessage([READY]);
   idle();
 });
 
-// A CommonJS module is its namespace's `default`; a transpiled one may
-// nest its exports once more under `default`.
-function taskFunction(name) {
-  let fn = fns.get(name);
-  if (fn !== undefined) return fn;
-  if (loadError !== null) throw loadError;
-  const ns = mod;
-  const cjs = ns.default;
-  if (name === 'default') {
-    fn = typeof cjs === 'function' ? cjs : cjs && cjs.default;
-  } else {
-    fn = ns[name];
-    if (fn === undefined && cjs != null) fn = cjs[name];
+function noop() {}
+
+// On Linux a thread has its own nice value, and setpriority(0) is the
+// calling thread's; elsewhere it would renice the process, so it is skipped.
+function renice(increment) {
+  if (process.platform !== 'linux') return;
+  try {
+    os.setPriority(0, Math.min(19, os.getPriority(0) + increment));
+  } catch {
+    // not permitted here: the worker runs at its inherited priority
   }
-  if (typeof fn !== 'function') {
-    throw coded(TypeError, 'ERR_INVALID_ARG_VALUE',
-      `The task module ${url} has no function export named '${name}'`);
-  }
-  fns.set(name, fn);
-  return fn;
 }
 
+/** Runs a task message (true) or applies a cancel message (false). */
 function run(msg) {
-  busy = true;
   const id = msg[0];
+  if (id === CANCEL_MSG) {
+    const ctx = contexts.get(msg[1]);
+    if (ctx !== undefined) ctx.cancel(msg[2]);
+    return false;
+  }
+  running++;
+  const ctx = new TaskContext(id, ctrl);
+  // Aborted or timed out before it started: it never runs (its run() has
+  // settled). A forced close still lets it run, with its signal aborted.
+  const early = ctx.requested();
+  if (early === ABORTED || early === TIMED_OUT) {
+    reply(id, reasonFor(early, 0), false);
+    return true;
+  }
+  contexts.set(id, ctx);
+  const url = msg[3] === null ? defaultUrl : msg[3];
+  const name = msg[1] === null ? defaultName : msg[1];
+  const fn = cached(url, name);
+  if (fn !== undefined) invoke(id, fn, msg[2], ctx);
+  else {
+    resolve(url, name).then((f) => invoke(id, f, msg[2], ctx),
+      (err) => reply(id, err, false));
+  }
+  return true;
+}
+
+function invoke(id, fn, data, ctx) {
   let result;
   try {
-    result = taskFunction(msg[1] === null ? defaultName : msg[1])(msg[2]);
+    result = fn(data, ctx);
     if (result !== null && (typeof result === 'object' ||
         typeof result === 'function') && typeof result.then === 'function') {
       Promise.resolve(result).then((v) => reply(id, v, true),
@@ -80,9 +104,9 @@ function run(msg) {
 
 function reply(id, value, ok) {
   if (ok) {
-    const transfer = [];
-    const payload = unwrap(value, transfer);
     try {
+      const transfer = [];
+      const payload = unwrap(value, transfer); // a Proxy's trap may throw
       port.postMessage([id, 1, payload], transfer);
     } catch (err) { // DataCloneError: the result cannot cross threads
       port.postMessage([id, 0, toWire(err)]);
@@ -90,21 +114,21 @@ function reply(id, value, ok) {
   } else {
     port.postMessage([id, 0, toWire(value)]);
   }
-  busy = false;
+  contexts.delete(id);
   // One turn of the loop first: immediates and callbacks the task left
   // behind run now, so a late throw is seen while this thread is idle.
-  setImmediate(idle);
+  if (--running === 0) setImmediate(idle);
 }
 
 function idle() {
-  while (!busy) {
+  while (running === 0 && atomics) {
     // Read the word before looking at the port: a post that lands in
     // between changes it, and the wait returns at once.
     const seen = Atomics.load(ctrl, WAKE);
     const m = receiveMessageOnPort(port);
     if (m !== undefined) {
-      run(m.message);
-      return; // reply() schedules the next idle()
+      if (run(m.message)) return; // reply() schedules the next idle()
+      continue; // a stale cancel message
     }
     if (Atomics.wait(ctrl, WAKE, seen, IDLE_SPIN_MS) === 'timed-out') return;
   }

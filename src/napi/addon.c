@@ -12,5 +12,8 @@ NAPI_MODULE_INIT() {
   if (ofl_napi_init_breaker(env, exports) != napi_ok) return NULL;
   if (ofl_napi_init_codec(env, exports) != napi_ok) return NULL;
   if (ofl_napi_init_image(env, exports) != napi_ok) return NULL;
+  if (ofl_napi_init_password(env, exports) != napi_ok) return NULL;
+  if (ofl_napi_init_image_ops(env, exports) != napi_ok) return NULL;
+  if (ofl_napi_init_image_pipeline(env, exports) != napi_ok) return NULL;
   return exports;
 }

@@ -25,7 +25,7 @@ typedef struct {
   int left;  /* close() already gave back the registry reference */
 } holder_t;
 
-enum { OPT_FIELDS = 10, SNAP_FIELDS = 21 };
+enum { OPT_FIELDS = 11, SNAP_FIELDS = 21 };
 
 static void holder_unref(holder_t *h) {
   if (--h->refs > 0) return;
@@ -137,7 +137,7 @@ static napi_value make_handle(napi_env env, ofl_breaker_t *b) {
   return ext;
 }
 
-/* create(opts: Uint32Array(10), name: string | null, nowMs)
+/* create(opts: Uint32Array(11), name: string | null, nowMs)
  *   → handle, or a negative OFL_E* status (conflict, bad options). */
 static napi_value create(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -146,8 +146,8 @@ static napi_value create(napi_env env, napi_callback_info info) {
   const uint32_t *u = arg_array(env, argv[0], napi_uint32_array, OPT_FIELDS, 1);
   uint64_t now = 0;
   if (u == NULL || !arg_ms(env, argv[2], &now)) return NULL;
-  const ofl_breaker_opts_t o = {u[0], u[1], u[2], u[3], u[4],
-                                u[5], u[6], u[7], u[8], u[9]};
+  const ofl_breaker_opts_t o = {u[0], u[1], u[2], u[3], u[4], u[5],
+                                u[6], u[7], u[8], u[9], u[10]};
   napi_valuetype t;
   OFL_NAPI_CALL(env, napi_typeof(env, argv[1], &t));
   ofl_breaker_t *b = NULL;
@@ -278,10 +278,9 @@ static napi_value record(napi_env env, napi_callback_info info) {
   if (!args_handle(env, info, 4, argv, &h) || !arg_i32(env, argv[1], &event) ||
       !arg_i32(env, argv[2], &count) || !arg_ms(env, argv[3], &now))
     return NULL;
-  int rc = 0;
-  for (int32_t i = 0; i < count && rc == 0; i++)
-    rc = ofl_breaker_record(h->b, event, now);
-  return int_result(env, rc);
+  if (count < 0) count = 0;
+  return int_result(env,
+                    ofl_breaker_record_n(h->b, event, (uint32_t)count, now));
 }
 
 /* force(h, open: boolean, nowMs) */
@@ -365,7 +364,7 @@ static napi_value snapshot(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* opts(h, out: Uint32Array(10)): the breaker's normalised options. */
+/* opts(h, out: Uint32Array(11)): the breaker's normalised options. */
 static napi_value opts(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   holder_t *h;
@@ -383,7 +382,8 @@ static napi_value opts(napi_env env, napi_callback_info info) {
                                   o.half_open_max_concurrent,
                                   o.success_threshold,
                                   o.capacity,
-                                  o.call_timeout_ms};
+                                  o.call_timeout_ms,
+                                  o.warm_up_ms};
   memcpy(data, u, sizeof(u));
   return NULL;
 }

@@ -7,14 +7,19 @@
 #include "ofl_errors.h"
 
 static napi_value configure(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  uint32_t threads = 0, max_queue = 0;
-  if (ofl_napi_get_u32(env, argv[0], "threads", &threads) != 0 ||
-      ofl_napi_get_u32(env, argv[1], "maxQueue", &max_queue) != 0)
+  uint32_t threads = 0, max_queue = 0, nice = 0;
+  if (argc < 3 || ofl_napi_get_u32(env, argv[0], "threads", &threads) != 0 ||
+      ofl_napi_get_u32(env, argv[1], "maxQueue", &max_queue) != 0 ||
+      ofl_napi_get_u32(env, argv[2], "niceIncrement", &nice) != 0)
     return NULL;
-  ofl_executor_config_t cfg = {threads, max_queue};
+  if (nice > 19) {
+    ofl_napi_throw(env, "ERR_OUT_OF_RANGE", "niceIncrement");
+    return NULL;
+  }
+  ofl_executor_config_t cfg = {threads, max_queue, (int)nice};
   int err = ofl_env_ensure_executor(ofl_env_get(env), &cfg);
   napi_value out;
   OFL_NAPI_CALL(env, napi_create_int32(env, err, &out));

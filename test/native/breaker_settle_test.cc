@@ -28,6 +28,8 @@ TEST(BreakerSettle, CountsLikeAcquireReleaseAndTrips) {
     ASSERT_GE(pa, 0);
     const int ra = ofl_breaker_release(a, pa, outcomes[i], 20 + i, 3);
     const int w = *(int *)ofl_breaker_shared_block(b, nullptr);
+    // The caller counts the fire when the call starts.
+    ASSERT_EQ(0, ofl_breaker_record(b, OFL_BREAKER_EV_FIRE, 10 + i));
     const int rb = ofl_breaker_settle(b, w, outcomes[i], 10 + i, 20 + i, 3);
     EXPECT_EQ(ra, rb) << i;
   }

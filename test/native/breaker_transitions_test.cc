@@ -128,7 +128,7 @@ TEST(BreakerApi, BadArguments) {
 // close after success_threshold probes.
 TEST(BreakerTrace, TripFailFastHalfOpenClose) {
   ofl_breaker_opts_t o = Opts();
-  o.error_threshold_percentage = 50;
+  o.error_threshold_percentage = 49;  // trips above it: 2 of 4 fires
   o.reset_timeout_ms = 1000;
   o.success_threshold = 2;
   Breaker b(o, 0);
@@ -168,7 +168,8 @@ TEST(BreakerTrace, TripFailFastHalfOpenClose) {
             ofl_breaker_release(b, p2, OFL_BREAKER_SUCCESS, 1017, 2));
   EXPECT_EQ(3u, OFL_BREAKER_WORD_GEN(Word(b)));
 
-  // Closing reset the window: a single failure trips again (1/1 >= 50%).
+  // Closing after probes reset the window: a single failure trips again
+  // (1/1 > 49%).
   ofl_breaker_stats_t s;
   ofl_breaker_snapshot(b, 1017, &s);
   EXPECT_EQ(0u, s.successes);
@@ -286,13 +287,58 @@ TEST(BreakerTrace, VolumeCountsOnlyTheWindow) {
   EXPECT_EQ(OFL_BREAKER_OPEN, Call(b, 1002, OFL_BREAKER_FAILURE));
 }
 
-TEST(BreakerTrace, PercentageBoundaryIsInclusive) {
+// opossum: the failure rate of the window's fires must EXCEED the
+// percentage; at 100 it never trips.
+TEST(BreakerTrace, PercentageMustBeExceeded) {
   ofl_breaker_opts_t o = Opts();
   o.error_threshold_percentage = 25;
   o.volume_threshold = 4;
   Breaker b(o, 0);
   for (int i = 0; i < 3; i++) Call(b, 1, OFL_BREAKER_SUCCESS);
-  EXPECT_EQ(OFL_BREAKER_OPEN, Call(b, 1, OFL_BREAKER_FAILURE));  // 1*100>=25*4
+  EXPECT_EQ(OFL_BREAKER_CLOSED, Call(b, 1, OFL_BREAKER_FAILURE));  // 25 %
+  EXPECT_EQ(OFL_BREAKER_OPEN, Call(b, 1, OFL_BREAKER_FAILURE));    // 40 %
+  o.error_threshold_percentage = 100;
+  o.volume_threshold = 0;
+  Breaker all(o, 0);
+  for (int i = 0; i < 10; i++)
+    EXPECT_EQ(OFL_BREAKER_CLOSED, Call(all, 1, OFL_BREAKER_FAILURE));
+}
+
+// Calls in flight count as fires: one failure among ten calls started is
+// 10 %, whatever the order they settle in.
+TEST(BreakerTrace, CallsInFlightWeighInTheRate) {
+  Breaker b(Opts(), 0);
+  int permits[10];
+  for (int &p : permits) p = ofl_breaker_acquire(b, 0);
+  EXPECT_EQ(OFL_BREAKER_CLOSED,
+            ofl_breaker_release(b, permits[0], OFL_BREAKER_FAILURE, 1, 1));
+  for (int i = 1; i < 10; i++)
+    ofl_breaker_release(b, permits[i], OFL_BREAKER_SUCCESS, 2, 1);
+  EXPECT_EQ(OFL_BREAKER_CLOSED, ofl_breaker_state(b, 2));
+}
+
+// allowWarmUp: no trip before created + warm_up_ms.
+TEST(BreakerTrace, WarmUpHoldsTheTrip) {
+  ofl_breaker_opts_t o = Opts();
+  o.warm_up_ms = 100;
+  o.rolling_count_timeout_ms = 1000;
+  Breaker b(o, 50);
+  EXPECT_EQ(OFL_BREAKER_CLOSED, Call(b, 60, OFL_BREAKER_FAILURE));
+  EXPECT_EQ(OFL_BREAKER_CLOSED, Call(b, 149, OFL_BREAKER_FAILURE));
+  EXPECT_EQ(OFL_BREAKER_OPEN, Call(b, 150, OFL_BREAKER_FAILURE));
+}
+
+// opossum's close() keeps the rolling window.
+TEST(BreakerTrace, ForcedCloseKeepsTheWindow) {
+  Breaker b(Opts(), 0);
+  EXPECT_EQ(OFL_BREAKER_OPEN, Call(b, 1, OFL_BREAKER_FAILURE));
+  ofl_breaker_force_close(b, 2);
+  ofl_breaker_stats_t s;
+  ofl_breaker_snapshot(b, 2, &s);
+  EXPECT_EQ(OFL_BREAKER_CLOSED, s.state);
+  EXPECT_EQ(1u, s.failures);
+  EXPECT_EQ(1u, s.fires);
+  EXPECT_EQ(0u, s.consecutive_failures);
 }
 
 // opossum#385: failures of calls that were in flight when the breaker
@@ -300,6 +346,7 @@ TEST(BreakerTrace, PercentageBoundaryIsInclusive) {
 TEST(BreakerTrace, SimultaneousFailuresWhileOpenDoNotPostponeHalfOpen) {
   ofl_breaker_opts_t o = Opts();
   o.reset_timeout_ms = 1000;
+  o.failure_threshold = 1;
   Breaker b(o, 0);
   int permits[20];
   for (int &p : permits) {
@@ -331,6 +378,7 @@ TEST(BreakerTrace, SimultaneousFailuresWhileOpenDoNotPostponeHalfOpen) {
 TEST(BreakerTrace, StalePermitsNeverTransition) {
   ofl_breaker_opts_t o = Opts();
   o.reset_timeout_ms = 100;
+  o.failure_threshold = 1;
   o.half_open_max_concurrent = 2;
   Breaker b(o, 0);
   int old_closed = ofl_breaker_acquire(b, 0);
@@ -458,18 +506,37 @@ TEST(BreakerCapacity, OpenWinsOverCapacityAndProbesNeedASlot) {
   ASSERT_GE(held, 0);
   ofl_breaker_force_open(b, 0);
   EXPECT_EQ(OFL_ECIRCUITOPEN, ofl_breaker_acquire(b, 5));
-  // Half-open, but the only capacity slot is held: semlocked, and the
-  // probe slot is not consumed.
+  // Half-open, but the only capacity slot is held: semlocked, which is a
+  // failed probe (opossum): open again, the timer restarted.
   EXPECT_EQ(OFL_ESEMLOCKED, ofl_breaker_acquire(b, 10));
   ofl_breaker_stats_t s;
   ofl_breaker_snapshot(b, 10, &s);
   EXPECT_EQ(0, s.probes_in_flight);
-  EXPECT_EQ(OFL_BREAKER_HALF_OPEN, s.state);
+  EXPECT_EQ(OFL_BREAKER_OPEN, s.state);
+  EXPECT_EQ(1u, s.failures);
+  EXPECT_EQ(20, Slot64(b, OFL_BREAKER_SLOT64_RESET_AT_MS));
   ofl_breaker_release(b, held, OFL_BREAKER_SUCCESS, 11, 1);  // stale
-  int p = ofl_breaker_acquire(b, 11);
+  int p = ofl_breaker_acquire(b, 20);
   EXPECT_EQ(OFL_BREAKER_PERMIT_PROBE, OFL_BREAKER_PERMIT_KIND(p));
   EXPECT_EQ(OFL_BREAKER_CLOSED,
-            ofl_breaker_release(b, p, OFL_BREAKER_SUCCESS, 12, 1));
+            ofl_breaker_release(b, p, OFL_BREAKER_SUCCESS, 21, 1));
+}
+
+// opossum: a call refused for capacity is a failure, and may trip.
+TEST(BreakerCapacity, SemlockedCountsAsAFailure) {
+  ofl_breaker_opts_t o = Opts();
+  o.capacity = 1;
+  o.error_threshold_percentage = 40;
+  Breaker b(o, 0);
+  int held = ofl_breaker_acquire(b, 0);
+  ASSERT_GE(held, 0);
+  EXPECT_EQ(OFL_ESEMLOCKED, ofl_breaker_acquire(b, 1));  // 1 of 2 fires
+  ofl_breaker_stats_t s;
+  ofl_breaker_snapshot(b, 1, &s);
+  EXPECT_EQ(1u, s.semlocked);
+  EXPECT_EQ(1u, s.failures);
+  EXPECT_EQ(1u, s.last_failure_time_ms);
+  EXPECT_EQ(OFL_BREAKER_OPEN, s.state);
 }
 
 TEST(BreakerStats, SnapshotCountsEveryKind) {
@@ -501,6 +568,20 @@ TEST(BreakerStats, SnapshotCountsEveryKind) {
   EXPECT_EQ(0u, s.failures);
   EXPECT_EQ(0u, s.latency_p50_ms);
   EXPECT_EQ(1u, s.last_failure_time_ms);
+}
+
+TEST(BreakerStats, RecordNCountsABatch) {
+  Breaker b(Opts(), 0);
+  EXPECT_EQ(0, ofl_breaker_record_n(b, OFL_BREAKER_EV_FIRE, 4096, 5));
+  EXPECT_EQ(0, ofl_breaker_record_n(b, OFL_BREAKER_EV_REJECT, 7, 5));
+  EXPECT_EQ(0, ofl_breaker_record_n(b, OFL_BREAKER_EV_FALLBACK, 0, 5));
+  EXPECT_EQ(OFL_EINVAL, ofl_breaker_record_n(b, 9, 1, 5));
+  EXPECT_EQ(OFL_EINVAL, ofl_breaker_record_n(nullptr, OFL_BREAKER_EV_FIRE, 1, 5));
+  ofl_breaker_stats_t s;
+  ofl_breaker_snapshot(b, 6, &s);
+  EXPECT_EQ(4096u, s.fires);
+  EXPECT_EQ(7u, s.rejects);
+  EXPECT_EQ(0u, s.fallbacks);
 }
 
 TEST(BreakerStats, SharedLayoutIsStable) {

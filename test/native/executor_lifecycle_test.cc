@@ -1,5 +1,11 @@
 #include <gtest/gtest.h>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -44,7 +50,7 @@ void spin_done(ofl_task_t *t, int status) {
 void noop_notify(void *) {}
 
 TEST(ExecutorLifecycle, executor_destroy_with_work_pending) {
-  ofl_executor_config_t cfg = {2, 0};
+  ofl_executor_config_t cfg = {2, 0, 0};
   ofl_executor_t *ex;
   ofl_sink_t *sink;
   ASSERT_EQ(0, ofl_executor_create(&cfg, &ex));
@@ -68,7 +74,7 @@ TEST(ExecutorLifecycle, executor_destroy_with_work_pending) {
 }
 
 TEST(ExecutorLifecycle, executor_sink_close_isolates_owner) {
-  ofl_executor_config_t cfg = {2, 0};
+  ofl_executor_config_t cfg = {2, 0, 0};
   ofl_executor_t *ex;
   ofl_sink_t *a, *b;
   std::atomic<int> b_notified{0};
@@ -110,14 +116,14 @@ TEST(ExecutorLifecycle, executor_sink_close_isolates_owner) {
 
 TEST(ExecutorLifecycle, executor_global_refcount_and_config) {
   ofl_executor_t *x, *y;
-  ofl_executor_config_t cfg = {3, 100};
+  ofl_executor_config_t cfg = {3, 100, 0};
   ASSERT_EQ(0, ofl_executor_acquire(&cfg, &x));
   EXPECT_TRUE(ofl_executor_started());
   ASSERT_EQ(0, ofl_executor_acquire(nullptr, &y));  // no opinion: shares
   EXPECT_EQ(x, y);
-  ofl_executor_config_t same = {3, 100};
+  ofl_executor_config_t same = {3, 100, 0};
   ASSERT_EQ(0, ofl_executor_acquire(&same, &y));
-  ofl_executor_config_t other = {4, 100};
+  ofl_executor_config_t other = {4, 100, 0};
   EXPECT_EQ(OFL_EBUSY, ofl_executor_acquire(&other, &y));
   ofl_executor_stats_t st;
   ofl_executor_stats(x, &st);
@@ -135,7 +141,7 @@ TEST(ExecutorLifecycle, executor_global_refcount_and_config) {
 
 // Many producers, many sinks, concurrent cancels: run under TSan in CI.
 TEST(ExecutorLifecycle, executor_stress_many_producers) {
-  ofl_executor_config_t cfg = {4, 100000};
+  ofl_executor_config_t cfg = {4, 100000, 0};
   ofl_executor_t *ex;
   ASSERT_EQ(0, ofl_executor_create(&cfg, &ex));
   constexpr int kProducers = 4, kJobs = 2000;
@@ -174,5 +180,51 @@ TEST(ExecutorLifecycle, executor_stress_many_producers) {
   EXPECT_GE(st.wait_time.max, st.wait_time.p50);
   ofl_executor_destroy(ex);
 }
+
+#ifdef __linux__
+// A task that records its thread's nice value.
+struct NiceSeen {
+  std::atomic<int> nice{-100};
+  std::atomic<bool> ran{false};
+};
+
+int nice_work(ofl_task_t *t) {
+  NiceSeen *s = static_cast<NiceSeen *>(t->data);
+  errno = 0;
+  const int n = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+  s->nice = errno == 0 ? n : -101;
+  s->ran = true;
+  return 0;
+}
+
+TEST(ExecutorLifecycle, executor_nice_lowers_worker_priority_only) {
+  errno = 0;
+  const int base = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+  ASSERT_EQ(0, errno);
+  for (int inc : {0, 5}) {
+    ofl_executor_config_t cfg = {1, 0, inc};
+    ofl_executor_t *ex;
+    ofl_sink_t *sink;
+    ASSERT_EQ(0, ofl_executor_create(&cfg, &ex));
+    ASSERT_EQ(0, ofl_sink_create(noop_notify, nullptr, &sink));
+    NiceSeen seen;
+    ofl_task_t task;
+    ofl_task_init(
+        &task, nice_work, [](ofl_task_t *, int) {}, &seen, sink);
+    ASSERT_EQ(0, ofl_executor_submit(ex, &task));
+    while (!seen.ran) std::this_thread::yield();
+    ofl_executor_destroy(ex);
+    ofl_sink_drain(sink);
+    ofl_sink_free(sink);
+    EXPECT_EQ(std::min(19, base + inc), seen.nice.load())
+        << "increment " << inc;
+  }
+  // The calling thread is untouched.
+  EXPECT_EQ(base, getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)));
+  ofl_executor_config_t bad = {1, 0, 20};
+  ofl_executor_t *ex = nullptr;
+  EXPECT_EQ(OFL_EINVAL, ofl_executor_create(&bad, &ex));
+}
+#endif
 
 }  // namespace

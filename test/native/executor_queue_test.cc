@@ -70,7 +70,7 @@ struct Fixture : ::testing::Test {
   static void notify(void *arg) { static_cast<Fixture *>(arg)->notified++; }
 
   void start(unsigned threads, size_t max_queue = 0) {
-    ofl_executor_config_t cfg = {threads, max_queue};
+    ofl_executor_config_t cfg = {threads, max_queue, 0};
     ASSERT_EQ(0, ofl_executor_create(&cfg, &ex));
     ASSERT_EQ(0, ofl_sink_create(&Fixture::notify, this, &sink));
   }

@@ -40,25 +40,47 @@ async function hashing(): Promise<void> {
 }
 void hashing;
 // CircuitBreaker
-import { CircuitBreaker, breakers, express, BreakerStatus } from 'offload';
-const cb = new CircuitBreaker(async (id: number, signal?: AbortSignal) => ({ id, aborted: signal?.aborted }),
-  { timeout: 2000, errorThresholdPercentage: 25, resetTimeout: 5000 });
+import { CircuitBreaker, breakers, express, BreakerStats, BreakerSavedState, Status } from 'offload';
+import { EventEmitter } from 'events';
+const cb = new CircuitBreaker(async (id: number) => ({ id }),
+  { timeout: 2000, errorThresholdPercentage: 25, resetTimeout: 5000, capacity: '10' });
 cb.fallback(() => null).on('stateChange', ({ from, to }) => void `${from}${to}`);
-const fired: Promise<{ id: number; aborted: boolean | undefined }> = cb.fire(1);
+cb.on('fallback', (result, err) => void [result, err]);
+cb.on('halfOpen', (ms) => void (ms + 1));
+const fired: Promise<{ id: number }> = cb.fire(1);
 void fired;
-const st: BreakerStatus = cb.status;
-void st;
+void cb.call({ ctx: true }, 2);
+const st: Status = cb.status;
+const mean: number = st.stats.latencyMean + st.window[0].fires;
+void mean;
+st.on('snapshot', (s: BreakerStats) => void s.percentiles['0.5']);
 const all: CircuitBreaker[] = breakers.getAll();
 void all;
 const shared = CircuitBreaker.shared('db', { failureThreshold: 5 });
-void shared.execute((a: string) => a.length, 'x');
+void shared.execute((a: string, signal?: AbortSignal) => a.length + Number(signal?.aborted), 'x');
 void express.shed(shared);
+const isOurs: boolean = CircuitBreaker.isOurError(new Error('x'));
+void isOurs;
+const primed = new CircuitBreaker('value', { status: CircuitBreaker.newStatus({ stats: { fires: 1 } }),
+  cache: true, cacheTTL: 100, coalesce: true, coalesceResetOn: ['error'], autoRenewAbortController: true,
+  rotateBucketController: new EventEmitter(), allowWarmUp: true, group: 'g' });
+primed.healthCheck(() => Promise.resolve(), 1000);
+primed.fallback(cb);
+const pending: boolean = primed.pendingClose && primed.enabled && primed.warmUp;
+void pending;
+const left: number = primed.semaphore.count;
+void left;
+const saved = primed.toJSON();
+void new CircuitBreaker(() => 1, { state: saved.state, status: saved.status });
+void new breakers.MemoryCache(10).cache.size;
 offload.configure({ shed: { maxQueueWait: 100, volumeThreshold: 5 } });
 // @ts-expect-error unknown state name
-const badState: BreakerStatus = { state: 'ajar', failureCount: 0, successCount: 0, lastFailureTime: null };
+const badState: BreakerSavedState = { closed: 'ajar' };
 void badState;
-// @ts-expect-error timeout must be a number or false
-void new CircuitBreaker(undefined, { timeout: '5' });
+// @ts-expect-error timeout must be a number, a numeric string or false
+void new CircuitBreaker(null, { timeout: true });
+// @ts-expect-error coalesceResetOn names outcomes
+void new CircuitBreaker(null, { coalesceResetOn: ['later'] });
 // Compression
 async function useCompression(): Promise<void> {
   const gz: Buffer = await compress(Buffer.from('x'), { codec: 'gzip', level: 9, signal: AbortSignal.timeout(10) });
@@ -103,8 +125,44 @@ async function images(): Promise<void> {
   resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
 }
 void images;
+import { image, Image, ImageStats } from 'offload';
+async function imageOps(): Promise<void> {
+  const rgba: Image<Buffer> = { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 };
+  const b: Buffer = (await image.blur(rgba, { sigma: 2, signal: AbortSignal.timeout(100) })).data;
+  const u: Uint16Array = image.negateSync({ data: new Uint16Array(4), width: 2, height: 2, channels: 1 }).data;
+  const f: Float32Array = (await image.convolve(new Float32Array(8), { kernel: [1, 2, 1], width: 3, height: 1, edge: 'mirror' })).data;
+  const r = image.rotateSync(rgba, { angle: 270, out: { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 } });
+  const c = await image.composite(rgba, [{ input: rgba, left: -1, blend: 'screen', opacity: 0.5 }], { priority: 'high' });
+  const s: ImageStats = await image.stats(rgba);
+  const h: Uint32Array[] = image.histogramSync(rgba, { bins: 16 });
+  const j = image.joinChannelsSync([rgba, rgba]);
+  const m: number = s.channels[0].stdev + h.length + r.width + c.height + j.channels;
+  void b; void u; void f; void m;
+  // @ts-expect-error sigma is required
+  image.blurSync(rgba, {});
+  // @ts-expect-error median sizes are 3, 5 or 7
+  image.medianSync(rgba, { size: 4 });
+  // @ts-expect-error unknown edge mode
+  image.convolveSync(rgba, { kernel: [1], width: 1, height: 1, edge: 'reflect' });
+  // @ts-expect-error Int16Array is not a pixel type
+  image.flipSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 });
+  // @ts-expect-error no signal on a Sync op
+  image.flipSync(rgba, { signal: AbortSignal.timeout(1) });
+  // @ts-expect-error unknown blend
+  image.compositeSync(rgba, [{ input: rgba, blend: 'burn' }]);
+  const p = await image.pipeline(rgba).resize({ width: 1 }).sharpen({ sigma: 1 })
+    .composite([{ input: rgba }]).grayscale().run({ signal: AbortSignal.timeout(5) });
+  const q: number = p.width + image.pipeline(rgba).flip().runSync().height;
+  void q;
+  // @ts-expect-error not a pipeline step
+  image.pipeline(rgba).stats();
+  const n: Buffer = image.normaliseSync(rgba, { lower: 2, upper: 98 }).data;
+  void n;
+  await image.pipeline(rgba).op('blur', { sigma: 1 }).run();
+}
+void imageOps;
 // WorkerPool
-import { WorkerPool, PoolLatency, RunOptions } from 'offload';
+import { WorkerPool, PoolLatency, RunOptions, WorkerPoolStats, TaskFunction, HistogramSummary, Transferable, ArenaStats, TaskQueue, PiscinaTask } from 'offload';
 async function pooling(): Promise<void> {
   const pool = new WorkerPool<{ n: number }, number>({
     filename: new URL('file:///srv/task.mjs'), name: 'square', minThreads: 1, maxThreads: 4,
@@ -115,7 +173,7 @@ async function pooling(): Promise<void> {
   const opts: RunOptions = { name: 'other', transferList: [new ArrayBuffer(1)] };
   const moved = WorkerPool.move(new Float64Array(8));
   const sab: SharedArrayBuffer = WorkerPool.move(new SharedArrayBuffer(8));
-  const any = new WorkerPool({ filename: '/srv/task.js', breaker: new CircuitBreaker() });
+  const any = new WorkerPool({ filename: '/srv/task.js', breaker: new CircuitBreaker(null) });
   await any.run(moved, opts);
   const p99: number = pool.waitTime.p99 + pool.runTime.mean;
   const lat: PoolLatency = pool.runTime;
@@ -123,15 +181,69 @@ async function pooling(): Promise<void> {
   const inWorker: boolean = WorkerPool.isWorkerThread;
   pool.on('error', (err) => void err.code).on('workerCreate', (w) => void w.threadId);
   void [n, sab, p99, lat, ids, inWorker, pool.queueSize, pool.completed, pool.utilization, pool.options.maxQueue];
+  const graceful = new WorkerPool({ filename: '/srv/task.js', cancelGrace: 0 });
+  await graceful.run(1, { priority: 'low', signal: AbortSignal.timeout(5) });
+  const st: WorkerPoolStats = graceful.stats;
+  const counts: number = st.busy + st.idle + st.queued + st.failed + st.cancelled + st.timedOut + st.waitTime.p99 + st.runTime.max;
+  const task: TaskFunction<number, number> = (x, { signal }) => (signal.aborted ? 0 : x * 2);
+  void [counts, task, graceful.options.cancelGrace];
+  // @ts-expect-error priority is a lane name
+  await graceful.run(1, { priority: 2 });
+  // piscina's surface
+  const bare = new WorkerPool();
+  await bare.run(1, { filename: new URL('file:///srv/task.js'), name: null, signal: new (await import('node:events')).EventEmitter() });
+  const piscinaish = new WorkerPool({ filename: null, concurrentTasksPerWorker: 4, atomics: 'disabled', niceIncrement: 2,
+    trackUnmanagedFds: false, recordTiming: true, stricterFIFO: true });
+  const hist: HistogramSummary | undefined = piscinaish.histogram.runTime;
+  piscinaish.histogram.resetWaitTime();
+  const custom: Transferable<{ n: number }> = {
+    [WorkerPool.transferableSymbol]: new ArrayBuffer(1), [WorkerPool.valueSymbol]: { n: 1 },
+  };
+  const same: Transferable<{ n: number }> = WorkerPool.move(custom);
+  const prim: number = WorkerPool.move(5);
+  const version: string = WorkerPool.version;
+  piscinaish.on('message', (m) => void m).on('close', () => {}).once('needsDrain', () => {});
+  void [hist, same, prim, version, piscinaish.idleThreads + piscinaish.maxThreads + piscinaish.minThreads, WorkerPool.workerData];
+  const xs: Float64Array = piscinaish.alloc(Float64Array, 1024);
+  const big: BigInt64Array = piscinaish.alloc(BigInt64Array, 8);
+  piscinaish.free(xs);
+  const arena: ArenaStats = piscinaish.arena;
+  void [big, arena.bytes + arena.used + arena.blocks, piscinaish.stats.arena.used, new WorkerPool({ maxArenaBytes: 1 << 20 })];
+  const items: PiscinaTask[] = [];
+  const queue: TaskQueue = {
+    get size() { return items.length; },
+    push: (task) => void items.push(task),
+    shift: () => items.shift() ?? null,
+    remove: (task) => void items.splice(items.indexOf(task), 1),
+  };
+  const custom2 = new WorkerPool({ taskQueue: queue });
+  void [custom2, items[0]?.[WorkerPool.queueOptionsSymbol], items[0]?.isAbortable];
+  // @ts-expect-error alloc takes a TypedArray constructor
+  piscinaish.alloc(Array, 4);
+  // @ts-expect-error atomics takes three values
+  new WorkerPool({ atomics: 'on' });
   await pool.close({ force: true });
   await pool.destroy();
-  // @ts-expect-error filename is required
-  new WorkerPool({ maxThreads: 2 });
+  // @ts-expect-error maxThreads is a number
+  new WorkerPool({ maxThreads: '2' });
   // @ts-expect-error maxQueue is a number or 'auto'
   new WorkerPool({ filename: 'x', maxQueue: 'lots' });
   // @ts-expect-error the task type is enforced
   await pool.run('two');
-  // @ts-expect-error numbers cannot be moved
-  WorkerPool.move(5);
+  // @ts-expect-error plain objects cannot be moved
+  WorkerPool.move({ a: 1 });
 }
 void pooling;
+
+async function passwords(): Promise<void> {
+  const stored: string = await offload.password.hash('pw', { algorithm: 'argon2id', memoryCost: 19456 });
+  const ok: boolean = await offload.password.verify(stored, Buffer.from('pw'), { signal: AbortSignal.timeout(100) });
+  const b: string = offload.password.hashSync('pw', { algorithm: 'bcrypt', cost: 12 });
+  const again: boolean = offload.password.needsRehash(b, { algorithm: 'bcrypt', cost: 12 });
+  void [ok, again, offload.password.verifySync(b, 'pw', { maxBcryptCost: 14 })];
+  // @ts-expect-error unknown algorithm
+  await offload.password.hash('pw', { algorithm: 'md5' });
+  // @ts-expect-error verify takes the encoded string first
+  await offload.password.verify(Buffer.from('pw'), 'pw');
+}
+void passwords;

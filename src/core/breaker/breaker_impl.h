@@ -58,6 +58,7 @@ struct ofl_breaker_s {
   uv_mutex_t lock;
   ofl_breaker_opts_t opts;
   uint64_t bucket_ms;
+  uint64_t warm_until_ms; /* created + warm_up_ms: no trip before it */
   uint32_t nbuckets;
   /* registry fields, guarded by the registry lock */
   char *name;

@@ -13,6 +13,7 @@ void ofl_breaker_opts_init(ofl_breaker_opts_t *o) {
   o->success_threshold = 1;
   o->capacity = 0;
   o->call_timeout_ms = 0;
+  o->warm_up_ms = 0;
 }
 
 int ofl_breaker_opts_validate(const ofl_breaker_opts_t *o) {
@@ -51,5 +52,7 @@ int ofl__breaker_opts_equal(const ofl_breaker_opts_t *a,
          a->reset_timeout_ms == b->reset_timeout_ms &&
          a->half_open_max_concurrent == b->half_open_max_concurrent &&
          a->success_threshold == b->success_threshold &&
-         a->capacity == b->capacity && a->call_timeout_ms == b->call_timeout_ms;
+         a->capacity == b->capacity &&
+         a->call_timeout_ms == b->call_timeout_ms &&
+         a->warm_up_ms == b->warm_up_ms;
 }

@@ -35,8 +35,10 @@ static void ofl__to_half_open(ofl_breaker_t *b, int32_t w) {
   ofl__publish(b, w, OFL_BREAKER_HALF_OPEN);
 }
 
-static void ofl__to_closed(ofl_breaker_t *b, int32_t w) {
-  ofl__win_clear(b);
+/* clear_window: a probe success starts a fresh window (offload); a forced
+ * close keeps it (opossum's close()). */
+static void ofl__to_closed(ofl_breaker_t *b, int32_t w, int clear_window) {
+  if (clear_window) ofl__win_clear(b);
   atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES), 0,
                         memory_order_relaxed);
   atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_PROBES), 0,
@@ -51,7 +53,7 @@ static void ofl__to_closed(ofl_breaker_t *b, int32_t w) {
 int ofl_breaker_create(const ofl_breaker_opts_t *opts, uint64_t now_ms,
                        ofl_breaker_t **out) {
   ofl_breaker_opts_t o;
-  (void)now_ms; /* buckets are absolute (now_ms / bucket_ms) */
+  /* buckets are absolute (now_ms / bucket_ms); now_ms starts the warm-up */
   if (out == NULL) return OFL_EINVAL;
   int rc = ofl__breaker_opts_resolve(opts, &o);
   if (rc != 0) return rc;
@@ -66,6 +68,7 @@ int ofl_breaker_create(const ofl_breaker_opts_t *opts, uint64_t now_ms,
   b->opts = o;
   b->nbuckets = o.rolling_count_buckets;
   b->bucket_ms = o.rolling_count_timeout_ms / o.rolling_count_buckets;
+  b->warm_until_ms = ofl__sat_add(now_ms, o.warm_up_ms);
   for (size_t i = 0; i < OFL_BREAKER_SLOTS32; i++)
     atomic_init(&b->sh.s32[i], 0);
   for (size_t i = 0; i < sizeof(b->sh.s64) / sizeof(b->sh.s64[0]); i++)
@@ -105,6 +108,41 @@ static int ofl__cap_take(ofl_breaker_t *b) {
   return 1;
 }
 
+static int ofl__should_trip(const ofl_breaker_t *b, uint32_t consecutive,
+                            uint64_t now_ms) {
+  if (now_ms < b->warm_until_ms) return 0;
+  if (b->opts.failure_threshold != 0 &&
+      consecutive >= b->opts.failure_threshold)
+    return 1;
+  uint64_t s[3]; /* fires, successes, failures */
+  ofl__win_sum(b, now_ms, OFL__C_FIRE, OFL__C_FAILURE + 1, s);
+  const uint64_t fires = s[0];
+  if (fires == 0 || fires < b->opts.volume_threshold) return 0;
+  return s[2] * 100 > (uint64_t)b->opts.error_threshold_percentage * fires;
+}
+
+/* A failure of a closed call granted at word `permit` (or refused for
+ * capacity at it): counts towards the consecutive failures and trips the
+ * episode it belongs to, never a later one (opossum#385). */
+static void ofl__closed_failed(ofl_breaker_t *b, int32_t permit,
+                               uint64_t now_ms) {
+  if (atomic_load_explicit(WORD(b), memory_order_acquire) != permit) return;
+  _Atomic int32_t *cf = S32(b, OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES);
+  const uint32_t n =
+      (uint32_t)atomic_fetch_add_explicit(cf, 1, memory_order_relaxed) + 1;
+  if (!ofl__should_trip(b, n, now_ms)) return;
+  uv_mutex_lock(&b->lock);
+  if (atomic_load_explicit(WORD(b), memory_order_relaxed) == permit)
+    ofl__to_open(b, permit, now_ms);
+  uv_mutex_unlock(&b->lock);
+}
+
+static void ofl__count_failure(ofl_breaker_t *b, uint64_t now_ms) {
+  ofl__win_add(b, now_ms, OFL__C_FAILURE);
+  atomic_store_explicit(S64(b, OFL_BREAKER_SLOT64_LAST_FAILURE_MS),
+                        (int64_t)now_ms, memory_order_relaxed);
+}
+
 int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms) {
   if (b == NULL) return OFL_EINVAL;
   ofl__win_add(b, now_ms, OFL__C_FIRE);
@@ -114,6 +152,8 @@ int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms) {
     if (st == OFL_BREAKER_CLOSED) {
       if (!ofl__cap_take(b)) {
         ofl__win_add(b, now_ms, OFL__C_SEMLOCKED);
+        ofl__count_failure(b, now_ms);
+        ofl__closed_failed(b, w, now_ms);
         return OFL_ESEMLOCKED;
       }
       return w;
@@ -141,6 +181,7 @@ int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms) {
       rc = OFL_ECIRCUITOPEN;
     } else if (!ofl__cap_take(b)) {
       rc = OFL_ESEMLOCKED;
+      ofl__to_open(b, w, now_ms); /* a failed probe, as in opossum */
     } else {
       atomic_store_explicit(probes, p + 1, memory_order_relaxed);
       rc = w;
@@ -148,22 +189,12 @@ int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms) {
     uv_mutex_unlock(&b->lock);
     if (rc == OFL_ECIRCUITOPEN)
       ofl__win_add(b, now_ms, OFL__C_REJECT);
-    else if (rc == OFL_ESEMLOCKED)
+    else if (rc == OFL_ESEMLOCKED) {
       ofl__win_add(b, now_ms, OFL__C_SEMLOCKED);
+      ofl__count_failure(b, now_ms);
+    }
     return rc;
   }
-}
-
-static int ofl__should_trip(const ofl_breaker_t *b, uint32_t consecutive,
-                            uint64_t now_ms) {
-  if (b->opts.failure_threshold != 0 &&
-      consecutive >= b->opts.failure_threshold)
-    return 1;
-  uint64_t s[2]; /* successes, failures */
-  ofl__win_sum(b, now_ms, OFL__C_SUCCESS, OFL__C_FAILURE + 1, s);
-  const uint64_t calls = s[0] + s[1];
-  if (calls == 0 || calls < b->opts.volume_threshold) return 0;
-  return s[1] * 100 >= (uint64_t)b->opts.error_threshold_percentage * calls;
 }
 
 int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
@@ -187,9 +218,7 @@ int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
     case OFL_BREAKER_FAILURE:
       if (outcome == OFL_BREAKER_TIMEOUT)
         ofl__win_add(b, now_ms, OFL__C_TIMEOUT);
-      ofl__win_add(b, now_ms, OFL__C_FAILURE); /* timeouts are failures */
-      atomic_store_explicit(S64(b, OFL_BREAKER_SLOT64_LAST_FAILURE_MS),
-                            (int64_t)now_ms, memory_order_relaxed);
+      ofl__count_failure(b, now_ms); /* timeouts are failures */
       break;
     default:
       ofl__win_add(b, now_ms, OFL__C_IGNORED);
@@ -212,26 +241,16 @@ int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
       } else {
         const int32_t n = atomic_load_explicit(ok, memory_order_relaxed) + 1;
         atomic_store_explicit(ok, n, memory_order_relaxed);
-        if ((uint32_t)n >= b->opts.success_threshold) ofl__to_closed(b, w);
+        if ((uint32_t)n >= b->opts.success_threshold) ofl__to_closed(b, w, 1);
       }
     }
     uv_mutex_unlock(&b->lock);
-  } else if (outcome != OFL_BREAKER_IGNORED &&
-             atomic_load_explicit(WORD(b), memory_order_acquire) == permit) {
-    _Atomic int32_t *cf = S32(b, OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES);
-    if (!failed) {
-      atomic_store_explicit(cf, 0, memory_order_relaxed);
-    } else {
-      const uint32_t n =
-          (uint32_t)atomic_fetch_add_explicit(cf, 1, memory_order_relaxed) + 1;
-      if (ofl__should_trip(b, n, now_ms)) {
-        uv_mutex_lock(&b->lock);
-        /* Only the closed episode this permit belongs to may trip: a late
-         * failure never re-opens or restarts the timer (opossum#385). */
-        if (atomic_load_explicit(WORD(b), memory_order_relaxed) == permit)
-          ofl__to_open(b, permit, now_ms);
-        uv_mutex_unlock(&b->lock);
-      }
+  } else if (outcome != OFL_BREAKER_IGNORED) {
+    if (failed) {
+      ofl__closed_failed(b, permit, now_ms);
+    } else if (atomic_load_explicit(WORD(b), memory_order_acquire) == permit) {
+      atomic_store_explicit(S32(b, OFL_BREAKER_SLOT_CONSECUTIVE_FAILURES), 0,
+                            memory_order_relaxed);
     }
   }
   return OFL_BREAKER_WORD_STATE(
@@ -241,14 +260,14 @@ int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
 int ofl_breaker_settle(ofl_breaker_t *b, int word, int outcome,
                        uint64_t start_ms, uint64_t now_ms,
                        uint32_t latency_ms) {
+  (void)start_ms; /* the caller counted the fire when the call started */
   if (b == NULL || word < 0 || b->opts.capacity != 0 ||
       OFL_BREAKER_WORD_STATE(word) != OFL_BREAKER_CLOSED)
     return OFL_EINVAL;
   if (outcome < OFL_BREAKER_SUCCESS || outcome > OFL_BREAKER_IGNORED)
     return OFL_EINVAL;
-  /* What acquire() does in CLOSED with capacity 0; release() undoes the
-   * in-flight increment. */
-  ofl__win_add(b, start_ms, OFL__C_FIRE);
+  /* What acquire() does in CLOSED with capacity 0, but the fire; release()
+   * undoes the in-flight increment. */
   atomic_fetch_add_explicit(S32(b, OFL_BREAKER_SLOT_IN_FLIGHT), 1,
                             memory_order_relaxed);
   return ofl_breaker_release(b, word, outcome, now_ms, latency_ms);
@@ -267,7 +286,6 @@ int ofl_breaker_settle_successes(ofl_breaker_t *b, int word,
   }
   const uint32_t n = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
   if (n != 0) {
-    ofl__win_add_n(b, now_ms, OFL__C_FIRE, n);
     ofl__win_add_n(b, now_ms, OFL__C_SUCCESS, n);
     /* As release(SUCCESS) of a current-episode closed permit. */
     if (atomic_load_explicit(WORD(b), memory_order_acquire) == word)
@@ -279,20 +297,28 @@ int ofl_breaker_settle_successes(ofl_breaker_t *b, int word,
 }
 
 int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms) {
+  return ofl_breaker_record_n(b, event, 1, now_ms);
+}
+
+int ofl_breaker_record_n(ofl_breaker_t *b, int event, uint32_t count,
+                         uint64_t now_ms) {
   if (b == NULL) return OFL_EINVAL;
+  unsigned ctr;
   switch (event) {
     case OFL_BREAKER_EV_FIRE:
-      ofl__win_add(b, now_ms, OFL__C_FIRE);
-      return 0;
+      ctr = OFL__C_FIRE;
+      break;
     case OFL_BREAKER_EV_REJECT:
-      ofl__win_add(b, now_ms, OFL__C_REJECT);
-      return 0;
+      ctr = OFL__C_REJECT;
+      break;
     case OFL_BREAKER_EV_FALLBACK:
-      ofl__win_add(b, now_ms, OFL__C_FALLBACK);
-      return 0;
+      ctr = OFL__C_FALLBACK;
+      break;
     default:
       return OFL_EINVAL;
   }
+  if (count != 0) ofl__win_add_n(b, now_ms, ctr, count);
+  return 0;
 }
 
 /* ---- control ------------------------------------------------------------ */
@@ -322,7 +348,7 @@ void ofl_breaker_force_close(ofl_breaker_t *b, uint64_t now_ms) {
   if (b == NULL) return;
   uv_mutex_lock(&b->lock);
   const int32_t w = atomic_load_explicit(WORD(b), memory_order_relaxed);
-  if (OFL_BREAKER_WORD_STATE(w) != OFL_BREAKER_CLOSED) ofl__to_closed(b, w);
+  if (OFL_BREAKER_WORD_STATE(w) != OFL_BREAKER_CLOSED) ofl__to_closed(b, w, 0);
   uv_mutex_unlock(&b->lock);
 }
 
@@ -340,7 +366,7 @@ int ofl_breaker_restore(ofl_breaker_t *b, int state, uint64_t opened_at_ms,
   else if (state == OFL_BREAKER_HALF_OPEN)
     ofl__to_half_open(b, w);
   else
-    ofl__to_closed(b, w);
+    ofl__to_closed(b, w, 1);
   uv_mutex_unlock(&b->lock);
   return 0;
 }

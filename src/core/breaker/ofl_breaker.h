@@ -141,6 +141,9 @@ typedef struct ofl_breaker_opts_s {
                                  is stored and compared (registry) so every
                                  thread sharing a named breaker agrees on
                                  it. */
+  uint32_t warm_up_ms;        /* no trip (closed -> open) before
+                                 created + warm_up_ms; 0 = none (opossum's
+                                 allowWarmUp) */
 } ofl_breaker_opts_t;
 
 /* Fill *opts with the defaults listed above. */
@@ -222,7 +225,9 @@ const char *ofl_breaker_name(const ofl_breaker_t *b);
  * HALF_OPEN: grants a probe to at most half_open_max_concurrent calls in
  *   flight at once; the rest count a reject and fail fast.
  * Then, with capacity > 0, a call that would exceed it counts "semlocked"
- * and fails (no permit held). An open breaker wins over capacity.
+ * and fails (no permit held). As in opossum, a semlocked call is also a
+ * failure: in CLOSED it counts and may trip like a failed call; in
+ * HALF_OPEN it re-opens. An open breaker wins over capacity.
  * @return a permit >= 0 (see OFL_BREAKER_PERMIT_KIND); OFL_ECIRCUITOPEN;
  *         OFL_ESEMLOCKED; OFL_EINVAL (b NULL). */
 int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms);
@@ -234,9 +239,11 @@ int ofl_breaker_acquire(ofl_breaker_t *b, uint64_t now_ms);
  * - CLOSED permit, current episode: SUCCESS resets the consecutive-failure
  *   count; FAILURE/TIMEOUT increments it and trips the breaker (closed ->
  *   open, opened_at = now_ms) when failure_threshold consecutive failures
- *   are reached, or when the window holds >= volume_threshold calls and
- *   failures*100 >= error_threshold_percentage*calls, where
- *   calls = successes + failures (timeouts included, ignored excluded).
+ *   are reached, or (as opossum) when the window holds >= volume_threshold
+ *   fires and failures*100 > error_threshold_percentage*fires (fires count
+ *   every call asked for, so calls still in flight and rejections weigh
+ *   in; at 100 the percentage never trips). No trip before the warm-up
+ *   ends.
  * - PROBE permit, current half-open episode: SUCCESS (and IGNORED: like
  *   opossum, an error the errorFilter discards closes from half-open) adds
  *   a probe success; success_threshold of them close the breaker and reset
@@ -255,9 +262,12 @@ int ofl_breaker_release(ofl_breaker_t *b, int permit, int outcome,
 /* Settle a call that was granted WITHOUT ofl_breaker_acquire: for a caller
  * that read the state word itself (e.g. from the shared block), saw
  * CLOSED, and knows capacity is 0 (unlimited). In that case acquire would
- * only have counted a fire and returned the word, so this counts the fire
- * at start_ms and then does exactly what ofl_breaker_release(word, ...)
- * does. The call is not visible in the in-flight count while it runs.
+ * only have counted a fire and returned the word. The caller counts the
+ * fire itself when the call starts (ofl_breaker_record EV_FIRE, batched is
+ * fine, but before the outcome of any later call), so that calls in flight
+ * count in the failure rate; this then does exactly what
+ * ofl_breaker_release(word, ...) does. start_ms is unused. The call is not
+ * visible in the in-flight count while it runs.
  * @return as ofl_breaker_release; OFL_EINVAL also when word is not a
  *         CLOSED word or the breaker has a capacity. */
 int ofl_breaker_settle(ofl_breaker_t *b, int word, int outcome,
@@ -269,7 +279,8 @@ int ofl_breaker_settle(ofl_breaker_t *b, int word, int outcome,
 
 /* Settle a batch of successful calls granted as for ofl_breaker_settle
  * (CLOSED word, no capacity), all counted at now_ms: bins[k] (k <
- * OFL_BREAKER_LATENCY_BINS) successes whose latency fell in bin k. Same
+ * OFL_BREAKER_LATENCY_BINS) successes whose latency fell in bin k (their
+ * fires counted by the caller, as for ofl_breaker_settle). Same
  * effect as that many ofl_breaker_settle(word, SUCCESS, now_ms, now_ms,
  * latency in bin k) calls, in a few atomic adds: a success in CLOSED never
  * causes a transition, so the JS fast path counts them in batches.
@@ -287,6 +298,11 @@ int ofl_breaker_settle_successes(ofl_breaker_t *b, int word,
  * @return 0; OFL_EINVAL (NULL b, unknown event). */
 int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms);
 
+/* ofl_breaker_record `count` times, in one atomic add (batches).
+ * @return as ofl_breaker_record. */
+int ofl_breaker_record_n(ofl_breaker_t *b, int event, uint32_t count,
+                         uint64_t now_ms);
+
 /* ---- control ------------------------------------------------------------ */
 
 /* Open now (like opossum's open()): from CLOSED/HALF_OPEN, opened_at =
@@ -299,7 +315,8 @@ int ofl_breaker_record(ofl_breaker_t *b, int event, uint64_t now_ms);
 void ofl_breaker_force_open(ofl_breaker_t *b, uint64_t now_ms);
 
 /* Close now (like opossum's close()): from OPEN/HALF_OPEN, closes and
- * resets the window and counters. Already CLOSED: no change. */
+ * resets the consecutive-failure and probe counters; the rolling window
+ * keeps its counts (as opossum's does). Already CLOSED: no change. */
 void ofl_breaker_force_close(ofl_breaker_t *b, uint64_t now_ms);
 
 /* Restore a state (the `state` option / toJSON import). Always counts as a

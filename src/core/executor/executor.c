@@ -1,6 +1,12 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "histogram.h"
 #include "ofl_clock.h"
@@ -34,6 +40,7 @@ struct ofl_executor_s {
   size_t queued, running, max_queue;
   int stopping;
   unsigned nthreads;
+  int nice; /* added to each worker's nice value (Linux) */
   uv_thread_t *threads;
   uint64_t completed, rejected, cancelled, timed_out;
   ofl__hist_t wait_hist, run_hist;
@@ -129,8 +136,25 @@ static ofl_task_t *dequeue_locked(ofl_executor_t *ex) {
   return NULL;
 }
 
+/* Linux keeps a nice value per thread: a positive increment makes the
+ * kernel prefer the event loop (and everything else) when the CPUs are
+ * saturated, and costs nothing while they are not. */
+static void lower_priority(int nice) {
+#ifdef __linux__
+  if (nice <= 0) return;
+  const id_t tid = (id_t)syscall(SYS_gettid);
+  errno = 0;
+  const int cur = getpriority(PRIO_PROCESS, tid);
+  if (cur == -1 && errno != 0) return;
+  (void)setpriority(PRIO_PROCESS, tid, cur + nice > 19 ? 19 : cur + nice);
+#else
+  (void)nice;
+#endif
+}
+
 static void worker_main(void *arg) {
   ofl_executor_t *ex = arg;
+  lower_priority(ex->nice);
   uv_mutex_lock(&ex->mutex);
   for (;;) {
     ofl_task_t *t;
@@ -186,6 +210,16 @@ unsigned ofl_executor_default_threads(void) {
   return n;
 }
 
+int ofl_executor_default_nice(void) {
+  const char *env = getenv("OFFLOAD_NICE");
+  if (env != NULL && *env != '\0') {
+    char *end = NULL;
+    long v = strtol(env, &end, 10);
+    if (end != NULL && *end == '\0' && v >= 0 && v <= 19) return (int)v;
+  }
+  return 0;
+}
+
 int ofl_executor_create(const ofl_executor_config_t *cfg,
                         ofl_executor_t **out) {
   unsigned n =
@@ -195,6 +229,11 @@ int ofl_executor_create(const ofl_executor_config_t *cfg,
   if (ex == NULL) return OFL_ENOMEM;
   ex->max_queue =
       cfg && cfg->max_queue ? cfg->max_queue : OFL__DEFAULT_MAX_QUEUE;
+  ex->nice = cfg ? cfg->nice : 0;
+  if (ex->nice < 0 || ex->nice > 19) {
+    free(ex);
+    return OFL_EINVAL;
+  }
   ex->threads = calloc(n, sizeof(uv_thread_t));
   if (ex->threads == NULL) goto fail_alloc;
   if (uv_mutex_init(&ex->mutex) != 0) goto fail_alloc;

@@ -17,10 +17,11 @@ static void global_init(void) {
 }
 
 static ofl_executor_config_t resolve(const ofl_executor_config_t *cfg) {
-  ofl_executor_config_t r = {0, 0};
+  ofl_executor_config_t r = {0, 0, 0};
   if (cfg != NULL) r = *cfg;
   if (r.threads == 0) r.threads = ofl_executor_default_threads();
   if (r.max_queue == 0) r.max_queue = 4096;
+  if (r.nice == 0) r.nice = ofl_executor_default_nice();
   return r;
 }
 
@@ -33,8 +34,9 @@ int ofl_executor_acquire(const ofl_executor_config_t *cfg,
   if (g_ex == NULL) {
     err = ofl_executor_create(&want, &g_ex);
     if (err == 0) g_cfg = want;
-  } else if (cfg != NULL && (want.threads != g_cfg.threads ||
-                             want.max_queue != g_cfg.max_queue)) {
+  } else if (cfg != NULL &&
+             (want.threads != g_cfg.threads ||
+              want.max_queue != g_cfg.max_queue || want.nice != g_cfg.nice)) {
     err = OFL_EBUSY;
   }
   if (err == 0) {

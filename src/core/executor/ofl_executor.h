@@ -81,6 +81,9 @@ struct ofl_task_s {
 typedef struct {
   unsigned threads; /* 0 = available parallelism */
   size_t max_queue; /* 0 = default (4096) */
+  /* 0..19 added to each worker thread's nice value (Linux only: elsewhere
+   * ignored), so that saturated workers yield the CPU to the JS thread. */
+  int nice;
 } ofl_executor_config_t;
 
 typedef struct {
@@ -96,6 +99,9 @@ typedef struct {
 } ofl_executor_stats_t;
 
 /* ---- 1. lifetime ------------------------------------------------------ */
+
+/* OFFLOAD_NICE when it holds 0..19, else 0. */
+int ofl_executor_default_nice(void);
 
 /* Starts cfg->threads threads. @return 0 or OFL_EINVAL/OFL_ENOMEM. */
 int ofl_executor_create(const ofl_executor_config_t *cfg, ofl_executor_t **out);

@@ -20,7 +20,8 @@ static uint32_t f(const ofl__blowfish_t *c, uint32_t x) {
 }
 
 /* Sixteen rounds, two at a time so that no swap is needed. */
-static void encipher(const ofl__blowfish_t *c, uint32_t *xl, uint32_t *xr) {
+static inline void encipher(const ofl__blowfish_t *c, uint32_t *xl,
+                            uint32_t *xr) {
   uint32_t l = *xl, r = *xr;
   for (int i = 0; i < 16; i += 2) {
     l ^= c->p[i];
@@ -44,32 +45,42 @@ static uint32_t stream_word(const uint8_t *data, size_t len, size_t *j) {
   return w;
 }
 
-/* ExpandKey: key into P, then P and S re-derived by encryption, each block
- * first mixed with the next 8 bytes of salt (none when salt is NULL). */
-static void expand(ofl__blowfish_t *c, const uint8_t *salt, const uint8_t *key,
-                   size_t key_len) {
+/* Words of a cyclic byte string, as ExpandKey reads them: 18 for the key
+ * (72 bytes), 4 for the salt (16 bytes, which 18 reads cycle through). */
+static void words(const uint8_t *data, size_t len, uint32_t *out, int n) {
   size_t j = 0;
-  for (int i = 0; i < 18; i++) c->p[i] ^= stream_word(key, key_len, &j);
+  for (int i = 0; i < n; i++) out[i] = stream_word(data, len, &j);
+}
+
+/* ExpandKey: the key words into P, then P and S re-derived by encryption,
+ * each block first mixed with the next two salt words (none when salt is
+ * NULL: the cost loop's ExpandKey(state, 0, key)). */
+static void expand(ofl__blowfish_t *c, const uint32_t salt[4],
+                   const uint32_t key[18]) {
+  for (int i = 0; i < 18; i++) c->p[i] ^= key[i];
   uint32_t l = 0, r = 0;
-  j = 0;
+  int k = 0;
   for (int i = 0; i < 18; i += 2) {
     if (salt != NULL) {
-      l ^= stream_word(salt, OFL_BCRYPT_SALT_LEN, &j);
-      r ^= stream_word(salt, OFL_BCRYPT_SALT_LEN, &j);
+      l ^= salt[k];
+      r ^= salt[k + 1];
+      k ^= 2;
     }
     encipher(c, &l, &r);
     c->p[i] = l;
     c->p[i + 1] = r;
   }
   for (int b = 0; b < 4; b++) {
+    uint32_t *box = c->s[b];
     for (int i = 0; i < 256; i += 2) {
       if (salt != NULL) {
-        l ^= stream_word(salt, OFL_BCRYPT_SALT_LEN, &j);
-        r ^= stream_word(salt, OFL_BCRYPT_SALT_LEN, &j);
+        l ^= salt[k];
+        r ^= salt[k + 1];
+        k ^= 2;
       }
       encipher(c, &l, &r);
-      c->s[b][i] = l;
-      c->s[b][i + 1] = r;
+      box[i] = l;
+      box[i + 1] = r;
     }
   }
 }
@@ -110,11 +121,15 @@ int ofl_password_bcrypt(const uint8_t *pw, size_t pw_len, unsigned cost,
   if (pw_len > 0) memcpy(key, pw, pw_len);
   key[pw_len] = 0;
 
+  uint32_t kw[18], sw[4], sw18[18];
+  words(key, key_len, kw, 18);
+  words(salt, OFL_BCRYPT_SALT_LEN, sw, 4);
+  words(salt, OFL_BCRYPT_SALT_LEN, sw18, 18); /* the salt as a key */
   ofl__blowfish_t c = ofl__blowfish_init;
-  expand(&c, salt, key, key_len);
+  expand(&c, sw, kw);
   for (uint64_t i = 0, rounds = (uint64_t)1 << cost; i < rounds; i++) {
-    expand(&c, NULL, key, key_len);
-    expand(&c, NULL, salt, OFL_BCRYPT_SALT_LEN);
+    expand(&c, NULL, kw);
+    expand(&c, NULL, sw18);
   }
   static const uint8_t magic[24] = "OrpheanBeholderScryDoubt";
   uint32_t text[6];
@@ -134,6 +149,7 @@ int ofl_password_bcrypt(const uint8_t *pw, size_t pw_len, unsigned cost,
   b64_encode(salt, OFL_BCRYPT_SALT_LEN, out + 7); /* 22 characters */
   b64_encode(hash, 23, out + 29);                 /* 31 characters */
   wipe(key, sizeof key);
+  wipe(kw, sizeof kw);
   wipe(&c, sizeof c);
   wipe(text, sizeof text);
   wipe(hash, sizeof hash);

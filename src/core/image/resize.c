@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image_impl.h"
 #include "ofl_checked.h"
 #include "ofl_errors.h"
 #include "resize_impl.h"
@@ -27,28 +28,6 @@ struct ofl_image_plan_s {
 #define VBLOCK 1024
 
 /* ---- 8-bit ---------------------------------------------------------- */
-
-static void vpass_u8(const uint8_t *const *rows, const int16_t *w,
-                     uint32_t taps, size_t n, int16_t *mid) {
-  int32_t acc[VBLOCK];
-  for (size_t x0 = 0; x0 < n; x0 += VBLOCK) {
-    const size_t len = n - x0 < VBLOCK ? n - x0 : VBLOCK;
-    const int32_t w0 = w[0];
-    const uint8_t *r0 = rows[0] + x0;
-    for (size_t i = 0; i < len; i++)
-      acc[i] = w0 * r0[i] + (1 << (OFL__W_BITS - OFL__MID_FRAC - 1));
-    for (uint32_t k = 1; k < taps; k++) {
-      const int32_t wk = w[k];
-      if (wk == 0) continue; /* padding at the right edge */
-      const uint8_t *r = rows[k] + x0;
-      for (size_t i = 0; i < len; i++) acc[i] += wk * r[i];
-    }
-    /* Arithmetic shift of a possibly negative value: implementation-
-     * defined in C, arithmetic on every compiler we support. */
-    for (size_t i = 0; i < len; i++)
-      mid[x0 + i] = (int16_t)(acc[i] >> (OFL__W_BITS - OFL__MID_FRAC));
-  }
-}
 
 static inline uint8_t clamp_u8(int32_t v) {
   return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
@@ -180,7 +159,9 @@ int ofl_image_min_len(uint32_t width, uint32_t height, uint32_t channels,
 
 static int check_view(const ofl_image_t *im, ofl_image_t *resolved) {
   size_t need, bytes;
-  if (im->data == NULL || (unsigned)im->format >= OFL_IMAGE_FORMAT_COUNT)
+  /* u16 has no resize kernels. */
+  if (im->data == NULL ||
+      (im->format != OFL_IMAGE_U8 && im->format != OFL_IMAGE_F32))
     return OFL_EINVAL;
   int err =
       ofl_image_min_len(im->width, im->height, im->channels, im->stride, &need);
@@ -297,8 +278,11 @@ int ofl_image_plan_run(const ofl_image_plan_t *p, uint32_t y0, uint32_t y1,
       rows[k] = sbase + ((size_t)first + k) * src->stride * ss;
     const size_t wrow = (size_t)y * p->v.taps;
     if (ss == 1) {
-      vpass_u8((const uint8_t *const *)rows, p->v.w16 + wrow, p->v.taps, n,
-               mid);
+      /* The vertical pass is the shared multiply-accumulate kernel (AVX2
+       * when the CPU has it), kept in int16 with OFL__MID_FRAC bits. */
+      ofl__mac_i16((const uint8_t *const *)rows, p->v.w16 + wrow, p->v.taps, n,
+                   1 << (OFL__W_BITS - OFL__MID_FRAC - 1),
+                   OFL__W_BITS - OFL__MID_FRAC, mid);
       hpass_u8(&p->h, mid, orow, ch);
     } else {
       vpass_f32((const float *const *)rows, p->v.wf + wrow, p->v.taps, n, mid);

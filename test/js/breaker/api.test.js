@@ -11,18 +11,20 @@ const ok = (v) => Promise.resolve(v);
 const boom = () => Promise.reject(new Error('boom'));
 
 test('breaker_bad_options_throw_coded_errors', () => {
+  // Only values no number can be read from: opossum's own (numeric
+  // strings, 0 for the rolling window, odd bucket counts) are accepted.
   const cases = [
     [{ timeout: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE',
-      'The value of "options.timeout" is out of range. It must be >= 0 && <= 2147483647. Received -1'],
-    [{ timeout: '5' }, 'TypeError', 'ERR_INVALID_ARG_TYPE',
-      'The "options.timeout" property must be of type number. Received type string (\'5\')'],
-    [{ errorThresholdPercentage: 101 }, 'RangeError', 'ERR_OUT_OF_RANGE',
-      'The value of "options.errorThresholdPercentage" is out of range. It must be >= 0 && <= 100. Received 101'],
-    [{ rollingCountTimeout: 0 }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
-    [{ rollingCountBuckets: 3 }, 'TypeError', 'ERR_INVALID_ARG_VALUE',
-      "The property 'options.rollingCountBuckets' must divide options.rollingCountTimeout (10000). Received 3"],
+      'The value of "options.timeout" is out of range. It must be >= 0. Received -1'],
+    [{ timeout: 'soon' }, 'TypeError', 'ERR_INVALID_ARG_TYPE',
+      'The "options.timeout" property must be of type number. Received type string (\'soon\')'],
+    [{ errorThresholdPercentage: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE',
+      'The value of "options.errorThresholdPercentage" is out of range. It must be >= 0. Received -1'],
+    [{ rollingCountTimeout: NaN }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
+    [{ rollingCountBuckets: 2.5 }, 'RangeError', 'ERR_OUT_OF_RANGE',
+      'The value of "options.rollingCountBuckets" is out of range. It must be an integer >= 0 && <= 1024. Received 2.5'],
     [{ rollingCountBuckets: 2000 }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
-    [{ volumeThreshold: 1.5 }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
+    [{ volumeThreshold: {} }, 'TypeError', 'ERR_INVALID_ARG_TYPE', null],
     [{ failureThreshold: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
     [{ resetTimeout: 'x' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', null],
     [{ halfOpenMaxConcurrent: 0 }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
@@ -32,45 +34,76 @@ test('breaker_bad_options_throw_coded_errors', () => {
       'The "options.errorFilter" property must be of type function. Received type number (1)'],
     [{ clock: 'now' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', null],
     [{ name: 5 }, 'TypeError', 'ERR_INVALID_ARG_TYPE', null],
-    [{ name: '' }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
     [{ shared: 'yes', name: 'x' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', null],
     [{ shared: true }, 'TypeError', 'ERR_INVALID_ARG_VALUE',
       "The property 'options.shared' requires options.name. Received true"],
     [{ state: 'open' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', null],
     [{ state: { state: 'ajar' } }, 'TypeError', 'ERR_INVALID_ARG_VALUE', null],
     [{ state: { state: 'open', openedAgo: -1 } }, 'RangeError', 'ERR_OUT_OF_RANGE', null],
+    [{ abortController: {} }, 'TypeError', undefined,
+      'AbortController does not contain `abort()` method'],
+    [{ cache: true, cacheTransport: { get() {} } }, 'TypeError', undefined,
+      'options.cacheTransport should be an object with `get`, `set` and `flush` methods'],
   ];
   for (const [opts, name, code, message] of cases) {
-    const want = { name, code };
+    const want = { name };
+    if (code) want.code = code;
     if (message) want.message = message;
     assert.throws(() => new CircuitBreaker(ok, opts), want, JSON.stringify(opts));
   }
-  assert.throws(() => new CircuitBreaker(5), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => new CircuitBreaker(), { name: 'TypeError', message:
+    'No action provided. Cannot construct a CircuitBreaker without an invocable action.' });
   assert.throws(() => new CircuitBreaker(ok, 5), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => new CircuitBreaker(ok).fallback('x'), { code: 'ERR_INVALID_ARG_TYPE' });
 });
 
+test('breaker_opossum_option_values_are_accepted', async () => {
+  const b = new CircuitBreaker(ok, { timeout: '250', rollingCountTimeout: 0,
+    rollingCountBuckets: 3, capacity: Number.MAX_SAFE_INTEGER,
+    errorThresholdPercentage: 150, resetTimeout: 2 ** 31 + 0.5 });
+  assert.strictEqual(b.options.timeout, '250', 'as given');
+  assert.strictEqual(b.options.rollingCountTimeout, 0);
+  assert.strictEqual(await b.fire(4), 4);
+  b.shutdown();
+  const value = new CircuitBreaker('foobar');
+  assert.strictEqual(await value.fire(), 'foobar', 'a non-function action');
+  value.shutdown();
+});
+
 test('breaker_promise_apis_reject_not_throw', async () => {
-  const b = new CircuitBreaker();
+  const b = new CircuitBreaker(null);
   await assert.rejects(b.fire(), { code: 'ERR_INVALID_STATE' });
   await assert.rejects(b.execute('nope'), { code: 'ERR_INVALID_ARG_TYPE' });
   b.shutdown();
-  await assert.rejects(b.execute(ok), { code: 'ERR_OFFLOAD_CLOSED' });
+  await assert.rejects(b.execute(ok), { code: 'ESHUTDOWN',
+    message: 'The circuit has been shutdown.' });
+  assert.strictEqual(CircuitBreaker.isOurError(await b.fire().catch((e) => e)),
+    true);
 });
 
-test('breaker_fire_passes_args_and_signal_and_emits_events', async () => {
+test('breaker_fire_passes_args_and_this_unchanged_execute_adds_a_signal', async () => {
   const seen = [];
-  const b = new CircuitBreaker((a, c, signal) => {
-    assert.ok(signal instanceof AbortSignal);
-    return a + c;
-  });
+  function action(...args) {
+    seen.push([this, args.length]);
+    return args[0] + args[1];
+  }
+  const b = new CircuitBreaker(action);
   for (const ev of ['fire', 'success', 'failure', 'reject', 'timeout']) {
     b.on(ev, () => seen.push(ev));
   }
   assert.strictEqual(await b.fire(2, 3), 5);
-  assert.deepStrictEqual(seen, ['fire', 'success']);
-  const plain = new CircuitBreaker((...args) => args.length, { timeout: 0 });
-  assert.strictEqual(await plain.fire(1, 2), 2, 'no signal without a timeout');
+  assert.deepStrictEqual(seen, ['fire', [action, 2], 'success'],
+    'this is the action, as in opossum; no signal appended');
+  const ctx = {};
+  assert.strictEqual(await b.call(ctx, 1, 1), 2);
+  assert.strictEqual(seen.at(-2)[0], ctx);
+  // A promisified callback API computes the right result.
+  const add = require('node:util').promisify((x, y, cb) => cb(null, x + y));
+  assert.strictEqual(await new CircuitBreaker(add).fire(3, 4), 7);
+  let signal = null;
+  assert.strictEqual(await b.execute((x, s) => { signal = s; return x; }, 9), 9);
+  assert.ok(signal instanceof AbortSignal, 'execute() adds the call\'s signal');
+  b.shutdown();
 });
 
 test('breaker_fallback_used_on_failure_timeout_and_open', async () => {
@@ -78,24 +111,33 @@ test('breaker_fallback_used_on_failure_timeout_and_open', async () => {
   const b = new CircuitBreaker(boom, { timeout: 0, failureThreshold: 2,
     volumeThreshold: 100, clock: () => t });
   const fallbacks = [];
-  b.on('fallback', (err) => fallbacks.push(err.message));
+  b.on('fallback', (result, err) => fallbacks.push([result, err.message]));
   b.fallback((...args) => `fb:${args.length}`);
   assert.strictEqual(await b.fire('x'), 'fb:2'); // args + the error
   assert.strictEqual(await b.fire('x'), 'fb:2');
   assert.strictEqual(b.state, 'open');
   assert.strictEqual(await b.fire('x'), 'fb:2');
-  assert.deepStrictEqual(fallbacks, ['boom', 'boom', 'Breaker is open']);
+  assert.deepStrictEqual(fallbacks, [['fb:2', 'boom'], ['fb:2', 'boom'],
+    ['fb:2', 'Breaker is open']]);
   assert.strictEqual(b.stats.fallbacks, 3);
   assert.strictEqual(b.stats.rejects, 1);
 });
 
-test('breaker_error_filter_does_not_count', async () => {
+test('breaker_error_filter_counts_a_success', async () => {
+  // opossum: any truthy answer, the error and the call's args, and a
+  // filtered error is a success (with its 'success' event).
+  const filtered = [];
   const b = new CircuitBreaker(boom, { timeout: 0, failureThreshold: 1,
-    errorFilter: (e) => e.message === 'boom' });
-  await assert.rejects(b.fire(), { message: 'boom' });
+    errorFilter: (e, ...args) => { filtered.push(args); return e.message === 'boom' && 1; } });
+  const successes = [];
+  b.on('success', (e) => successes.push(e.message));
+  b.fallback(() => 'unused');
+  await assert.rejects(b.fire('a', 'b'), { message: 'boom' });
+  assert.deepStrictEqual(filtered, [['a', 'b']]);
+  assert.deepStrictEqual(successes, ['boom']);
   assert.strictEqual(b.state, 'closed');
   assert.strictEqual(b.stats.failures, 0);
-  assert.strictEqual(b.stats.ignored, 1);
+  assert.strictEqual(b.stats.successes, 1);
 });
 
 test('breaker_capacity_rejects_with_esemlocked', async () => {
@@ -104,12 +146,14 @@ test('breaker_capacity_rejects_with_esemlocked', async () => {
   const r = await Promise.allSettled([b.fire(), b.fire(), b.fire()]);
   assert.deepStrictEqual(r.map((x) => x.status), ['fulfilled', 'fulfilled', 'rejected']);
   assert.strictEqual(r[2].reason.code, 'ESEMLOCKED');
-  assert.strictEqual(b.stats.semlocked, 1);
+  assert.strictEqual(r[2].reason.message, 'Semaphore locked');
+  assert.strictEqual(b.stats.semaphoreRejections, 1);
+  assert.strictEqual(b.stats.failures, 1, 'a failure, as in opossum');
 });
 
 test('breaker_stats_status_tojson_and_restore', async () => {
   let t = 5000;
-  const b = new CircuitBreaker(undefined, { timeout: 0, failureThreshold: 1,
+  const b = new CircuitBreaker(null, { timeout: 0, failureThreshold: 1,
     resetTimeout: 1000, clock: () => t });
   await b.execute(ok);
   await b.execute(boom).catch(() => {});
@@ -117,15 +161,26 @@ test('breaker_stats_status_tojson_and_restore', async () => {
   const s = b.stats;
   assert.deepStrictEqual([s.fires, s.successes, s.failures, s.rejects], [3, 1, 1, 1]);
   assert.strictEqual(typeof s.latency.p99, 'number');
-  assert.deepStrictEqual(b.status, { state: 'open', failureCount: 1,
-    successCount: 1, lastFailureTime: 5000 });
+  assert.ok(b.status instanceof offload.breakers.Status);
+  assert.strictEqual(b.status.window.length, 10);
   t += 300;
   const json = JSON.parse(JSON.stringify(b));
-  assert.deepStrictEqual(json.state, { state: 'open', openedAgo: 300 });
+  assert.deepStrictEqual(Object.keys(json), ['state', 'status']);
+  const { lastTimerAt, ...rest } = json.state;
+  assert.deepStrictEqual(rest, { name: b.name, enabled: true, closed: false,
+    open: true, halfOpen: false, warmUp: false, shutdown: false });
+  assert.ok(Math.abs(Date.now() - 300 - lastTimerAt) < 1000, 'epoch ms');
+  assert.strictEqual(json.status.failures, 1);
   const c = new CircuitBreaker(ok, { resetTimeout: 1000, state: json.state, clock: () => t });
   assert.strictEqual(c.state, 'open');
   t += 700;
   assert.strictEqual(c.state, 'halfOpen', 'the restored timer kept running');
+  // offload's own shape restores too.
+  const d = new CircuitBreaker(ok, { resetTimeout: 1000, clock: () => t,
+    state: { state: 'open', openedAgo: 999 } });
+  assert.strictEqual(d.state, 'open');
+  t += 1;
+  assert.strictEqual(d.state, 'halfOpen');
   assert.strictEqual(c.opened, false);
   assert.strictEqual(c.halfOpen, true);
 });
@@ -205,15 +260,16 @@ test('breaker_registry_get_and_get_all', () => {
   assert.throws(() => offload.breakers.get(name, { timeout: 5 }),
     { code: 'ERR_INVALID_ARG_VALUE' });
   const local = new CircuitBreaker(ok, { name: `${name}.local` });
-  const anonymous = new CircuitBreaker(ok);
+  const anonymous = new CircuitBreaker((v) => v);
   const all = offload.breakers.getAll();
   assert.ok(all.includes(b));
   assert.ok(all.includes(local), 'a named breaker that is not shared');
   assert.ok(!all.includes(anonymous));
   local.shutdown();
   assert.ok(!offload.breakers.getAll().includes(local), 'gone after shutdown');
-  assert.deepStrictEqual(Object.keys(b.status),
-    ['state', 'failureCount', 'successCount', 'lastFailureTime']);
+  assert.ok(b.status instanceof offload.breakers.Status);
+  assert.ok(!all.includes(anonymous) && anonymous.name.length === 36,
+    'an anonymous action gets a UUID name');
   b.shutdown();
 });
 

@@ -12,7 +12,7 @@ const boom = () => Promise.reject(new Error('boom'));
 // A breaker on a fake clock, plus the trace of its state events.
 function traced(options) {
   const clock = { t: 1000 };
-  const b = new CircuitBreaker(undefined,
+  const b = new CircuitBreaker(null,
     { timeout: 0, clock: () => clock.t, ...options });
   const trace = [];
   for (const ev of ['open', 'halfOpen', 'close']) b.on(ev, () => trace.push(ev));
@@ -24,14 +24,17 @@ let uniq = 0;
 const fresh = (tag) => `test.${tag}.${process.pid}.${uniq++}`;
 
 test('breaker_trace_trip_failfast_halfopen_close', async () => {
+  // opossum's rule: the failure rate must exceed the threshold (1 of 2
+  // fires is 50 %, above 49 %).
   const { b, clock, trace } = traced({ volumeThreshold: 2, resetTimeout: 500,
-    successThreshold: 2, halfOpenMaxConcurrent: 2 });
+    successThreshold: 2, halfOpenMaxConcurrent: 2,
+    errorThresholdPercentage: 49 });
   assert.deepStrictEqual(await settle(b.execute(ok, 1)), ['ok', 1]);
   assert.deepStrictEqual(await settle(b.execute(boom)), ['err', 'boom']);
   assert.deepStrictEqual(trace, ['open', 'closed->open']);
   let called = 0;
   const err = await b.execute(() => { called++; }).catch((e) => e);
-  assert.strictEqual(err.code, 'CIRCUIT_OPEN');
+  assert.strictEqual(err.code, 'EOPENBREAKER');
   assert.strictEqual(err.message, 'Breaker is open');
   assert.strictEqual(called, 0, 'the action is not called while open');
   clock.t += 499;
@@ -53,7 +56,7 @@ test('breaker_probe_failure_reopens_and_restarts_timer', async () => {
   await settle(b.execute(boom)); // the probe fails
   assert.strictEqual(b.state, 'open');
   clock.t += 99;
-  assert.deepStrictEqual(await settle(b.execute(ok)), ['err', 'CIRCUIT_OPEN']);
+  assert.deepStrictEqual(await settle(b.execute(ok)), ['err', 'EOPENBREAKER']);
   clock.t += 1;
   assert.deepStrictEqual(await settle(b.execute(ok, 7)), ['ok', 7]);
   assert.deepStrictEqual(trace.filter((e) => e.includes('->')), [
@@ -74,7 +77,7 @@ test('breaker_failure_threshold_counts_consecutive_failures', async () => {
   await settle(b.execute(boom));
   assert.strictEqual(b.state, 'open');
   assert.deepStrictEqual(trace, ['open', 'closed->open']);
-  assert.strictEqual(b.status.failureCount, 5);
+  assert.strictEqual(b.stats.failures, 5);
 });
 
 test('breaker_volume_threshold_holds_closed_under_low_volume', async () => {
@@ -101,7 +104,7 @@ test('breaker_half_open_admits_exactly_max_concurrent', async () => {
   gates.forEach((r) => r('p'));
   const results = await Promise.all(calls);
   assert.strictEqual(results.filter(([k]) => k === 'ok').length, 3);
-  assert.strictEqual(results.filter(([, c]) => c === 'CIRCUIT_OPEN').length, 97);
+  assert.strictEqual(results.filter(([, c]) => c === 'EOPENBREAKER').length, 97);
   assert.strictEqual(b.state, 'closed');
 });
 
@@ -184,11 +187,11 @@ test('breaker_shared_open_in_worker_a_rejects_in_main_and_worker_b', async () =>
   assert.deepStrictEqual(await a.next(), { state: 'open' });
   let called = false;
   const err = await mine.execute(() => { called = true; }).catch((e) => e);
-  assert.strictEqual(err.code, 'CIRCUIT_OPEN');
+  assert.strictEqual(err.code, 'EOPENBREAKER');
   assert.strictEqual(called, false);
   assert.deepStrictEqual(events, [{ from: 'closed', to: 'open' }]);
   const b = worker({ name, mode: 'probe', options });
-  assert.deepStrictEqual(await b.next(), { code: 'CIRCUIT_OPEN', called: false });
+  assert.deepStrictEqual(await b.next(), { code: 'EOPENBREAKER', called: false });
   assert.ok(offload.breakers.getAll().some((x) => x.name === name));
   mine.shutdown();
 });
@@ -254,7 +257,7 @@ test('breaker_timeout_never_fires_early', async () => {
   // out, with their AbortSignal aborted.
   const { performance } = require('node:perf_hooks');
   const timeout = 30;
-  const b = new CircuitBreaker(undefined, { timeout, volumeThreshold: 1000 });
+  const b = new CircuitBreaker(null, { timeout, volumeThreshold: 1000 });
   const calls = [];
   for (let burst = 0; burst < 5; burst++) {
     for (let i = 0; i < 11; i++) {

@@ -11,7 +11,7 @@ const ok = (v) => Promise.resolve(v);
 
 function traced(options) {
   const clock = { t: 1000 };
-  const b = new CircuitBreaker(options.action, { timeout: 0,
+  const b = new CircuitBreaker(options.action || null, { timeout: 0,
     clock: () => clock.t, ...options, action: undefined });
   const trace = [];
   b.on('stateChange', ({ from, to }) => trace.push(`${from}->${to}`));
@@ -30,7 +30,7 @@ test('breaker_open_after_reset_timeout_restarts_the_timer', async () => {
   clock.t += 99;
   let called = false;
   await assert.rejects(b.execute(() => { called = true; }),
-    { code: 'CIRCUIT_OPEN' });
+    { code: 'EOPENBREAKER' });
   assert.strictEqual(called, false, 'the timer restarted at open()');
   clock.t += 1;
   assert.strictEqual(b.state, 'halfOpen');
@@ -46,19 +46,23 @@ test('breaker_open_after_reset_timeout_restarts_the_timer', async () => {
 });
 
 test('breaker_fallback_on_timeout_via_fire', async () => {
-  // The action ends only when its signal aborts.
-  const action = (x, signal) => new Promise((resolve, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason));
+  // The action ends only when the breaker's AbortController aborts (as in
+  // opossum, fire() passes the action its arguments only).
+  let b = null;
+  const action = (x) => new Promise((resolve, reject) => {
+    const signal = b.getSignal();
+    signal.addEventListener('abort', () => reject(new Error(`aborted ${x}`)));
   });
-  const b = new CircuitBreaker(action, { timeout: 20 });
+  b = new CircuitBreaker(action, { timeout: 20, autoRenewAbortController: true });
   const events = [];
   b.on('timeout', (err) => events.push(['timeout', err.code]));
   b.on('failure', (err) => events.push(['failure', err.code]));
-  b.on('fallback', (err) => events.push(['fallback', err.code]));
+  b.on('fallback', (result, err) => events.push(['fallback', result, err.code]));
   b.fallback((x, err) => `fb:${x}:${err.code}`);
   assert.strictEqual(await b.fire('a'), 'fb:a:ETIMEDOUT');
   assert.deepStrictEqual(events, [['timeout', 'ETIMEDOUT'],
-    ['failure', 'ETIMEDOUT'], ['fallback', 'ETIMEDOUT']]);
+    ['failure', 'ETIMEDOUT'], ['fallback', 'fb:a:ETIMEDOUT', 'ETIMEDOUT']]);
+  assert.ok(b.getSignal().aborted, 'the timeout aborted the controller');
   const s = b.stats;
   assert.deepStrictEqual([s.timeouts, s.failures, s.fallbacks], [1, 1, 1]);
   b.shutdown();
@@ -77,9 +81,9 @@ test('breaker_failure_and_reject_events', async () => {
   await assert.rejects(b.execute(() => { clock.t += 4; throw err; }, 'x'), err);
   assert.deepStrictEqual(failures, [[err, 0, [1, 2]], [err, 4, ['x']]]);
   assert.strictEqual(b.state, 'open');
-  await assert.rejects(b.fire(3), { code: 'CIRCUIT_OPEN' });
-  await assert.rejects(b.execute(ok, 4), { code: 'CIRCUIT_OPEN' });
-  assert.deepStrictEqual(rejects, ['CIRCUIT_OPEN', 'CIRCUIT_OPEN']);
+  await assert.rejects(b.fire(3), { code: 'EOPENBREAKER' });
+  await assert.rejects(b.execute(ok, 4), { code: 'EOPENBREAKER' });
+  assert.deepStrictEqual(rejects, ['EOPENBREAKER', 'EOPENBREAKER']);
   assert.strictEqual(failures.length, 2, 'a reject is not a failure');
   assert.strictEqual(b.stats.rejects, 2);
 });

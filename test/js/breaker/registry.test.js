@@ -100,9 +100,10 @@ test('breaker_registry_shutdown_releases_the_name', () => {
 
 test('breaker_shared_successes_in_one_thread_count_at_once_in_another', async () => {
   // Thread A (a worker) succeeds 3 times and keeps its handle; thread B
-  // (main) then fails. 50 %, no volume threshold: 1/4, 2/5 stay closed,
-  // 3/6 opens. With A's successes batched, B's first failure (1/1) would
-  // open it at once.
+  // (main) then fails. 50 %, no volume threshold: opossum's rule trips
+  // above the percentage, so 1/4, 2/5, 3/6 stay closed and 4/7 opens.
+  // With A's successes batched, B's first failure (1/1) would open it at
+  // once.
   const name = fresh('exact');
   const options = { timeout: 0, errorThresholdPercentage: 50,
     rollingCountTimeout: 600000, rollingCountBuckets: 10, resetTimeout: 60000 };
@@ -117,10 +118,12 @@ test('breaker_shared_successes_in_one_thread_count_at_once_in_another', async ()
   assert.strictEqual(mine.state, 'closed', '2 of 5 failed');
   assert.deepStrictEqual(trace, []);
   await mine.execute(boom).catch(() => {});
-  assert.strictEqual(mine.state, 'open', '3 of 6 failed');
+  assert.strictEqual(mine.state, 'closed', '3 of 6 failed: not above 50 %');
+  await mine.execute(boom).catch(() => {});
+  assert.strictEqual(mine.state, 'open', '4 of 7 failed');
   assert.deepStrictEqual(trace, ['closed->open']);
   const s = mine.stats;
-  assert.deepStrictEqual([s.successes, s.failures], [3, 3]);
+  assert.deepStrictEqual([s.successes, s.failures], [3, 4]);
   await a.w.terminate();
   mine.shutdown();
 });

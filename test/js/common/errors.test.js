@@ -21,6 +21,10 @@ test('errors_one_factory_per_design_code', () => {
   assert.ok(codes.ERR_BUFFER_TOO_LARGE(5) instanceof RangeError);
   assert.strictEqual(codes.ABORT_ERR().name, 'AbortError');
   assert.strictEqual(codes.CIRCUIT_OPEN().message, 'Breaker is open');
+  // opossum's codes and messages (the breaker's own calls).
+  assert.strictEqual(codes.EOPENBREAKER().message, 'Breaker is open');
+  assert.strictEqual(codes.ESHUTDOWN().message, 'The circuit has been shutdown.');
+  assert.strictEqual(codes.ESEMLOCKED().message, 'Semaphore locked');
 });
 
 test('errors_messages_say_expected_and_received', () => {

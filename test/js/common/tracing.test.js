@@ -70,3 +70,26 @@ test('tracing_keeps_names_and_nothing_is_published_unsubscribed', async () => {
   assert.strictEqual(tc.start.hasSubscribers, false);
   assert.strictEqual(typeof await offload.hash('xxh64', 'x'), 'object');
 });
+
+test('tracing_breaker_and_pool_calls', async (t) => {
+  const breakerEvents = record(t, 'breaker');
+  const poolEvents = record(t, 'pool');
+  const b = new offload.CircuitBreaker(async (x) => x * 2);
+  t.after(() => b.shutdown());
+  assert.strictEqual(await b.fire(21), 42);
+  await assert.rejects(b.execute(async () => { throw Object.assign(new Error('no'), { code: 'E_NO' }); }));
+  assert.deepStrictEqual(breakerEvents.map((e) => `${e.kind}:${e.ctx.operation}`), [
+    'start:fire', 'end:fire', 'asyncStart:fire', 'asyncEnd:fire',
+    'start:execute', 'end:execute', 'error:execute', 'asyncStart:execute', 'asyncEnd:execute']);
+  assert.deepStrictEqual(breakerEvents[0].ctx.arguments, [21]);
+  assert.strictEqual(breakerEvents[6].ctx.error.code, 'E_NO');
+  const path = require('node:path');
+  const pool = new offload.WorkerPool({
+    filename: path.join(__dirname, '..', 'fixtures', 'pool', 'echo.js'), maxThreads: 1 });
+  t.after(() => pool.close());
+  assert.strictEqual(await pool.run(7), 7);
+  assert.deepStrictEqual(kinds(poolEvents), ['start', 'end', 'asyncStart', 'asyncEnd']);
+  assert.strictEqual(poolEvents[0].ctx.operation, 'run');
+  assert.strictEqual(poolEvents[2].ctx.result, 7);
+  assert.strictEqual(offload.CircuitBreaker.prototype.fire.name, 'fire');
+});

@@ -46,6 +46,38 @@ test('executor_configure_validates', () => {
     { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
   assert.throws(() => offload.configure({ maxQueue: -1 }),
     { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+  assert.throws(() => offload.configure({ niceIncrement: 20 }),
+    { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+  assert.throws(() => offload.configure({ niceIncrement: '5' }),
+    { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+test('executor_nice_increment_lowers_only_executor_threads', {
+  skip: process.platform !== 'linux' ? 'per-thread nice values are Linux' : false,
+}, () => {
+  // A fresh process: the increment must be set before first use.
+  const { execFileSync } = require('node:child_process');
+  const out = execFileSync(process.execPath, ['-e', `
+    const fs = require('fs');
+    const o = require(${JSON.stringify(require.resolve('../../..'))});
+    o.configure({ threads: 2, niceIncrement: 7 });
+    const niceValues = () => fs.readdirSync('/proc/self/task').map((t) =>
+      Number(fs.readFileSync('/proc/self/task/' + t + '/stat', 'utf8').split(') ')[1].split(' ')[16]));
+    o.hash('sha256', Buffer.alloc(1 << 20)).then(async () => {
+      // Each worker lowers its own priority as it starts: wait for both.
+      let nice = niceValues();
+      for (let i = 0; i < 200 && nice.filter((n) => n === 7).length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        nice = niceValues();
+      }
+      let err = '';
+      try { o.configure({ niceIncrement: 3 }); } catch (e) { err = e.code; }
+      console.log(JSON.stringify({ nice, err }));
+    });`], { encoding: 'utf8' });
+  const { nice, err } = JSON.parse(out);
+  assert.strictEqual(nice.filter((n) => n === 7).length, 2, JSON.stringify(nice));
+  assert.strictEqual(nice.filter((n) => n === 0).length, nice.length - 2);
+  assert.strictEqual(err, 'ERR_OFFLOAD_ALREADY_CONFIGURED');
 });
 
 test('executor_abort_before_start_rejects_at_once', async () => {

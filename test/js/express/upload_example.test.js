@@ -122,12 +122,9 @@ describe('hash_express', { timeout: 60_000 }, () => {
     assert.strictEqual(await sha256sum(file), JSON.parse(result.body).sha256);
   });
 
-  // A latency bound in real milliseconds: under qemu-user (OFL_UNDER_QEMU,
-  // scripts/test_arm64.sh) even the idle server's p99 is far above it.
-  test('hash_express_ping_p99_below_20ms_during_upload', {
-    skip: process.env.OFL_UNDER_QEMU &&
-      'OFL_UNDER_QEMU: a 20 ms p99 means nothing under emulation',
-  }, (t) => {
+  // Latency is measured, not asserted (timings belong in bench/: see
+  // bench/service.js); what must hold is that pings kept being answered.
+  test('hash_express_pings_answered_during_upload', (t) => {
     assert.ok(latencies.length >= 20, `only ${latencies.length} pings`);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
@@ -138,8 +135,6 @@ describe('hash_express', { timeout: 60_000 }, () => {
       `load average ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores`;
     t.diagnostic(`pings ${latencies.length}, p50 ${p50.toFixed(2)} ms, ` +
       `p99 ${p99.toFixed(2)} ms, max ${max.toFixed(2)} ms; ${idle}`);
-    assert.ok(p99 < 20, `/ping p99 ${p99.toFixed(2)} ms (p50 ${p50.toFixed(2)}, ` +
-      `${latencies.length} pings; ${idle})`);
   });
 
   test('hash_express_aborted_upload_leaves_no_file', async () => {

@@ -44,7 +44,7 @@ test('pool_destroy_during_infinite_loop_settles_everything', async (t) => {
   await destroyed;
   assert.strictEqual(p.threads.length, 0);
   await assert.rejects(p.run(1), { code: 'ERR_OFFLOAD_CLOSED',
-    message: 'The WorkerPool is closed' });
+    message: 'The task has been aborted', cause: 'queue is being terminated' });
   assert.strictEqual(p.destroy(), destroyed, 'idempotent');
   await p.close();
   await turn();

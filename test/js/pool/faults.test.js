@@ -60,7 +60,7 @@ test('pool_process_exit_in_task_rejects_with_exit_code', async (t) => {
   const before = ids(p);
   await assert.rejects(p.run(1, { name: 'exit' }), {
     code: 'ERR_OFFLOAD_WORKER_CRASHED', exitCode: 1,
-    message: 'The worker crashed: it exited with code 1',
+    message: 'The worker crashed: worker exited with code: 1',
   });
   assert.strictEqual(p.threads.length, 2);
   const fresh = ids(p).filter((id) => !before.includes(id));
@@ -94,7 +94,8 @@ test('pool_module_that_exits_on_import_is_not_respawned', async (t) => {
 });
 
 test('pool_timeouts_replace_workers_and_keep_the_pool_size', async (t) => {
-  const p = pool(t, { minThreads: 2, maxThreads: 2, taskTimeout: 20 });
+  const p = pool(t, { minThreads: 2, maxThreads: 2, taskTimeout: 20,
+    cancelGrace: 0 });
   const seen = new Set(ids(p));
   for (let i = 0; i < 20; i++) {
     const runs = await Promise.allSettled([p.run(null, { name: 'spin' }),

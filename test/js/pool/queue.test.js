@@ -47,7 +47,8 @@ test('pool_abort_of_a_queued_task_drops_it_and_the_queue_flows', async (t) => {
 
 test('pool_abort_during_a_run_terminates_and_replaces_the_worker',
   async (t) => {
-    const p = pool(t, { minThreads: 2, maxThreads: 2 });
+    // cancelGrace 0: a running task's abort terminates its worker at once.
+    const p = pool(t, { minThreads: 2, maxThreads: 2, cancelGrace: 0 });
     const before = p.threads.map((w) => w.threadId);
     const sab = counter();
     const ac = new AbortController();
@@ -71,7 +72,7 @@ test('pool_max_queue_overflow_rejects_at_once', async (t) => {
   assert.ok(isRejected(refused), 'rejected before run() returned');
   await assert.rejects(refused, {
     code: 'ERR_OFFLOAD_QUEUE_FULL',
-    message: 'The WorkerPool task queue is full (maxQueue 2)',
+    message: 'Task queue is at limit (maxQueue 2)',
   });
   assert.strictEqual(p.queueSize, 2);
   assert.deepStrictEqual(await Promise.all([holder, ...queued]), [50, 1, 2]);
@@ -87,8 +88,7 @@ test('pool_max_queue_zero_means_no_queue', async (t) => {
   assert.ok(isRejected(refused));
   await assert.rejects(refused, {
     code: 'ERR_OFFLOAD_QUEUE_FULL',
-    message: 'The WorkerPool task queue is full ' +
-      '(maxQueue 0: no queue, and every worker is busy)',
+    message: 'No task queue available and all Workers are busy (maxQueue 0)',
   });
   assert.strictEqual(p.queueSize, 0);
   assert.deepStrictEqual(await Promise.all([a, b]), [30, 30]);

@@ -209,8 +209,10 @@ test('service_admin_chaos_validates', async (t) => {
 });
 
 test('service_health_and_metrics', async (t) => {
-  const { base } = await start(t);
+  // A loaded CI machine may see a slow second; this test is about content.
+  const { base } = await start(t, { unhealthyLoopP99: 60000 });
   await fetch(`${base}/upload`, { method: 'POST', body: uploadBody(300000) });
+  await (await fetch(`${base}/report`, { headers: { 'accept-encoding': 'gzip' } })).arrayBuffer();
   await new Promise((r) => setTimeout(r, 1100)); // one loop-delay sample
   const res = await fetch(`${base}/health?recent=1`);
   assert.strictEqual(res.status, 200);
@@ -226,9 +228,23 @@ test('service_health_and_metrics', async (t) => {
   for (const m of ['offload_executor_threads', 'offload_executor_wait_seconds{quantile="0.99"}',
     'offload_pool_utilization', 'offload_breaker_state{name="downstream"} 0',
     'service_event_loop_delay_seconds', 'http_request_duration_seconds_bucket',
-    'route="/upload"', 'nodejs_eventloop_lag_seconds']) {
+    'route="/upload"', 'nodejs_eventloop_lag_seconds',
+    'offload_task_duration_seconds_count{module="codec",operation="compress",route="/report"}']) {
     assert.ok(text.includes(m), m);
   }
+});
+
+test('service_health_503_when_the_loop_is_slow', async (t) => {
+  const { base } = await start(t, { unhealthyLoopP99: 0, loopInterval: 100 });
+  await new Promise((r) => setTimeout(r, 200)); // the monitor's timer runs
+  const spin = Date.now() + 50;
+  while (Date.now() < spin); // a 50 ms stall
+  await new Promise((r) => setTimeout(r, 250));
+  const res = await fetch(`${base}/health`);
+  assert.strictEqual(res.status, 503);
+  const h = await res.json();
+  assert.strictEqual(h.status, 'unhealthy');
+  assert.ok(h.loop.max >= 30, String(h.loop.max));
 });
 
 test('service_health_503_while_draining', async (t) => {
@@ -237,4 +253,53 @@ test('service_health_503_while_draining', async (t) => {
   const res = await fetch(`${base}/health`);
   assert.strictEqual(res.status, 503);
   assert.strictEqual((await res.json()).status, 'draining');
+});
+
+for (const variant of ['offload', 'naive']) {
+  test(`service_${variant}_signup_and_login`, async (t) => {
+    const { base } = await start(t, { variant });
+    const post = (route, body) => fetch(`${base}${route}`, { method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    let res = await post('/signup', { username: 'ada', password: 'analytical engine' });
+    assert.strictEqual(res.status, 201);
+    assert.deepStrictEqual(await res.json(), { username: 'ada' });
+    res = await post('/signup', { username: 'ada', password: 'another one!' });
+    assert.strictEqual(res.status, 409);
+    res = await post('/login', { username: 'ada', password: 'analytical engine' });
+    assert.strictEqual(res.status, 200);
+    res = await post('/login', { username: 'ada', password: 'difference engine' });
+    assert.strictEqual(res.status, 401);
+    res = await post('/login', { username: 'bob', password: 'analytical engine' });
+    assert.strictEqual(res.status, 401);
+    for (const bad of [{}, { username: 'x' }, { username: 'a b', password: 'long enough' },
+      { username: 'ok', password: 'short' }, { username: 'ok', password: 1234567890 }]) {
+      res = await post('/signup', bad);
+      assert.strictEqual(res.status, 400, JSON.stringify(bad));
+      assert.strictEqual((await res.json()).error, 'ERR_CREDENTIALS');
+    }
+  });
+}
+
+test('service_thumbnail_watermark_matches_between_variants', async (t) => {
+  const img = thumbnailBody(320, 240);
+  const outs = [];
+  for (const variant of ['offload', 'naive']) {
+    const { base } = await start(t, { variant });
+    const res = await fetch(`${base}/thumbnail?width=320&height=240&size=128&watermark=1`,
+      { method: 'POST', body: img.data });
+    assert.strictEqual(res.status, 200);
+    outs.push(Buffer.from(await res.arrayBuffer()));
+  }
+  // The corner is the watermark's white stripe in both: bright, opaque.
+  for (const out of outs) {
+    const corner = ((4 + 2) * 128 + (128 - 64 - 4 + 2)) * 4;
+    // 160/255 of white over the gradient's top-right corner.
+    assert.ok(out[corner] > 150 && out[corner + 1] > 150, JSON.stringify([...out.subarray(corner, corner + 4)]));
+    assert.strictEqual(out[corner + 3], 255);
+  }
+  // Different kernels (lanczos3 + a Gaussian unsharp mask vs bilinear + a
+  // 3×3 kernel), the same picture: a small mean difference.
+  let sum = 0;
+  for (let i = 0; i < outs[0].length; i++) sum += Math.abs(outs[0][i] - outs[1][i]);
+  assert.ok(sum / outs[0].length < 12, String(sum / outs[0].length));
 });

@@ -1,0 +1,313 @@
+/* Image pipelines: a chain of resize and op steps run as ONE executor job
+ * (or inline for imagePipelineSync). Intermediates live in native memory
+ * the job allocates and frees as it goes, so nothing returns to JS
+ * between steps; the final step writes the V8-allocated (or caller's)
+ * output. Overlay images of composite steps are copied into the baton,
+ * so only the source and the output are pinned. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "image_binding.h"
+#include "napi_env.h"
+#include "ofl_checked.h"
+#include "ofl_errors.h"
+#include "ofl_image.h"
+
+#define MAX_STEPS 64u
+
+/* A resize step's Uint32Array, as lib/image/resize.js packs it. */
+enum {
+  R_OUT_W = 5,
+  R_OUT_H,
+  R_VIRT_W,
+  R_VIRT_H,
+  R_OFF_X,
+  R_OFF_Y,
+  R_KERNEL,
+  R_COUNT
+};
+
+typedef struct {
+  int resize;
+  ofl_image_op_t op;
+  ofl_image_resize_opts_t ropts;
+  ofl_image_t out;   /* shape of the step's output (data unset) */
+  ofl_image_t other; /* composite/joinChannels overlay: owned copy */
+  void *copy;        /* kernel, table or overlay samples (owned) */
+} step_t;
+
+typedef struct {
+  ofl_job_t job; /* first; pins[0] = source backing, pins[1] = output */
+  ofl_image_t src, dst;
+  uint32_t n;
+  step_t steps[MAX_STEPS];
+} pipe_t;
+
+static size_t ssize(ofl_image_format_t f) {
+  return f == OFL_IMAGE_F32 ? 4 : f == OFL_IMAGE_U16 ? 2 : 1;
+}
+
+static void pipe_free_steps(pipe_t *p) {
+  for (uint32_t i = 0; i < p->n; i++) free(p->steps[i].copy);
+  p->n = 0;
+}
+
+static int run_steps(const pipe_t *p, int (*stop)(void *), void *arg) {
+  ofl_image_t cur = p->src;
+  void *owned = NULL;
+  int err = 0;
+  for (uint32_t i = 0; i < p->n && err == 0; i++) {
+    const step_t *s = &p->steps[i];
+    ofl_image_t out = p->dst;
+    void *buf = NULL;
+    if (i + 1 < p->n) {
+      size_t len, bytes;
+      out = s->out;
+      err = ofl_image_min_len(out.width, out.height, out.channels, 0, &len);
+      if (err == 0 && !ofl_mul_size(len, ssize(out.format), &bytes))
+        err = OFL_ERANGE;
+      if (err == 0 && (buf = malloc(bytes)) == NULL) err = OFL_ENOMEM;
+      out.data = buf;
+      out.len = len;
+      out.stride = 0;
+    }
+    if (err == 0 && s->resize) {
+      ofl_image_plan_t *plan;
+      err = ofl_image_plan_create(&cur, &out, &s->ropts, &plan);
+      if (err == 0) err = ofl_image_plan_run(plan, 0, out.height, stop, arg);
+      ofl_image_plan_free(plan);
+    } else if (err == 0) {
+      const int two = s->op.kind == OFL_IMAGE_OP_COMPOSITE ||
+                      s->op.kind == OFL_IMAGE_OP_JOIN_CHANNELS;
+      ofl_image_op_plan_t *plan;
+      err = ofl_image_op_plan_create(&s->op, &cur, two ? &s->other : NULL, &out,
+                                     &plan);
+      if (err == 0) err = ofl_image_op_plan_run(plan, 0, out.height, stop, arg);
+      ofl_image_op_plan_free(plan);
+    }
+    free(owned);
+    owned = buf;
+    cur = out;
+  }
+  free(owned); /* NULL after the last step, which wrote dst */
+  return err;
+}
+
+static void *dup_bytes(const void *src, size_t n) {
+  void *d = malloc(n == 0 ? 1 : n);
+  if (d != NULL) memcpy(d, src, n);
+  return d;
+}
+
+static int get_u32s(napi_env env, napi_value v, size_t min, uint32_t *out) {
+  bool is = false;
+  napi_typedarray_type t;
+  size_t n;
+  void *d;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &t, &n, &d, NULL, NULL) != napi_ok ||
+      t != napi_uint32_array || n < min) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "imagePipeline: bad step");
+    return OFL_EINVAL;
+  }
+  memcpy(out, d, min * sizeof(uint32_t));
+  return 0;
+}
+
+/* One step: [isResize, params|geom, extra, otherData, otherGeom, outGeom]. */
+static int parse_step(napi_env env, napi_value v, step_t *s) {
+  napi_value e[6];
+  uint32_t len = 0;
+  memset(s, 0, sizeof(*s));
+  if (napi_get_array_length(env, v, &len) != napi_ok || len < 6) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "imagePipeline: bad step");
+    return OFL_EINVAL;
+  }
+  for (uint32_t i = 0; i < 6; i++)
+    if (!ofl_napi_check(env, napi_get_element(env, v, i, &e[i]), "step"))
+      return OFL_EINVAL;
+  uint32_t kind, g[5];
+  if (ofl_napi_get_u32(env, e[0], "step kind", &kind) != 0 ||
+      get_u32s(env, e[5], 5, g) != 0)
+    return OFL_EINVAL;
+  s->out = (ofl_image_t){NULL,
+                         0,
+                         0,
+                         g[0],
+                         g[1],
+                         g[2],
+                         (ofl_image_format_t)(g[4] % OFL_IMAGE_FORMAT_COUNT)};
+  if (kind == 1) {
+    uint32_t r[R_COUNT];
+    if (get_u32s(env, e[1], R_COUNT, r) != 0) return OFL_EINVAL;
+    s->resize = 1;
+    s->ropts = (ofl_image_resize_opts_t){
+        (ofl_image_kernel_t)(r[R_KERNEL] % OFL_IMAGE_KERNEL_COUNT), r[R_VIRT_W],
+        r[R_VIRT_H], r[R_OFF_X], r[R_OFF_Y]};
+    return 0;
+  }
+  if (ofl__napi_image_params(env, e[1], &s->op) != 0) return OFL_EINVAL;
+  /* The extra is read against the step's input format, which for a lut
+   * or kernel is the format of the output too (those keep the format). */
+  if (ofl__napi_image_extra(env, e[2], s->out.format, &s->op) != 0)
+    return OFL_EINVAL;
+  if (s->op.kind == OFL_IMAGE_OP_CONVOLVE) {
+    s->copy =
+        dup_bytes(s->op.kernel, (size_t)s->op.kw * s->op.kh * sizeof(float));
+    s->op.kernel = s->copy;
+  } else if (s->op.kind == OFL_IMAGE_OP_LUT) {
+    s->copy =
+        dup_bytes(s->op.table, s->out.format == OFL_IMAGE_U8 ? 256 : 131072);
+    s->op.table = s->copy;
+  } else if (!ofl__napi_is_nullish(env, e[3])) {
+    ofl_image_t o;
+    if (ofl__napi_image_view(env, e[3], e[4], "layer.input", &o, NULL) != 0)
+      return OFL_EINVAL;
+    const size_t ss = ssize(o.format);
+    s->copy = dup_bytes(o.data, o.len * ss);
+    s->other = o;
+    s->other.data = s->copy;
+  } else {
+    return 0;
+  }
+  if (s->copy == NULL) {
+    ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY",
+                   "imagePipeline: out of memory");
+    return OFL_ENOMEM;
+  }
+  return 0;
+}
+
+/* argv: src, srcGeom, steps (array), dst, dstGeom. */
+static int parse_pipe(napi_env env, napi_value *argv, pipe_t *p,
+                      napi_value *backing) {
+  uint32_t n = 0;
+  if (ofl__napi_image_view(env, argv[0], argv[1], "image.data", &p->src,
+                           backing) != 0 ||
+      ofl__napi_image_view(env, argv[3], argv[4], "out.data", &p->dst, NULL) !=
+          0)
+    return OFL_EINVAL;
+  if (napi_get_array_length(env, argv[2], &n) != napi_ok || n < 1 ||
+      n > MAX_STEPS) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "imagePipeline: 1..64 steps");
+    return OFL_EINVAL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    if (!ofl_napi_check(env, napi_get_element(env, argv[2], i, &v), "steps") ||
+        parse_step(env, v, &p->steps[i]) != 0) {
+      free(p->steps[i].copy);
+      pipe_free_steps(p);
+      return OFL_EINVAL;
+    }
+    p->n = i + 1;
+  }
+  return 0;
+}
+
+static napi_value pipe_sync(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE",
+                   "imagePipelineSync: 5 arguments");
+    return NULL;
+  }
+  pipe_t *p = calloc(1, sizeof(*p));
+  if (p == NULL) {
+    ofl_napi_throw(env, "ERR_OFFLOAD_NO_MEMORY", "imagePipelineSync");
+    return NULL;
+  }
+  napi_value backing;
+  if (parse_pipe(env, argv, p, &backing) != 0) {
+    free(p);
+    return NULL;
+  }
+  const int err = run_steps(p, NULL, NULL);
+  pipe_free_steps(p);
+  free(p);
+  if (err != 0) {
+    napi_throw(env, ofl_napi_error(env, err, "pipeline"));
+    return NULL;
+  }
+  return argv[3];
+}
+
+static int pipe_stop(void *task) {
+  return ofl_task_should_stop((ofl_task_t *)task);
+}
+
+static int pipe_work(ofl_job_t *job) {
+  return run_steps((pipe_t *)job, pipe_stop, &job->task);
+}
+
+static int pipe_settle(napi_env env, ofl_job_t *job, int *status) {
+  napi_value input;
+  bool detached = false;
+  if (*status == 0 &&
+      (napi_get_reference_value(env, job->pins[0], &input) != napi_ok ||
+       (napi_is_detached_arraybuffer(env, input, &detached) == napi_ok &&
+        detached))) {
+    *status = OFL_EINVAL;
+    snprintf(job->detail, sizeof(job->detail),
+             "the input buffer was detached while the pipeline ran");
+  }
+  return 1;
+}
+
+static napi_status pipe_result(napi_env env, ofl_job_t *job, napi_value *out) {
+  return napi_get_reference_value(env, job->pins[1], out);
+}
+
+static void pipe_destroy(ofl_job_t *job) {
+  pipe_free_steps((pipe_t *)job);
+}
+
+static const ofl_job_vtable_t pipe_vt = {pipe_work, pipe_result, pipe_destroy,
+                                         pipe_settle, "image-pipeline"};
+
+/* imagePipeline(src, srcGeom, steps, dst, dstGeom, lane, timeoutMs, cb)
+ * → id | negative OFL_E*; cb(status, dst, detail). */
+static napi_value pipe_async(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8], r;
+  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint32_t lane = 0;
+  double timeout = 0;
+  if (argc < 8 || ofl_napi_get_u32(env, argv[5], "lane", &lane) != 0 ||
+      ofl_napi_get_double(env, argv[6], "timeout", &timeout) != 0)
+    return NULL;
+  if (lane >= OFL_LANE_COUNT) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "imagePipeline: bad lane");
+    return NULL;
+  }
+  pipe_t *p = (pipe_t *)ofl_job_alloc(sizeof(*p), &pipe_vt);
+  if (p == NULL) {
+    OFL_NAPI_CALL(env, napi_create_int64(env, OFL_ENOMEM, &r));
+    return r;
+  }
+  napi_value backing;
+  if (parse_pipe(env, argv, p, &backing) != 0) {
+    ofl_job_discard(env, &p->job);
+    return NULL;
+  }
+  if (ofl_job_pin(env, &p->job, backing) != napi_ok ||
+      ofl_job_pin(env, &p->job, argv[3]) != napi_ok) {
+    ofl_job_discard(env, &p->job);
+    OFL_NAPI_CALL(env, napi_create_int64(env, OFL_EINTERNAL, &r));
+    return r;
+  }
+  const int64_t id = ofl_job_submit(env, &p->job, argv[7], (int)lane, timeout);
+  OFL_NAPI_CALL(env, napi_create_int64(env, id, &r));
+  return r;
+}
+
+napi_status ofl_napi_init_image_pipeline(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"imagePipelineSync", NULL, pipe_sync, NULL, NULL, NULL, napi_default,
+       NULL},
+      {"imagePipeline", NULL, pipe_async, NULL, NULL, NULL, napi_default, NULL},
+  };
+  return napi_define_properties(env, exports, 2, props);
+}
