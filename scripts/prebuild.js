@@ -52,11 +52,16 @@ function crossEnv(env, arch) {
     fail(`${pcDir} not found (the ${arch} codec -dev packages): ` +
       'run sudo bash scripts/setup_debian.sh --arm64');
   }
+  // clang, as for x64 (see below), targeting the cross toolchain's sysroot;
+  // Debian's aarch64 gcc 12 also hits an internal compiler error in the
+  // vectorizer on src/core/image/filter_u8.c at -O3.
+  const cc = spawnSync('clang', ['--version']).status === 0 ?
+    `clang --target=${triplet}` : `${triplet}-gcc`;
   return {
     ...env,
-    CC: `${triplet}-gcc`,
-    CXX: `${triplet}-g++`,
-    LINK: `${triplet}-gcc`, // a C link: no libstdc++ dependency
+    CC: cc,
+    CXX: cc === `${triplet}-gcc` ? `${triplet}-g++` : `clang++ --target=${triplet}`,
+    LINK: cc, // a C link: no libstdc++ dependency
     AR: `${triplet}-ar`,
     PKG_CONFIG_LIBDIR: `${pcDir}:/usr/share/pkgconfig`,
     PKG_CONFIG_PATH: '',
