@@ -15,4 +15,5 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # ctest and gtest_discover_tests run target binaries through this. The CPU
 # model is qemu's default (max) unless QEMU_CPU is set in the environment.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu)
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu
+  -E LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib)

@@ -7,8 +7,10 @@
 //   only Node-API, libuv, libc, zlib and OpenSSL may come from the host,
 // - or depends on a shared library other than libc, libm, libpthread,
 //   libdl, the loader and, only when the running node itself is linked
-//   against it (Debian's nodejs), libnode.
-// Linux: nm, and lib/linked_node.js for the NEEDED entries. macOS: nm, otool -L. Windows: Visual Studio's
+//   against it (Debian's nodejs), libnode,
+// - or (Linux) is built for another arch than its prebuilds/linux-<arch>.
+// Linux: nm (aarch64-linux-gnu-nm for an arm64 binary on x64), and
+// lib/linked_node.js for the NEEDED entries. macOS: nm, otool -L. Windows: Visual Studio's
 // dumpbin /exports /imports /dependents (untested: written on Linux).
 // Usage: node scripts/check_binary.js [file.node ...]  (default: prebuilds/ and build/Release)
 const { execFileSync } = require('child_process');
@@ -26,12 +28,34 @@ const ALLOWED_DLLS = /^(node\.exe|kernel32\.dll|api-ms-win-.+\.dll|ucrtbase\.dll
 const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 
+// ELF e_machine -> Node's arch name, and the binutils prefix that reads it
+// when it is not this machine's.
+const ELF_ARCH = { 62: ['x64', 'x86_64-linux-gnu-'], 183: ['arm64', 'aarch64-linux-gnu-'] };
+
+function elfMachine(file) {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const h = Buffer.alloc(20);
+    if (fs.readSync(fd, h, 0, 20, 0) !== 20 || h.readUInt32BE(0) !== 0x7f454c46) return null;
+    return h[5] === 1 ? h.readUInt16LE(18) : h.readUInt16BE(18);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+let nmTool = 'nm';
 function nmNames(args, file) {
-  return run('nm', [...args, file]).split('\n').map((l) => l.trim().split(/\s+/))
+  return run(nmTool, [...args, file]).split('\n').map((l) => l.trim().split(/\s+/))
     .filter((f) => f.length >= 2 && f[0] !== '');
 }
 
 function checkLinux(file, problems) {
+  // A prebuilds/linux-<arch>/ binary must be built for <arch>.
+  const machine = elfMachine(file);
+  const [arch, prefix] = ELF_ARCH[machine] || [`e_machine ${machine}`, null];
+  const dir = /^linux-([^-]+)/.exec(path.basename(path.dirname(file)));
+  if (dir && dir[1] !== arch) problems.push(`is built for ${arch}, not ${dir[1]}`);
+  nmTool = arch === process.arch || prefix === null ? 'nm' : `${prefix}nm`;
   for (const f of nmNames(['-D', '--defined-only'], file)) {
     if (f.length === 3 && /[A-Z]/.test(f[1]) && !ALLOWED_EXPORTS.has(f[2])) {
       problems.push(`exports ${f[2]}`);

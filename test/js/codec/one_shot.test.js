@@ -254,7 +254,12 @@ test('compress_abort_and_timeout', async () => {
   setTimeout(() => ac2.abort(), 20);
   const t0 = performance.now();
   await assert.rejects(p, { name: 'AbortError' });
-  assert.ok(performance.now() - t0 < 3000, 'brotli 11 on 16 MiB stopped early');
+  // Under qemu-user (OFL_UNDER_QEMU, scripts/test_arm64.sh) one brotli-11
+  // chunk between cancellation checks alone takes seconds: the bound is
+  // about native speed, so only the rejection is checked there.
+  if (!process.env.OFL_UNDER_QEMU) {
+    assert.ok(performance.now() - t0 < 3000, 'brotli 11 on 16 MiB stopped early');
+  }
   await assert.rejects(compress(big, { codec: 'brotli', level: 11, timeout: 20 }),
     { code: 'ERR_OFFLOAD_TASK_TIMEOUT' });
 });

@@ -5,6 +5,13 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const root = path.join(__dirname, '..', '..', '..');
+// Under qemu-user (OFL_UNDER_QEMU, scripts/test_arm64.sh) the Node is arm64
+// but cc, readelf and node-gyp's toolchain are the x64 host's: a test that
+// builds an addon for the running Node, or reads process.execPath (there a
+// shell wrapper around qemu), cannot mean anything. The cross build has its
+// own checks there (check_binary on the prebuild, the packed tarball).
+const QEMU_SKIP = process.env.OFL_UNDER_QEMU &&
+  'OFL_UNDER_QEMU: the host compiler builds x64, the running Node is arm64';
 
 test('install_missing_codec_libraries_gives_one_clear_message', () => {
   // pkg-config sees no libraries at all: the build must stop before
@@ -30,7 +37,8 @@ test('install_binary_exports_only_module_registration', () => {
 });
 
 test('install_check_binary_rejects_undefined_codec_symbols_and_extra_libs',
-  { skip: process.platform !== 'linux' && 'nm/readelf checks are Linux-only here' }, () => {
+  { skip: QEMU_SKIP || (process.platform !== 'linux' && 'nm/readelf checks are Linux-only here') },
+  () => {
     // A stand-in addon that still takes brotli and zstd from the host,
     // links a shared zlib, and depends on libnode although this node is
     // not a libnode build: each must be reported.
@@ -74,7 +82,7 @@ function nodeDir() {
 }
 
 test('install_build_drops_the_libnode_that_debians_node_gyp_adds',
-  { skip: !linux && 'libnode is linked only on Linux' }, () => {
+  { skip: QEMU_SKIP || (!linux && 'libnode is linked only on Linux') }, () => {
     // Debian's node-gyp puts -lnode into every Linux addon; a gypi that
     // does the same stands in for it. binding.gyp must remove it.
     const fs = require('node:fs');
@@ -102,7 +110,7 @@ test('install_build_drops_the_libnode_that_debians_node_gyp_adds',
   });
 
 test('install_loader_refuses_an_addon_linking_a_foreign_libnode',
-  { skip: !linux && 'libnode is linked only on Linux' }, () => {
+  { skip: QEMU_SKIP || (!linux && 'libnode is linked only on Linux') }, () => {
     // A stand-in addon linking libnode.so.99 (no Node's soname: this node
     // may itself be Debian's libnode.so.108) must be refused with the
     // loader's one error, before dlopen (which would load that libnode).
