@@ -61,6 +61,11 @@ test('pool_histogram_summaries_reset_and_record_timing', async (t) => {
 test('pool_message_and_close_events', async (t) => {
   const p = pool(t);
   const message = once(p, 'message');
+  // The task's parentPort message and its result travel on two channels,
+  // in either order; once the result is in, the idle worker is unref'd, so
+  // this keeps the loop alive until the message has arrived too.
+  const alive = setInterval(() => {}, 1000);
+  t.after(() => clearInterval(alive));
   assert.strictEqual(await p.run({ hi: 1 }, { name: 'post' }), 'posted');
   assert.deepStrictEqual((await message)[0], { hi: 1 });
   const closed = once(p, 'close');
