@@ -20,15 +20,19 @@ const FAST = {
 // Debian's python3 with python3-passlib, -argon2 and -bcrypt (CI installs
 // them); a pyenv python on PATH would not have them.
 const PY = '/usr/bin/python3';
+// Without LD_PRELOAD: the ASan run of this suite preloads libasan into
+// Node, and a child python must not inherit it.
+const PY_ENV = { ...process.env, LD_PRELOAD: '' };
 let python = null;
 try {
-  execFileSync(PY, ['-c', 'import passlib.hash, argon2, bcrypt'], { stdio: 'ignore' });
+  execFileSync(PY, ['-c', 'import passlib.hash, argon2, bcrypt'], { stdio: 'ignore', env: PY_ENV });
   python = PY;
 } catch {
   // skipped below, except under CI
 }
 const pySkip = python === null && !process.env.CI ? 'no python3-passlib/argon2/bcrypt' : false;
-const py = (code, ...args) => execFileSync(PY, ['-c', code, ...args], { encoding: 'utf8' }).trim();
+const py = (code, ...args) => execFileSync(PY, ['-c', code, ...args],
+  { encoding: 'utf8', env: PY_ENV }).trim();
 
 for (const [name, opts] of Object.entries(FAST)) {
   test(`password_${name}_round_trip_promise_and_sync`, async () => {
