@@ -130,10 +130,13 @@ test('executor_timeout_running_and_queued', async () => {
 });
 
 test('executor_priority_lanes_from_js', async () => {
+  await spin(0); // the executor is up: its thread count is known
   const { threads } = offload.stats();
-  const ac = new AbortController();
-  const blockers = Array.from({ length: threads },
-    () => spin(10000, { signal: ac.signal }).catch(() => {}));
+  // Every thread blocked; then exactly one is freed, so the three queued
+  // jobs run one after another on it, in lane order (with two threads
+  // freed at once, two jobs would race to complete).
+  const acs = Array.from({ length: threads }, () => new AbortController());
+  const blockers = acs.map((ac) => spin(10000, { signal: ac.signal }).catch(() => {}));
   const order = [];
   const jobs = [
     spin(0, { priority: 'low' }).then(() => order.push('low')),
@@ -141,10 +144,11 @@ test('executor_priority_lanes_from_js', async () => {
     spin(0, { priority: 'high' }).then(() => order.push('high')),
   ];
   await new Promise((r) => setTimeout(r, 20));
-  ac.abort();
-  await Promise.all([...jobs, ...blockers]);
-  assert.deepStrictEqual(order.slice(0, 1), ['high']);
-  assert.ok(order.indexOf('normal') < order.indexOf('low'));
+  acs[0].abort();
+  await Promise.all(jobs);
+  for (const ac of acs) ac.abort();
+  await Promise.all(blockers);
+  assert.deepStrictEqual(order, ['high', 'normal', 'low']);
 });
 
 test('executor_async_api_rejects_never_throws', async () => {
