@@ -73,7 +73,9 @@ test('pool_timeout_aborts_the_signal_and_keeps_the_worker', async (t) => {
 test('pool_task_ignoring_its_signal_is_replaced_after_cancel_grace',
   async (t) => {
     const { p, created } = pool(t, { cancelGrace: 20 });
-    const before = ids(p);
+    // Wait for the worker to be online: an abort that came while the task
+    // was still queued would never start it, and the worker would stay.
+    const before = [await p.run(null, { name: 'threadId' })];
     const ac = new AbortController();
     const running = p.run(null, { name: 'ignore', signal: ac.signal });
     setTimeout(() => ac.abort(), 5);
