@@ -34,8 +34,16 @@ const IDLE_SPIN_MS = 10;
 /** Message ids besides task ids (>= 0). */
 const READY = -1; // worker → main: the module has loaded
 const CANCEL_MSG = -2; // main → worker: [CANCEL_MSG, id, kind]
+const SAB_MSG = -3; // either way, once per buffer: [SAB_MSG, wire id, sab]
+
+/**
+ * Task slots of a worker's ring beyond concurrentTasksPerWorker (when that
+ * is 1): tasks queued ahead, so a worker that finishes one takes the next
+ * without waiting for the main thread.
+ */
+const PREFETCH = 2;
 
 module.exports = {
   WORKER_FLAG, MOVE, WAKE, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
-  TIMED_OUT, CLOSED, tag, IDLE_SPIN_MS, READY, CANCEL_MSG,
+  TIMED_OUT, CLOSED, tag, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, PREFETCH,
 };
