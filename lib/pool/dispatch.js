@@ -26,6 +26,7 @@ function encodeTask(pool, t) {
 const methods = {
   /** A busy worker whose ring has room for `t` queued ahead, if any. */
   _ahead() {
+    if (this._ordered) return undefined;
     const cap = this._o.concurrentTasksPerWorker;
     let best;
     for (const h of this._handles) {
@@ -41,6 +42,8 @@ const methods = {
    * queue's front (no slot free and `h` has no room to run it now).
    */
   _give(h, t) {
+    // Read before the write: a worker may answer before this thread arms.
+    const seen = Atomics.load(this._done, 0);
     const immediate = h.tasks.size < this._o.concurrentTasksPerWorker;
     if (t.bytes === null ||
         !h.push(t, this._table, (bytes) => this._spillTask(t, bytes))) {
@@ -55,7 +58,7 @@ const methods = {
       }
     }
     t.handle = h;
-    this._armDone();
+    this._armDone(seen);
     if (immediate) this._begin(h, t);
     else this._prefetched++;
     return 1;
@@ -97,8 +100,11 @@ const methods = {
     if (this._prefetched === 0 && this._queue.size === 0) this.emit('drain');
   },
 
-  /** Arms the one wait for completions (a batch wakes this thread once). */
-  _armDone(seen = Atomics.load(this._done, 0)) {
+  /**
+   * Arms the one wait for completions (a batch wakes this thread once).
+   * `seen` must have been read before whatever may lead to a completion.
+   */
+  _armDone(seen) {
     if (this._waiting) return;
     this._waiting = true;
     const r = Atomics.waitAsync(this._done, 0, seen);
@@ -107,13 +113,16 @@ const methods = {
   },
 
   _drainAll() {
-    this._waiting = false;
+    // Still "waiting" while draining: tasks given meanwhile must not arm a
+    // wait on a later value than `seen`, which would miss a result written
+    // after its ring was drained.
     const seen = Atomics.load(this._done, 0);
     let busy = false;
     for (const h of Array.from(this._live)) {
       this._drain(h);
       if (h.tasks.size > 0) busy = true;
     }
+    this._waiting = false;
     if (busy) this._armDone(seen);
   },
 

@@ -66,6 +66,7 @@ class WorkerPool extends PoolView {
     this._waiting = false; // an Atomics.waitAsync on it is armed
     this._onDone = () => this._drainAll();
     this._prefetched = 0; // tasks queued ahead in rings, not yet taken
+    this._ordered = false; // priorities used: queue nothing ahead
     this._ports = { sent: 0, received: 0 }; // port messages (a test hook)
     this._live = new Set(); // handles whose worker has not exited
     this._handles = new Set();
@@ -144,6 +145,9 @@ class WorkerPool extends PoolView {
       transferList === null ? undefined : transferList, signal, o.timeout,
       ticket, null, null);
     t.lane = o.lane;
+    // Once priorities are in use, nothing is queued ahead in a ring: a later
+    // high task must not wait behind a low one there.
+    if (o.lane !== 1) this._ordered = true;
     if (o.filename !== null) t.message[3] = o.filename;
     encodeTask(this, t);
     let handle = this._idle.pop();
@@ -315,7 +319,8 @@ class WorkerPool extends PoolView {
   _release(h) {
     if (h.exiting) return;
     const cap = this._o.concurrentTasksPerWorker;
-    while (h.tasks.size < h.depth && this._queue.size > 0) {
+    const depth = this._ordered ? cap : h.depth;
+    while (h.tasks.size < depth && this._queue.size > 0) {
       // The sharing rule of _shared(), for the queue's next task (unknown
       // for a custom taskQueue: then a busy worker takes none); beyond
       // `cap`, queued ahead in the ring, which only ring tasks can be.

@@ -62,6 +62,17 @@ parentPort.once('message', async (init) => {
 
 function noop() {}
 
+// On Linux a thread has its own nice value, and setpriority(0) is the
+// calling thread's; elsewhere it would renice the process, so it is skipped.
+function renice(increment) {
+  if (process.platform !== 'linux') return;
+  try {
+    os.setPriority(0, Math.min(19, os.getPriority(0) + increment));
+  } catch {
+    // not permitted here: the worker runs at its inherited priority
+  }
+}
+
 const getSab = (id) => table.byId.get(id);
 
 function onPort(msg) {
