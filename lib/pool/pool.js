@@ -178,7 +178,9 @@ class WorkerPool extends PoolView {
       else if (this._start(handle, t) === 0) this._release(handle);
     });
     // piscina's backpressure signal: the queue has just filled up.
-    if (handle === undefined && this.needsDrain) this.emit('needsDrain');
+    if ((handle === undefined || !t.started) && this.needsDrain) {
+      this.emit('needsDrain');
+    }
     return promise;
   }
 
