@@ -170,6 +170,31 @@ const methods = {
   },
 
   /**
+   * `h` is about to idle while a task waits in another worker's ring: it
+   * takes that task over (piscina's order: a free worker runs the next
+   * task). True if it did.
+   */
+  _steal(h) {
+    for (const o of this._handles) {
+      if (o === h) continue;
+      for (let i = 0; i < o.inRing.length; i++) {
+        const t = o.inRing[i];
+        if (t.skipped || t.started || t.done) continue;
+        if (!o.unpush(t)) return false; // that worker is taking it now
+        // Its old slot, passed later by that worker, frees the old block.
+        o.inRing[i] = { skipped: true, started: false, spill: t.spill,
+          slot: -1, bytes: null };
+        t.spill = null;
+        o.settled(t);
+        this._prefetched--;
+        t.handle = null;
+        return this._start(h, t) === 1;
+      }
+    }
+    return false;
+  },
+
+  /**
    * `h` is gone (crash, or killed over an ignored cancel): the tasks it
    * had not taken go back to the front of the queue, to run on another
    * worker; returns the ones it had started.

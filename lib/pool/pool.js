@@ -337,6 +337,7 @@ class WorkerPool extends PoolView {
       if (this._queue.size === 0 && this._prefetched === 0) this.emit('drain');
       if (this._start(h, t) === 2) break;
     }
+    if (h.tasks.size === 0 && this._prefetched > 0) this._steal(h);
     if (h.tasks.size > 0) return;
     h.unref();
     this._idle.push(h);
