@@ -187,7 +187,7 @@ async function main() {
     for (const lib of libs) {
       const rows = results.get(`${c.key}/${lib.name}`);
       const rate = rateOf(lib);
-      const shown = c.latency ? `${Math.round(1000 / rate)} µs p50` :
+      const shown = c.latency ? `${Math.round(1e6 / rate)} µs p50` :
         `${Math.round(rate).toLocaleString('en-US')} ${c.unit}`;
       const p99 = med(rows, 'taskP99');
       console.log(`| ${c.label} | ${lib.name} | ${shown} | ` +

@@ -12,7 +12,8 @@ const MOVE = Symbol.for('offload.pool.move');
 const WAKE = 0; // bumped after each post
 const CANCEL = 1; // tag() of the task whose signal must abort
 const CANCEL_KIND = 2; // why: one of the kinds below
-const CTRL_SLOTS = 3;
+const SLEEP = 3; // 1 while the worker may be waiting on WAKE
+const CTRL_SLOTS = 4;
 
 /** Why a running task's signal aborts. */
 const ABORTED = 1; // run()'s signal
@@ -44,6 +45,6 @@ const SAB_MSG = -3; // either way, once per buffer: [SAB_MSG, wire id, sab]
 const PREFETCH = 2;
 
 module.exports = {
-  WORKER_FLAG, MOVE, WAKE, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
+  WORKER_FLAG, MOVE, WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
   TIMED_OUT, CLOSED, tag, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, PREFETCH,
 };

@@ -6,7 +6,7 @@
 const path = require('path');
 const { Worker, MessageChannel } = require('worker_threads');
 const {
-  WAKE, CANCEL, CANCEL_KIND, CTRL_SLOTS, CANCEL_MSG, SAB_MSG, PREFETCH, tag,
+  WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, CANCEL_MSG, SAB_MSG, PREFETCH, tag,
 } = require('./control');
 const { Ring } = require('./ring');
 
@@ -99,10 +99,23 @@ class WorkerHandle {
   hold(task) {
     this.tasks.set(task.id, task);
     if (task.signal !== null) this.signalled++;
+    this.wake();
+    // ref() costs a handle update: only on the way out of idle.
+    if (this.tasks.size === 1) {
+      this.worker.ref();
+      this.port.ref();
+    }
+  }
+
+  /**
+   * Bumps the control word; notifies only a worker that may be waiting
+   * (a notify costs a futex wake). The worker sets SLEEP before it reads
+   * the word, and all are sequentially consistent: if SLEEP reads 0 here,
+   * the worker's read of the word sees this bump and it does not sleep.
+   */
+  wake() {
     Atomics.add(this.ctrl, WAKE, 1);
-    Atomics.notify(this.ctrl, WAKE, 1);
-    this.worker.ref();
-    this.port.ref();
+    if (Atomics.load(this.ctrl, SLEEP) !== 0) Atomics.notify(this.ctrl, WAKE, 1);
   }
 
   /** Ring tasks the worker has taken since the last call, in order. */
@@ -117,9 +130,7 @@ class WorkerHandle {
   unpush(t) {
     if (t.slot === -1 || !this.ring.skip(t.slot, tag(t.id))) return false;
     t.slot = -1;
-    // Wake it to pass the slot, so the ring has room again.
-    Atomics.add(this.ctrl, WAKE, 1);
-    Atomics.notify(this.ctrl, WAKE, 1);
+    this.wake(); // to pass the slot, so the ring has room again
     return true;
   }
 
@@ -135,8 +146,7 @@ class WorkerHandle {
     Atomics.store(this.ctrl, CANCEL, tag(t.id));
     this.port.postMessage([CANCEL_MSG, t.id, kind]);
     this.counts.sent++;
-    Atomics.add(this.ctrl, WAKE, 1);
-    Atomics.notify(this.ctrl, WAKE, 1);
+    this.wake();
   }
 
   unref() {

@@ -14,7 +14,7 @@
 const os = require('os');
 const { parentPort, receiveMessageOnPort } = require('worker_threads');
 const {
-  WORKER_FLAG, WAKE, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, ABORTED,
+  WORKER_FLAG, WAKE, SLEEP, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, ABORTED,
   TIMED_OUT,
 } = require('./control');
 const { TaskContext, reasonFor } = require('./signal');
@@ -263,30 +263,42 @@ function spill(bytes) {
 function idle() {
   idleSoon = false;
   while (running === 0 && atomics) {
-    // Read the word before looking: a write that lands in between changes
-    // it, and the wait returns at once.
+    // SLEEP first (the main thread notifies only then), then the word,
+    // then look: a write that lands in between changes the word, and the
+    // wait returns at once.
+    Atomics.store(ctrl, SLEEP, 1);
     const seen = Atomics.load(ctrl, WAKE);
     drainPort();
     if (pump()) {
+      Atomics.store(ctrl, SLEEP, 0);
       drive();
       return;
     }
-    if (Atomics.wait(ctrl, WAKE, seen, IDLE_SPIN_MS) === 'timed-out') break;
+    const r = Atomics.wait(ctrl, WAKE, seen, IDLE_SPIN_MS);
+    Atomics.store(ctrl, SLEEP, 0);
+    if (r === 'timed-out') break;
   }
   waitRing();
 }
 
 /** Wakes through the event loop when the main thread writes. */
 function waitRing() {
-  if (waiting || running >= cap) return;
+  if (running >= cap) return; // the next reply() takes
+  Atomics.store(ctrl, SLEEP, 1); // as in idle()
+  if (waiting) { // armed already (idle() may have cleared SLEEP meanwhile)
+    if (pump()) drive();
+    return;
+  }
   const seen = Atomics.load(ctrl, WAKE);
   if (pump()) {
+    Atomics.store(ctrl, SLEEP, 0);
     drive();
     return;
   }
   waiting = true;
   Atomics.waitAsync(ctrl, WAKE, seen).value.then(() => {
     waiting = false;
+    Atomics.store(ctrl, SLEEP, 0);
     drainPort();
     if (pump() || running === 0) drive();
     else waitRing();
