@@ -96,8 +96,9 @@ const methods = {
       if (t.skipped || t.started) continue;
       this._prefetched--;
       this._begin(h, t);
+      // The last task queued anywhere has started: piscina's 'drain'.
+      if (this._prefetched === 0 && this._queue.size === 0) this.emit('drain');
     }
-    if (this._prefetched === 0 && this._queue.size === 0) this.emit('drain');
   },
 
   /**

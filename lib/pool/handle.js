@@ -6,7 +6,8 @@
 const path = require('path');
 const { Worker, MessageChannel } = require('worker_threads');
 const {
-  WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, CANCEL_MSG, SAB_MSG, PREFETCH, tag,
+  WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, CANCEL_MSG, SAB_MSG, PREFETCH,
+  tag,
 } = require('./control');
 const { Ring } = require('./ring');
 
@@ -115,7 +116,9 @@ class WorkerHandle {
    */
   wake() {
     Atomics.add(this.ctrl, WAKE, 1);
-    if (Atomics.load(this.ctrl, SLEEP) !== 0) Atomics.notify(this.ctrl, WAKE, 1);
+    if (Atomics.load(this.ctrl, SLEEP) !== 0) {
+      Atomics.notify(this.ctrl, WAKE, 1);
+    }
   }
 
   /** Ring tasks the worker has taken since the last call, in order. */

@@ -32,7 +32,8 @@ class Ring {
   /** `slots` task slots and as many completion slots; or the worker's view. */
   constructor(slots, sab) {
     this.slots = slots;
-    this.sab = sab || new SharedArrayBuffer(HEADER_BYTES + 2 * slots * SLOT_SIZE);
+    this.sab = sab ||
+      new SharedArrayBuffer(HEADER_BYTES + 2 * slots * SLOT_SIZE);
     this.i32 = new Int32Array(this.sab);
     this.u8 = new Uint8Array(this.sab);
     this.head = 0; // next slot this side writes

@@ -28,7 +28,7 @@ function sizes(n, seed) {
   });
 }
 
-function payload(size, seq) {
+function payload(size) {
   const b = Buffer.allocUnsafe(size);
   crypto.randomFillSync(b);
   return new Uint8Array(b.buffer, b.byteOffset, size).slice();
@@ -46,7 +46,7 @@ test('pool_ring_integrity_random_sizes_nothing_lost_duplicated_or_corrupted',
     async function lane() {
       while (next < list.length) {
         const seq = next++;
-        const bytes = payload(list[seq], seq);
+        const bytes = payload(list[seq]);
         const want = sha(bytes);
         for (let i = 0; i < bytes.length; i++) bytes[i] ^= 0x5a;
         const wantBack = sha(bytes);
@@ -58,7 +58,8 @@ test('pool_ring_integrity_random_sizes_nothing_lost_duplicated_or_corrupted',
         assert.strictEqual(r.hash, want, `task ${seq}: input corrupted`);
         assert.ok(r.back instanceof Uint8Array);
         assert.strictEqual(r.back.length, list[seq]);
-        assert.strictEqual(sha(r.back), wantBack, `task ${seq}: result corrupted`);
+        assert.strictEqual(sha(r.back), wantBack,
+          `task ${seq}: result corrupted`);
       }
     }
     await Promise.all(Array.from({ length: WINDOW }, lane));
@@ -77,7 +78,8 @@ test('pool_ring_steady_state_sends_no_port_message_per_task', async (t) => {
   const big = new Uint8Array(2 * MIB); // spilled both ways
   const runs = [];
   for (let i = 0; i < N; i++) {
-    runs.push(p.run({ seq: i, bytes: i % 100 === 0 ? big : new Uint8Array(i % 300) }));
+    const bytes = i % 100 === 0 ? big : new Uint8Array(i % 300);
+    runs.push(p.run({ seq: i, bytes }));
   }
   const out = await Promise.all(runs);
   out.forEach((r, i) => assert.strictEqual(r.seq, i));
