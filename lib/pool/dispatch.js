@@ -167,6 +167,7 @@ const methods = {
     t.skipped = true;
     h.settled(t);
     this._prefetched--;
+    if (this._prefetched === 0 && this._queue.size === 0) this.emit('drain');
     return true;
   },
 
@@ -189,7 +190,11 @@ const methods = {
         o.settled(t);
         this._prefetched--;
         t.handle = null;
-        return this._start(h, t) === 1;
+        const given = this._start(h, t) === 1;
+        if (this._prefetched === 0 && this._queue.size === 0) {
+          this.emit('drain');
+        }
+        return given;
       }
     }
     return false;
