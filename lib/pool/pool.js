@@ -70,7 +70,8 @@ class WorkerPool extends PoolView {
     this._ports = { sent: 0, received: 0 }; // port messages (a test hook)
     this._live = new Set(); // handles whose worker has not exited
     this._handles = new Set();
-    this._idle = []; // LIFO: the warmest worker first, the coldest retire
+    this._idle = []; // FIFO: a batch of results idles workers in creation
+    // order, and the first of them gets the next task (piscina's order)
     this._queue = o.taskQueue === null ? new PriorityQueue() :
       new CustomQueue(o.taskQueue);
     this._state = OPEN;
@@ -150,7 +151,7 @@ class WorkerPool extends PoolView {
     if (o.lane !== 1) this._ordered = true;
     if (o.filename !== null) t.message[3] = o.filename;
     encodeTask(this, t);
-    let handle = this._idle.pop();
+    let handle = this._idle.shift();
     if (handle === undefined) {
       if (this._handles.size < this._o.maxThreads) {
         try {
