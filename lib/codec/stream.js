@@ -72,6 +72,10 @@ class CodecStream extends Transform {
     this._frames = mode === COMPRESS && framesFor(o) ? new ZstdFrames(o)
       : null;
     this._zopen = false;
+    // Compression: input the context consumed since its last flush or
+    // end. zstd and brotli keep up to a block of it uncompressed, which
+    // the next call may compress, however small its own input.
+    this._held = 0;
     this._handle = null;
     if (this._segments === null) {
       const handle = binding.streamCreate(mode, o.id, o.level, o.flags,
@@ -179,6 +183,7 @@ class CodecStream extends Transform {
       }
       const produced = state[PRODUCED];
       inOff += state[CONSUMED];
+      if (this._mode === COMPRESS) this._held += state[CONSUMED];
       // Compression counts its input when staging it.
       if (this._mode === DECOMPRESS) this.bytesWritten += state[CONSUMED];
       if (produced > 0) {
@@ -202,13 +207,17 @@ class CodecStream extends Transform {
         this._outOff = this._out.length;
       }
       if (ret > 0 || inOff < input.length) return true;
+      if (directive !== CONTINUE) this._held = 0;
       callback();
       return false;
     };
     const loop = () => {
       for (;;) {
         if (this._closed) return; // destroyed meanwhile: drop silently
-        if (input.length - inOff >= INLINE_INPUT) {
+        // Inline only when the call's whole work is small: its input plus
+        // what the context holds (an END with no input may compress
+        // 128 KiB of held zstd input).
+        if (input.length - inOff + this._held >= INLINE_INPUT) {
           step(false);
           return;
         }
@@ -340,7 +349,13 @@ class CompressStream extends CodecStream {
       this._busy = true;
       const done = (err) => {
         this._busy = false;
-        if (stage.length >= STAGE) this._spare = stage;
+        // Native code is done with it: the largest one is reused, so a
+        // stream whose segments go out early (idle) does not regrow a
+        // stage from MIN_STAGE each time.
+        if (stage.length > 0 &&
+            (this._spare === null || stage.length > this._spare.length)) {
+          this._spare = stage;
+        }
         if (err) {
           const waiting = this._waiter;
           this._waiter = null;
@@ -356,9 +371,11 @@ class CompressStream extends CodecStream {
       if (this._segments) {
         const history = this._segments.history(stage, end);
         if (history.length > 0) {
-          this._stage = this._spare !== null ? this._spare
+          const spare = this._spare;
+          this._stage = spare !== null &&
+            spare.length >= history.length + MIN_STAGE ? spare
             : Buffer.allocUnsafe(history.length + MIN_STAGE);
-          this._spare = null;
+          if (this._stage === spare) this._spare = null;
           history.copy(this._stage);
           this._stageLen = this._stageStart = history.length;
         }
