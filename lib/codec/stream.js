@@ -27,7 +27,7 @@ const DEFAULT_CHUNK = 64 * 1024;
 // round trip.
 const INLINE_INPUT = 8 * 1024;
 // A compression stream's staging buffer: sent to native code when it
-// holds this much (or on flush/end); it starts small and doubles.
+// holds this much (or on flush/end); it starts small and grows x4.
 const STAGE = 1024 * 1024;
 const MIN_STAGE = 16 * 1024;
 const IDLE_MS = 20;
@@ -312,7 +312,9 @@ class CompressStream extends CodecStream {
     const need = Math.min(STAGE - used, want);
     const stage = this._stage;
     if (stage !== null && stage.length - this._stageLen >= need) return need;
-    let size = stage === null ? MIN_STAGE : stage.length * 2;
+    // x4: a 1 MiB body allocates 1.3 MiB of stages and copies 0.3 MiB
+    // while growing (x2: 2 MiB and 1 MiB).
+    let size = stage === null ? MIN_STAGE : stage.length * 4;
     while (size < this._stageLen + need) size *= 2;
     size = Math.min(size, this._stageStart + STAGE);
     let grown;
