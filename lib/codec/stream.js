@@ -31,6 +31,12 @@ const INLINE_INPUT = 8 * 1024;
 const STAGE = 1024 * 1024;
 const MIN_STAGE = 16 * 1024;
 const IDLE_MS = 20;
+// Full-size stages of compression streams that ended, for streams that
+// grow to full size later (a service compressing many 1 MiB bodies then
+// allocates, and V8 collects, no stage per body). Bounded: 16 MiB.
+const POOL_FROM = 256 * 1024;
+const POOL_MAX = 16;
+const stagePool = [];
 const noop = () => {};
 // Start a new output buffer rather than hand native code a sliver.
 const MIN_OUT_SPACE = 512;
@@ -306,6 +312,18 @@ class CompressStream extends CodecStream {
     });
   }
 
+  _close() {
+    // Native code reads the stage only while a send is in flight.
+    const free = !this._closed && !this._busy;
+    super._close();
+    if (!free) return;
+    for (const b of [this._spare, this._stage]) {
+      if (b !== null && b.length >= STAGE &&
+          stagePool.length < POOL_MAX) stagePool.push(b);
+    }
+    this._spare = this._stage = null;
+  }
+
   /** Room for `want` more bytes, growing the stage geometrically. */
   _room(want) {
     const used = this._stageLen - this._stageStart;
@@ -321,6 +339,9 @@ class CompressStream extends CodecStream {
     if (this._spare !== null && this._spare.length >= size) {
       grown = this._spare; // a sent segment's buffer, free again
       this._spare = null;
+    } else if (size >= POOL_FROM && stagePool.length > 0 &&
+               stagePool[stagePool.length - 1].length >= size) {
+      grown = stagePool.pop();
     } else {
       grown = Buffer.allocUnsafe(size);
     }
