@@ -40,10 +40,23 @@ export interface ConfigureOptions {
   niceIncrement?: number;
 }
 
+/** One cumulative histogram bucket: `count` tasks took at most `le` ms. */
+export interface HistogramBucket {
+  /** Upper bound, milliseconds (inclusive); the last one is Infinity. */
+  le: number;
+  count: number;
+}
+
 export interface Latency {
   p50: number;
   p99: number;
   max: number;
+  /** Tasks measured since the executor started. */
+  count: number;
+  /** Their total, milliseconds. */
+  sum: number;
+  /** Cumulative, at the fixed bounds 0.01 … 10000 ms, then Infinity. */
+  buckets: HistogramBucket[];
 }
 
 export interface ExecutorStats {

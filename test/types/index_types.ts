@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit` by test/js/package/types.test.js: the declarations
 // must accept real usage and reject misuse (@ts-expect-error lines).
 import offload, {
-  configure, stats, ExecutorStats, TaskOptions, compress, decompressSync,
+  configure, stats, ExecutorStats, HistogramBucket, TaskOptions, compress, decompressSync,
   createCompressStream, compression, CompressStream,
 } from 'offload';
 
@@ -10,6 +10,12 @@ offload.configure({});
 const s: ExecutorStats = stats();
 const p99: number = s.waitTime.p99 + s.runTime.max;
 void p99;
+const b: HistogramBucket = s.runTime.buckets[0];
+const total: number = b.le + b.count + s.waitTime.count + s.waitTime.sum;
+void total;
+// @ts-expect-error buckets are objects, not numbers
+const badBucket: number = s.runTime.buckets[0];
+void badBucket;
 const opts: TaskOptions = { signal: AbortSignal.timeout(10), priority: 'high', timeout: 5 };
 void opts;
 
