@@ -121,6 +121,9 @@ void ofl__mac_u8(const uint8_t *const *src, const int16_t *w, uint32_t taps,
 void ofl__mac_i16(const uint8_t *const *src, const int16_t *w, uint32_t taps,
                   size_t n, int32_t bias, int shift, int16_t *out);
 
+/* The OFL_IMAGE_SIMD_* paths in use (mac.c). */
+unsigned ofl__simd_level(void);
+
 /* sharp's Gaussian (libvips gaussmat, integer precision, min amplitude
  * 0.2): radius and weights rint(20 * exp(-x^2 / 2 sigma^2)). Writes up to
  * max taps; @return the tap count (odd), or 0 when sigma is too large. */
