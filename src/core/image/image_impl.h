@@ -121,6 +121,11 @@ void ofl__mac_u8(const uint8_t *const *src, const int16_t *w, uint32_t taps,
 void ofl__mac_i16(const uint8_t *const *src, const int16_t *w, uint32_t taps,
                   size_t n, int32_t bias, int shift, int16_t *out);
 
+/* point_simd.c: d[i] = lut[256 * (i % ch) + s[i]] for a row of n samples
+ * on a SIMD path when one is in use. @return 1 when it ran. */
+int ofl__lut_row_u8_simd(const uint8_t *lut, const uint8_t *s, uint8_t *d,
+                         size_t n, uint32_t ch);
+
 /* The OFL_IMAGE_SIMD_* paths in use (mac.c). */
 unsigned ofl__simd_level(void);
 

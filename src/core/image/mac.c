@@ -153,6 +153,12 @@ static int cpu_avx2(void) {
   return __builtin_cpu_supports("avx2");
 }
 
+static int cpu_vbmi(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vbmi");
+}
+
 static int cpu_sse41(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("sse4.1");
@@ -165,6 +171,7 @@ static unsigned cpu_paths(void) {
 #ifdef HAVE_AVX2_PATH
   if (cpu_avx2()) have |= OFL_IMAGE_SIMD_AVX2;
   if (cpu_sse41()) have |= OFL_IMAGE_SIMD_SSE41;
+  if (cpu_vbmi()) have |= OFL_IMAGE_SIMD_AVX512VBMI;
 #endif
   return have;
 }

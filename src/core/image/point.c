@@ -72,6 +72,7 @@ int ofl__point_prepare(ofl_image_op_plan_t *p) {
 
 static void lut_row_u8(const uint8_t *lut, const uint8_t *s, uint8_t *d,
                        uint32_t w, uint32_t ch) {
+  if (ofl__lut_row_u8_simd(lut, s, d, (size_t)w * ch, ch)) return;
   switch (ch) {
     case 1:
       for (uint32_t x = 0; x < w; x++) d[x] = lut[s[x]];
