@@ -115,9 +115,10 @@ TEST(ImagePoint, EveryOpFormatAndChannelCount) {
         }
 }
 
-// The u8 table ops under every SIMD path alone give the portable bytes,
-// at widths that leave every tail of a 64-sample block and every channel
-// phase (distinct per-channel tables, alpha kept or not), in place too.
+// The u8 table ops and grayscale under every SIMD path alone give the
+// portable bytes, at widths that leave every tail of a 64-sample block and
+// every channel phase (distinct per-channel tables, alpha kept or not), in
+// place too.
 TEST(ImagePoint, TableOpsEverySimdPathIdentical) {
   const unsigned real = ofl_image_simd(-1);
   std::vector<uint8_t> t8(256);

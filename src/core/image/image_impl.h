@@ -126,6 +126,11 @@ void ofl__mac_i16(const uint8_t *const *src, const int16_t *w, uint32_t taps,
 int ofl__lut_row_u8_simd(const uint8_t *lut, const uint8_t *s, uint8_t *d,
                          size_t n, uint32_t ch);
 
+/* point_simd.c: 4-channel u8 luma (kr, kb < 32768 <= kg), (y) or (y, a)
+ * per pixel; @return 1 when it ran. */
+int ofl__gray_row_u8_simd(const uint8_t *s, uint8_t *d, uint32_t w, uint32_t ch,
+                          int keep, int32_t kr, int32_t kg, int32_t kb);
+
 /* The OFL_IMAGE_SIMD_* paths in use (mac.c). */
 unsigned ofl__simd_level(void);
 

@@ -3,7 +3,7 @@
  * and two vpermi2b plus a blend on the index's top bit look up 64 samples
  * at once. Channels with different tables are looked up in each distinct
  * table and blended by a per-channel position mask. Exact: the same
- * table entries as the scalar loop. */
+ * table entries as the scalar loop. Also RGBA grayscale on AVX2. */
 #include <string.h>
 
 #include "image_impl.h"
@@ -63,6 +63,62 @@ TGT static void lut_row_vbmi(const uint8_t *lut, const uint8_t *s, uint8_t *d,
   }
 }
 
+/* RGBA luma, 8 pixels a step: (r, b) and (g, a) as int16 pairs through
+ * pmaddwd; kg > 32767 is split as (kg - 32768) * g + (g << 15). The
+ * same integer sum as the scalar loop. */
+__attribute__((target("avx2"))) static void gray_rgba_avx2(
+    const uint8_t *s, uint8_t *d, uint32_t w, int keep, int32_t kr, int32_t kg,
+    int32_t kb) {
+  const __m256i m8 = _mm256_set1_epi32(0x00FF00FF);
+  const __m256i wrb = _mm256_set1_epi32((kb << 16) | kr);
+  const __m256i wg = _mm256_set1_epi32(kg - 32768);
+  const __m256i half = _mm256_set1_epi32(32768);
+  const __m256i lo8 = _mm256_set1_epi32(0xFF);
+  uint32_t x = 0;
+  for (; x + 8 <= w; x += 8) {
+    const __m256i px = _mm256_loadu_si256((const __m256i *)(s + (size_t)x * 4));
+    const __m256i rb = _mm256_and_si256(px, m8);
+    const __m256i ga = _mm256_and_si256(_mm256_srli_epi32(px, 8), m8);
+    const __m256i g = _mm256_and_si256(ga, lo8);
+    __m256i y =
+        _mm256_add_epi32(_mm256_madd_epi16(rb, wrb), _mm256_madd_epi16(g, wg));
+    y = _mm256_add_epi32(y, _mm256_add_epi32(_mm256_slli_epi32(g, 15), half));
+    y = _mm256_srli_epi32(y, 16); /* 0..255 */
+    if (keep) {
+      /* (y, a) pairs: a sits in ga's upper half. */
+      const __m256i ya =
+          _mm256_or_si256(y, _mm256_slli_epi32(_mm256_srli_epi32(ga, 16), 8));
+      const __m256i p16 = _mm256_packus_epi32(ya, ya);
+      const __m256i q = _mm256_permute4x64_epi64(p16, 0x08);
+      _mm_storeu_si128((__m128i *)(d + (size_t)x * 2),
+                       _mm256_castsi256_si128(q));
+    } else {
+      const __m256i p16 = _mm256_packus_epi32(y, y);
+      const __m256i p8 = _mm256_packus_epi16(p16, p16);
+      const __m256i q = _mm256_permutevar8x32_epi32(
+          p8, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0));
+      _mm_storel_epi64((__m128i *)(d + x), _mm256_castsi256_si128(q));
+    }
+  }
+  for (; x < w; x++) {
+    const uint8_t *p = s + (size_t)x * 4;
+    const uint32_t y = ((uint32_t)kr * p[0] + (uint32_t)kg * p[1] +
+                        (uint32_t)kb * p[2] + 32768) >>
+                       16;
+    if (keep)
+      d[2 * (size_t)x] = (uint8_t)y, d[2 * (size_t)x + 1] = p[3];
+    else
+      d[x] = (uint8_t)y;
+  }
+}
+
+int ofl__gray_row_u8_simd(const uint8_t *s, uint8_t *d, uint32_t w, uint32_t ch,
+                          int keep, int32_t kr, int32_t kg, int32_t kb) {
+  if (ch != 4 || !(ofl__simd_level() & OFL_IMAGE_SIMD_AVX2)) return 0;
+  gray_rgba_avx2(s, d, w, keep, kr, kg, kb);
+  return 1;
+}
+
 int ofl__lut_row_u8_simd(const uint8_t *lut, const uint8_t *s, uint8_t *d,
                          size_t n, uint32_t ch) {
   if (!(ofl__simd_level() & OFL_IMAGE_SIMD_AVX512VBMI)) return 0;
@@ -71,6 +127,12 @@ int ofl__lut_row_u8_simd(const uint8_t *lut, const uint8_t *s, uint8_t *d,
 }
 
 #else
+
+int ofl__gray_row_u8_simd(const uint8_t *s, uint8_t *d, uint32_t w, uint32_t ch,
+                          int keep, int32_t kr, int32_t kg, int32_t kb) {
+  (void)s, (void)d, (void)w, (void)ch, (void)keep, (void)kr, (void)kg, (void)kb;
+  return 0;
+}
 
 int ofl__lut_row_u8_simd(const uint8_t *lut, const uint8_t *s, uint8_t *d,
                          size_t n, uint32_t ch) {
