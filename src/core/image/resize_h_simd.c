@@ -25,51 +25,41 @@ static inline int32_t weight_pair(const int16_t *w, uint32_t k, uint32_t taps) {
   return (int32_t)(((uint32_t)hi << 16) | lo);
 }
 
-TGT static void hpass_c4(const ofl__axis_t *ax, const int16_t *mid,
-                         uint8_t *out) {
+/* ch is a constant in each caller, so the loop specialises per count. */
+TGT static inline __attribute__((always_inline)) void hpass_ch(
+    const ofl__axis_t *ax, const int16_t *mid, uint8_t *out, const uint32_t ch,
+    const __m128i shuf) {
   const uint32_t taps = ax->taps;
-  const __m128i shuf =
-      _mm_setr_epi8(0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15);
   const __m128i bias = _mm_set1_epi32(1 << (HSHIFT - 1));
   for (uint32_t x = 0; x < ax->out; x++) {
-    const int16_t *s = mid + (size_t)ax->start[x] * 4;
+    const int16_t *s = mid + (size_t)ax->start[x] * ch;
     const int16_t *w = ax->w16 + (size_t)x * taps;
     __m128i acc = bias;
     for (uint32_t k = 0; k < taps; k += 2) {
       const __m128i v = _mm_shuffle_epi8(
-          _mm_loadu_si128((const __m128i *)(s + (size_t)k * 4)), shuf);
+          _mm_loadu_si128((const __m128i *)(s + (size_t)k * ch)), shuf);
       acc = _mm_add_epi32(
           acc, _mm_madd_epi16(v, _mm_set1_epi32(weight_pair(w, k, taps))));
     }
     acc = _mm_srai_epi32(acc, HSHIFT);
     const __m128i p = _mm_packus_epi16(_mm_packs_epi32(acc, acc), acc);
     const int32_t px = _mm_cvtsi128_si32(p);
-    memcpy(out + (size_t)x * 4, &px, 4);
+    memcpy(out + (size_t)x * ch, &px, ch);
   }
+}
+
+TGT static void hpass_c4(const ofl__axis_t *ax, const int16_t *mid,
+                         uint8_t *out) {
+  /* [a0 a1 a2 a3 b0 b1 b2 b3] -> [a0 b0 a1 b1 a2 b2 a3 b3] */
+  hpass_ch(ax, mid, out, 4,
+           _mm_setr_epi8(0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15));
 }
 
 TGT static void hpass_c3(const ofl__axis_t *ax, const int16_t *mid,
                          uint8_t *out) {
-  const uint32_t taps = ax->taps;
   /* [a0 a1 a2 b0 b1 b2 ..] -> [a0 b0 a1 b1 a2 b2 0 0] */
-  const __m128i shuf =
-      _mm_setr_epi8(0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, -1, -1, -1, -1);
-  const __m128i bias = _mm_set1_epi32(1 << (HSHIFT - 1));
-  for (uint32_t x = 0; x < ax->out; x++) {
-    const int16_t *s = mid + (size_t)ax->start[x] * 3;
-    const int16_t *w = ax->w16 + (size_t)x * taps;
-    __m128i acc = bias;
-    for (uint32_t k = 0; k < taps; k += 2) {
-      const __m128i v = _mm_shuffle_epi8(
-          _mm_loadu_si128((const __m128i *)(s + (size_t)k * 3)), shuf);
-      acc = _mm_add_epi32(
-          acc, _mm_madd_epi16(v, _mm_set1_epi32(weight_pair(w, k, taps))));
-    }
-    acc = _mm_srai_epi32(acc, HSHIFT);
-    const __m128i p = _mm_packus_epi16(_mm_packs_epi32(acc, acc), acc);
-    const int32_t px = _mm_cvtsi128_si32(p);
-    memcpy(out + (size_t)x * 3, &px, 3);
-  }
+  hpass_ch(ax, mid, out, 3,
+           _mm_setr_epi8(0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11, -1, -1, -1, -1));
 }
 
 int ofl__hpass_u8_simd(const ofl__axis_t *ax, const int16_t *mid, uint8_t *out,
