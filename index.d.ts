@@ -555,8 +555,10 @@ export type ResizeKernel =
 /** How both width and height apply ('cover' is the default, as in sharp):
  * 'cover' crops the centre of the resize that covers the box, 'fill'
  * ignores the aspect ratio, 'inside'/'outside' keep it and fit within /
- * cover the box (so one side may differ from the one asked for). */
-export type ResizeFit = 'cover' | 'fill' | 'inside' | 'outside';
+ * cover the box (so one side may differ from the one asked for),
+ * 'contain' is 'inside' centred on `background` to exactly the box (not in
+ * pipelines). */
+export type ResizeFit = 'cover' | 'fill' | 'inside' | 'outside' | 'contain';
 
 /** Raw interleaved pixels. 8-bit samples come as a Buffer, Uint8Array,
  * Uint8ClampedArray, DataView, ArrayBuffer or SharedArrayBuffer; a
@@ -583,6 +585,9 @@ export interface ResizeOptions {
   height?: number;
   kernel?: ResizeKernel;
   fit?: ResizeFit;
+  /** fit: 'contain' only: one value per channel, or one for all (default
+   * black, with alpha opaque). */
+  background?: number | readonly number[];
 }
 
 export interface ResizeResult<D = Buffer> {

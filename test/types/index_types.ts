@@ -125,8 +125,11 @@ async function images(): Promise<void> {
   resizeSync(rgba, { width: 1, kernel: 'lanczos4' });
   // @ts-expect-error channels must be 1..4
   resizeSync({ data: Buffer.alloc(5), width: 1, height: 1, channels: 5 }, { width: 1 });
-  // @ts-expect-error 'contain' is not supported yet
-  resizeSync(rgba, { width: 1, height: 1, fit: 'contain' });
+  resizeSync(rgba, { width: 2, height: 2, fit: 'contain', background: [0, 0, 0, 255] });
+  // @ts-expect-error unknown fit
+  resizeSync(rgba, { width: 1, height: 1, fit: 'contains' });
+  // @ts-expect-error a background is numbers
+  resizeSync(rgba, { width: 1, height: 1, fit: 'contain', background: 'black' });
   // @ts-expect-error wrong typed array
   resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
 }
