@@ -45,8 +45,8 @@ static napi_status buckets(napi_env env, napi_value obj,
     napi_value b;
     OFL_NAPI_TRY(env, napi_create_object(env, &b));
     OFL_NAPI_TRY(env, set_num(env, b, "le", i < n ? bounds[i] : INFINITY));
-    OFL_NAPI_TRY(env,
-                 set_num(env, b, "count", (double)(i < n ? h->le[i] : h->count)));
+    OFL_NAPI_TRY(
+        env, set_num(env, b, "count", (double)(i < n ? h->le[i] : h->count)));
     OFL_NAPI_TRY(env, napi_set_element(env, arr, (uint32_t)i, b));
   }
   OFL_NAPI_TRY(env, set_num(env, obj, "count", (double)h->count));
@@ -82,7 +82,8 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   OFL_NAPI_CALL(env, set_num(env, o, "cancelled", (double)s.cancelled));
   OFL_NAPI_CALL(env, set_num(env, o, "timedOut", (double)s.timed_out));
   OFL_NAPI_CALL(env, set_num(env, o, "pending", e ? (double)e->pending : 0));
-  OFL_NAPI_CALL(env, latency(env, o, "waitTime", &s.wait_time, &s.wait_buckets));
+  OFL_NAPI_CALL(env,
+                latency(env, o, "waitTime", &s.wait_time, &s.wait_buckets));
   OFL_NAPI_CALL(env, latency(env, o, "runTime", &s.run_time, &s.run_buckets));
   return o;
 }

@@ -61,8 +61,8 @@ static int parse_args(napi_env env, napi_value data, napi_value geom,
     return OFL_EINVAL;
   }
   /* The first five entries are a view's geometry. */
-  if (ofl__napi_image_view(env, data, geom, "image.data", &a->src,
-                           &a->input) != 0)
+  if (ofl__napi_image_view(env, data, geom, "image.data", &a->src, &a->input) !=
+      0)
     return OFL_EINVAL;
   const size_t ss = g[G_FORMAT] == OFL_IMAGE_F32 ? sizeof(float) : 1;
   a->opts =

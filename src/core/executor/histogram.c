@@ -20,13 +20,14 @@ static uint64_t bucket_upper_us(int b) {
 /* The public bounds in ns, integers so that `le` is exact; fixed_ms below
  * and the list in ofl_executor.h are the same values. */
 static const uint64_t fixed_ns[OFL_EXECUTOR_BUCKETS] = {
-    10000,    25000,    50000,     100000,    250000,    500000,    1000000,
-    2500000,  5000000,  10000000,  25000000,  50000000,  100000000, 250000000,
-    500000000, 1000000000, 2500000000, 5000000000, 10000000000};
+    10000,      25000,      50000,      100000,     250000,
+    500000,     1000000,    2500000,    5000000,    10000000,
+    25000000,   50000000,   100000000,  250000000,  500000000,
+    1000000000, 2500000000, 5000000000, 10000000000};
 
 static const double fixed_ms[OFL_EXECUTOR_BUCKETS] = {
-    0.01, 0.025, 0.05, 0.1,  0.25, 0.5,  1,    2.5,  5,    10,
-    25,   50,    100,  250,  500,  1000, 2500, 5000, 10000};
+    0.01, 0.025, 0.05, 0.1, 0.25, 0.5,  1,    2.5,  5,    10,
+    25,   50,    100,  250, 500,  1000, 2500, 5000, 10000};
 
 size_t ofl_executor_buckets(const double **bounds_ms) {
   if (bounds_ms != NULL) *bounds_ms = fixed_ms;
