@@ -9,6 +9,8 @@ const {
   isResizable,
 } = require('../validate');
 const { run, executorThreads } = require('../executor');
+// fit: 'contain' pads through extend.
+const calls = require('./calls');
 
 const KERNELS = Object.freeze([...binding.imageKernels]);
 const KERNEL_IDS = new Map(KERNELS.map((k, i) => [k, i]));
@@ -246,14 +248,7 @@ function finish(p, data) {
 function resizeSync(image, options) {
   const p = prepare(image, options);
   const r = finish(p, binding.imageResizeSync(p.data, p.geom));
-  return p.pad === null ? r : calls().extendSync(r, p.pad);
-}
-
-// ./calls.js on first use (fit: 'contain' pads through its extend).
-let callsApi = null;
-function calls() {
-  if (callsApi === null) callsApi = require('./calls');
-  return callsApi;
+  return p.pad === null ? r : calls.extendSync(r, p.pad);
 }
 
 /**
@@ -285,7 +280,7 @@ function resize(image, options) {
     bands, task.lane, timeout, cb), task).then((data) => finish(p, data));
   if (p.pad === null) return resized;
   const { signal, priority } = p.opts;
-  return resized.then((r) => calls().extend(r, { ...p.pad, signal,
+  return resized.then((r) => calls.extend(r, { ...p.pad, signal,
     priority }));
 }
 
