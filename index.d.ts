@@ -40,10 +40,23 @@ export interface ConfigureOptions {
   niceIncrement?: number;
 }
 
+/** One cumulative histogram bucket: `count` tasks took at most `le` ms. */
+export interface HistogramBucket {
+  /** Upper bound, milliseconds (inclusive); the last one is Infinity. */
+  le: number;
+  count: number;
+}
+
 export interface Latency {
   p50: number;
   p99: number;
   max: number;
+  /** Tasks measured since the executor started. */
+  count: number;
+  /** Their total, milliseconds. */
+  sum: number;
+  /** Cumulative, at the fixed bounds 0.01 … 10000 ms, then Infinity. */
+  buckets: HistogramBucket[];
 }
 
 export interface ExecutorStats {
@@ -542,8 +555,10 @@ export type ResizeKernel =
 /** How both width and height apply ('cover' is the default, as in sharp):
  * 'cover' crops the centre of the resize that covers the box, 'fill'
  * ignores the aspect ratio, 'inside'/'outside' keep it and fit within /
- * cover the box (so one side may differ from the one asked for). */
-export type ResizeFit = 'cover' | 'fill' | 'inside' | 'outside';
+ * cover the box (so one side may differ from the one asked for),
+ * 'contain' is 'inside' centred on `background` to exactly the box (not in
+ * pipelines). */
+export type ResizeFit = 'cover' | 'fill' | 'inside' | 'outside' | 'contain';
 
 /** Raw interleaved pixels. 8-bit samples come as a Buffer, Uint8Array,
  * Uint8ClampedArray, DataView, ArrayBuffer or SharedArrayBuffer; a
@@ -570,6 +585,9 @@ export interface ResizeOptions {
   height?: number;
   kernel?: ResizeKernel;
   fit?: ResizeFit;
+  /** fit: 'contain' only: one value per channel, or one for all (default
+   * black, with alpha opaque). */
+  background?: number | readonly number[];
 }
 
 export interface ResizeResult<D = Buffer> {

@@ -198,10 +198,12 @@ async function main() {
     }
   }
   const copy = memcpyMs(src.length);
+  const simdNames = (m) => [m & 1 ? 'AVX2' : '', m & 2 ? 'SSE4.1' : '']
+    .filter(Boolean).join('+') || 'portable';
   const cpus = os.cpus();
   console.log(`node ${process.version}, ${cpus.length} x ${cpus[0].model}, ` +
     `offload executor threads ${threads}, 8-bit SIMD ` +
-    `${offload._internal.imageSimd() & 1 ? 'AVX2' : 'portable'}` +
+    `${simdNames(offload._internal.imageSimd())}` +
     (sharp ? `, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}) ` +
       `with sharp.concurrency(${sharp.concurrency()}), cache off` : '') +
     `; ${ROUNDS} rounds x ${CALLS} calls; memcpy of 33 MB ${copy.toFixed(1)} ms\n`);

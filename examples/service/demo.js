@@ -107,14 +107,19 @@ const percentile = (values, p) => {
   return s[Math.min(s.length - 1, Math.ceil(s.length * p / 100) - 1)];
 };
 
-async function runOne(service, name, onTick) {
+// `idle`: the other variant's service, unloaded meanwhile, probed the same
+// way: its /health p99 is what the machine alone adds (a shared or busy
+// machine delays any process), the floor for the loaded one's.
+async function runOne(service, name, onTick, idle) {
   const sc = SCENARIOS[name];
   if (sc.chaos) await post(service.base, '/admin/chaos', sc.chaos);
   const t0 = Date.now();
   const tick = setInterval(() => onTick((Date.now() - t0) / 1000), 250);
   const stopProbe = probe(service.base);
+  const stopFloor = probe(idle.base);
   const result = await load(service.base, name);
   const probes = await stopProbe();
+  const floor = await stopFloor();
   clearInterval(tick);
   const health = await (await fetch(`${service.base}/health?recent=1`)).json();
   const loop = health.recent.filter((p) => p.t >= t0)
@@ -123,6 +128,7 @@ async function runOne(service, name, onTick) {
   return {
     ...result,
     healthP99: percentile(probes.map((p) => p.ms), 99),
+    floorP99: percentile(floor.map((p) => p.ms), 99),
     loopP99: Math.max(0, ...loop.map((p) => p.p99)),
     loopMax: Math.max(0, ...loop.map((p) => p.max)),
     loop,
@@ -137,7 +143,8 @@ async function main() {
   const total = only.length * VARIANTS.length;
   let step = 0;
   console.log(`offload demo: ${only.length} scenario(s), ${seconds} s per variant, ` +
-    `Node ${process.version}, ${os.availableParallelism ? os.availableParallelism() : os.cpus().length} CPUs\n`);
+    `Node ${process.version}, ${os.availableParallelism ? os.availableParallelism() : os.cpus().length} CPUs, ` +
+    `load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   try {
     for (const name of only) {
       results[name] = {};
@@ -145,9 +152,10 @@ async function main() {
         step++;
         const label = `  [${step}/${total}] ${name} · ${v}`;
         if (!tty) console.log(`${label} (${seconds} s)`);
+        const other = services[VARIANTS.find((x) => x !== v)];
         results[name][v] = await runOne(services[v], name, (s) => {
           if (tty) process.stdout.write(`\r${label} · ${s.toFixed(0)}/${seconds} s   `);
-        });
+        }, other);
       }
       if (tty) process.stdout.write('\r\x1b[K');
       console.log(SCENARIOS[name].title);
@@ -159,11 +167,12 @@ async function main() {
   }
   fs.mkdirSync(outDir, { recursive: true });
   const meta = { seconds, node: process.version, cpus: os.cpus().length,
+    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
     date: new Date().toISOString().slice(0, 10) };
   fs.writeFileSync(path.join(outDir, 'demo.svg'), renderSvg(results, meta));
   fs.writeFileSync(path.join(outDir, 'demo.md'), renderMarkdown(results, meta));
   console.log(`wrote ${path.join(outDir, 'demo.md')} and demo.svg ` +
-    `(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    `(${((Date.now() - t0) / 1000).toFixed(0)} s; load average ${meta.loadavg})`);
 }
 
 main().catch((err) => {

@@ -10,6 +10,7 @@ const COLUMNS = [
   ['p50 ms', (v, r) => String(r.p50)],
   ['p99 ms', (v, r) => String(r.p99)],
   ['/health p99 ms', (v, r) => r.healthP99.toFixed(1)],
+  ['idle /health p99 ms', (v, r) => r.floorP99.toFixed(1)],
   ['loop p99 ms', (v, r) => r.loopP99.toFixed(1)],
   ['loop max ms', (v, r) => r.loopMax.toFixed(1)],
   ['non-2xx', (v, r) => String(r.non2xx)],
@@ -51,7 +52,10 @@ function renderMarkdown(results, meta) {
     '',
     `\`npm run demo\` on ${meta.date}: Node ${meta.node}, ${meta.cpus} CPUs, ` +
     `${meta.seconds} s of autocannon load per variant and scenario, GET /health ` +
-    'probed every 100 ms by a separate client. "loop" columns are the ' +
+    'probed every 100 ms by a separate client; load average at the end ' +
+    `${meta.loadavg}. "idle /health p99" probes the other variant's service, ` +
+    'unloaded at the time, the same way: what the machine itself adds to ' +
+    'any request (the floor of the column before it). "loop" columns are the ' +
     'service\'s own event-loop delay (a 10 ms timer\'s lateness, worst 250 ms ' +
     'interval). The naive variant does the same work on the event loop ' +
     '(node:crypto and node:zlib sync calls, the `compression` middleware, a ' +

@@ -41,10 +41,30 @@ function bodyStream(req, limit) {
   return out;
 }
 
-/** The whole body as one Buffer, failing past `limit`. */
+/**
+ * The whole body as one Buffer, failing past `limit`. With a
+ * Content-Length within the limit, chunks are copied into one buffer as
+ * they arrive: a few microseconds per chunk, rather than one concat of the
+ * whole body (milliseconds for a photo) in a single turn of the loop.
+ */
 async function readBody(req, limit) {
-  const chunks = [];
   const body = bodyStream(req, limit);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isSafeInteger(declared) && declared >= 0 && declared <= limit) {
+    const out = Buffer.allocUnsafe(declared);
+    let n = 0;
+    for await (const chunk of body) {
+      if (n + chunk.length > declared) {
+        body.destroy();
+        throw Object.assign(new Error('request body longer than its Content-Length'),
+          { status: 400, code: 'ERR_BODY_SIZE' });
+      }
+      chunk.copy(out, n);
+      n += chunk.length;
+    }
+    return n === declared ? out : out.subarray(0, n);
+  }
+  const chunks = [];
   for await (const chunk of body) chunks.push(chunk);
   return Buffer.concat(chunks, body.bytes);
 }

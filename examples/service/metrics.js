@@ -12,6 +12,33 @@ const CHANNELS = ['hash', 'codec', 'image', 'pool', 'breaker'];
 
 const STATE = { closed: 0, halfOpen: 1, open: 2 };
 
+// prom-client's Histogram observes values itself; offload already counts
+// every task natively, so this is a read-only histogram over
+// offload.stats().{waitTime,runTime}: its cumulative buckets (ms bounds, as
+// seconds here), sum and count. A Registry takes any metric with get().
+function nativeHistogram(name, help, read) {
+  return {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    get() {
+      const h = read();
+      const values = h.buckets.map((b) => ({
+        metricName: `${name}_bucket`,
+        // 0.025 ms / 1000 is not exactly 0.000025: print the bound as given.
+        labels: { le: b.le === Infinity ? '+Inf' : +(b.le / 1000).toPrecision(6) },
+        value: b.count,
+      }));
+      values.push({ metricName: `${name}_sum`, labels: {}, value: h.sum / 1000 });
+      values.push({ metricName: `${name}_count`, labels: {}, value: h.count });
+      return { name, help, type: 'histogram', values, aggregator: 'sum' };
+    },
+    // Counts since the executor started cannot be reset from here.
+    reset() {},
+  };
+}
+
 function createMetrics({ offload, work, monitor }) {
   const register = new client.Registry();
   client.collectDefaultMetrics({ register });
@@ -33,14 +60,9 @@ function createMetrics({ offload, work, monitor }) {
       }
     });
   for (const [key, what] of [['waitTime', 'wait'], ['runTime', 'run']]) {
-    gauge(`offload_executor_${what}_seconds`,
-      `Executor task ${what} time quantiles (seconds)`, ['quantile'],
-      function collect() {
-        const t = offload.stats()[key];
-        this.set({ quantile: '0.5' }, t.p50 / 1000);
-        this.set({ quantile: '0.99' }, t.p99 / 1000);
-        this.set({ quantile: '1' }, t.max / 1000);
-      });
+    register.registerMetric(nativeHistogram(`offload_executor_${what}_seconds`,
+      `Executor task ${what} time (offload's native buckets, since start)`,
+      () => offload.stats()[key]));
   }
   if (work.pool !== null) {
     const pool = work.pool;

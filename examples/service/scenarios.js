@@ -12,7 +12,7 @@ const SCENARIOS = {
     requests: () => [{ method: 'POST', path: '/upload', body: uploadBody(1 << 20) }],
   },
   reports: {
-    title: 'reports: a 0.5 MB JSON report, gzip per Accept-Encoding, 20 connections',
+    title: 'reports: a 0.5 MB JSON report (serialized once), gzip per Accept-Encoding, 20 connections',
     connections: 20,
     requests: () => [{ method: 'GET', path: '/report',
       headers: { 'accept-encoding': 'gzip' } }],

@@ -91,7 +91,7 @@ class CircuitBreaker extends BreakerControls {
     this._cached = o.cache || o.coalesce;
     this._healthTimers = [];
     this._hoTimer = null; // 'halfOpen' on time
-    this._onHalfOpenTimer = () => this._halfOpenDue();
+    this._onHalfOpenTimer = null; // made on first use: halfOpenWeakly
     if (o.status instanceof Status) this._status = o.status;
     else if (o.status !== null) this._status = new Status({ stats: o.status });
     else this._status = new Status(o);

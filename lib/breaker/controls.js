@@ -34,6 +34,17 @@ class CapacityView {
   }
 }
 
+// The 'halfOpen' timer holds its breaker weakly, so an open breaker
+// dropped without shutdown() can be collected before resetTimeout. Made
+// outside the constructor, whose context holds `this` strongly.
+function halfOpenWeakly(breaker) {
+  const ref = new WeakRef(breaker);
+  return () => {
+    const b = ref.deref();
+    if (b !== undefined) b._halfOpenDue();
+  };
+}
+
 class BreakerControls extends EventEmitter {
   get name() { return this._opts.name; }
   get group() { return this._opts.group; }
@@ -200,6 +211,9 @@ class BreakerControls extends EventEmitter {
     }
     if (this._hoTimer !== null) clearTimeout(this._hoTimer);
     const wait = Math.max(0, Math.ceil(this._resetAt() - this._clock()));
+    if (this._onHalfOpenTimer === null) {
+      this._onHalfOpenTimer = halfOpenWeakly(this);
+    }
     this._hoTimer = setTimeout(this._onHalfOpenTimer, Math.min(wait, I32));
     this._hoTimer.unref();
   }

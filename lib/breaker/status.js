@@ -83,6 +83,21 @@ function percentile(p, sorted) {
   return sorted[Math.ceil(p * sorted.length) - 1] || 0;
 }
 
+// The timer holds the Status weakly, so a breaker dropped without
+// shutdown() (and its native state) can still be collected. Made outside
+// the constructor: a closure made there would share its context, which
+// holds `this` strongly.
+function rotateWeakly(status, every) {
+  const ref = new WeakRef(status);
+  const interval = setInterval(() => {
+    const s = ref.deref();
+    if (s === undefined) clearInterval(interval);
+    else s._rotate(true);
+  }, every);
+  interval.unref();
+  return interval;
+}
+
 /**
  * opossum's Status. `new Status({ rollingCountTimeout, rollingCountBuckets,
  * rollingPercentilesEnabled, enableSnapshots, rotateBucketController,
@@ -107,16 +122,7 @@ class Status extends EventEmitter {
     if (this.rotateBucketController) {
       this.startListeningForRotateEvent();
     } else {
-      // The timer holds the Status weakly: a breaker dropped without
-      // shutdown() (and its native state) can still be collected.
-      const ref = new WeakRef(this);
-      const interval = setInterval(() => {
-        const status = ref.deref();
-        if (status === undefined) clearInterval(interval);
-        else status._rotate(true);
-      }, every);
-      interval.unref();
-      this._interval = interval;
+      this._interval = rotateWeakly(this, every);
     }
     if (o.stats !== null && typeof o.stats === 'object') {
       const primed = Object.assign(bucket(), o.stats);

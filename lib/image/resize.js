@@ -9,10 +9,12 @@ const {
   isResizable,
 } = require('../validate');
 const { run, executorThreads } = require('../executor');
+// fit: 'contain' pads through extend.
+const calls = require('./calls');
 
 const KERNELS = Object.freeze([...binding.imageKernels]);
 const KERNEL_IDS = new Map(KERNELS.map((k, i) => [k, i]));
-const FITS = Object.freeze(['cover', 'fill', 'inside', 'outside']);
+const FITS = Object.freeze(['cover', 'fill', 'inside', 'outside', 'contain']);
 const MAX_DIM = binding.imageMaxDim; // 65535 per side
 const MAX_PIXELS = binding.imageMaxPixels; // 0x3FFF * 0x3FFF, as sharp
 const MAX_STRIDE = 2 ** 32 - 1;
@@ -109,6 +111,7 @@ function target(iw, ih, o) {
   let vh = 0;
   let ox = 0;
   let oy = 0;
+  let pad = null;
   if (h === undefined) {
     h = scaled(ih, w, iw);
   } else if (w === undefined) {
@@ -116,7 +119,7 @@ function target(iw, ih, o) {
   } else if (fit !== 'fill') {
     // Compare the ratios exactly: iw/ih against w/h.
     const wider = iw * h > ih * w; // the input is wider than the box
-    const byWidth = (fit === 'inside') === wider;
+    const byWidth = (fit === 'inside' || fit === 'contain') === wider;
     const fw = byWidth ? w : scaled(iw, h, ih);
     const fh = byWidth ? scaled(ih, w, iw) : h;
     if (fit === 'cover') {
@@ -124,6 +127,13 @@ function target(iw, ih, o) {
       vh = fh;
       ox = Math.floor((fw - w) / 2);
       oy = Math.floor((fh - h) / 2);
+    } else if (fit === 'contain') {
+      // 'inside', then centred on the background to exactly w x h.
+      const left = Math.floor((w - fw) / 2);
+      const top = Math.floor((h - fh) / 2);
+      pad = { left, top, right: w - fw - left, bottom: h - fh - top };
+      w = fw;
+      h = fh;
     } else {
       w = fw;
       h = fh;
@@ -143,7 +153,7 @@ function target(iw, ih, o) {
     throw codes.ERR_OUT_OF_RANGE('options.width * options.height',
       `<= ${MAX_PIXELS} (the pixel cap)`, (vw || w) * (vh || h));
   }
-  return { w, h, vw, vh, ox, oy };
+  return { w, h, vw, vh, ox, oy, pad };
 }
 
 /** Validates (image, options) into everything the native call needs. */
@@ -175,9 +185,21 @@ function prepare(input, options) {
   const t = target(iw, ih, o);
   const geom = new Uint32Array([iw, ih, ch, stride, src.format, t.w, t.h,
     t.vw, t.vh, t.ox, t.oy, KERNEL_IDS.get(kernel)]);
+  let pad = null;
+  if (t.pad !== null) {
+    // sharp's default background: black, opaque.
+    const max = src.format === F32 ? 1 : 255;
+    const background = o.background !== undefined ? o.background
+      : Array.from({ length: ch }, (_, i) => (i === ch - 1 && ch % 2 === 0
+        ? max : 0));
+    pad = { ...t.pad, background };
+  } else if (o.background !== undefined) {
+    throw codes.ERR_INVALID_ARG_VALUE('options.background', o.background,
+      'is only used with fit: \'contain\'');
+  }
   return {
     data: src.view, geom, opts: o, width: t.w, height: t.h, channels: ch,
-    work: (iw * ih + t.w * t.h) * ch,
+    work: (iw * ih + t.w * t.h) * ch, pad,
   };
 }
 
@@ -200,6 +222,11 @@ function resizeStep(shape, options) {
   }
   const kernel = o.kernel === undefined ? 'lanczos3'
     : validateOneOf(o.kernel, 'options.kernel', KERNELS);
+  if (o.fit === 'contain') {
+    throw codes.ERR_INVALID_ARG_VALUE('options.fit', o.fit,
+      'is not supported in a pipeline (resize with fit: \'inside\', then ' +
+      'extend)');
+  }
   const t = target(shape.width, shape.height, o);
   const geom = new Uint32Array([shape.width, shape.height, shape.channels,
     shape.width * shape.channels, shape.format, t.w, t.h, t.vw, t.vh, t.ox,
@@ -220,7 +247,8 @@ function finish(p, data) {
  */
 function resizeSync(image, options) {
   const p = prepare(image, options);
-  return finish(p, binding.imageResizeSync(p.data, p.geom));
+  const r = finish(p, binding.imageResizeSync(p.data, p.geom));
+  return p.pad === null ? r : calls.extendSync(r, p.pad);
 }
 
 /**
@@ -238,7 +266,7 @@ function resize(image, options) {
   try {
     p = prepare(image, options);
     task = taskOptions(p.opts);
-    if (p.work <= INLINE_MAX && task.timeout === 0 &&
+    if (p.pad === null && p.work <= INLINE_MAX && task.timeout === 0 &&
         !(task.signal && task.signal.aborted)) {
       return Promise.resolve(finish(p, binding.imageResizeSync(p.data,
         p.geom)));
@@ -248,8 +276,12 @@ function resize(image, options) {
   }
   const bands = Math.max(1, Math.min(p.height, executorThreads() * 4,
     Math.ceil(p.work / BAND_WORK)));
-  return run((cb, timeout) => binding.imageResize(p.data, p.geom, bands,
-    task.lane, timeout, cb), task).then((data) => finish(p, data));
+  const resized = run((cb, timeout) => binding.imageResize(p.data, p.geom,
+    bands, task.lane, timeout, cb), task).then((data) => finish(p, data));
+  if (p.pad === null) return resized;
+  const { signal, priority } = p.opts;
+  return resized.then((r) => calls.extend(r, { ...p.pad, signal,
+    priority }));
 }
 
 module.exports = { resize, resizeSync, resizeStep, KERNELS };

@@ -17,9 +17,6 @@
 
 #define PAR_WINDOW (32u * 1024u)
 #define PAR_MAX_PIECES 1024u
-/* Segments below this (flushes, a slow writer) have small outputs: no V8
- * buffer is worth allocating for them on every write. */
-#define PAR_V8_MIN ((size_t)256 << 10)
 
 /* Shared by every piece. Only touched on the JS thread, except blocks[i]
  * and checks[i], each written by exactly one piece's work(). */
@@ -391,8 +388,11 @@ static napi_value codec_par_segment(napi_env env, napi_callback_info info) {
     st->last = last != 0;
     st->dict_len = history;
     st->len = in.len - history;
-    napi_value v8out = st->len >= PAR_V8_MIN ? v8_output(env, st) : NULL;
-    id = par_submit(env, st, &in, v8out, argv[8], (int)lane, 0);
+    /* No V8 output here: a stream's segments are mostly compressible, so
+     * a bound-sized V8 buffer (zeroed on the JS thread, 1 MiB a segment)
+     * would be dropped after the join copied the frames out; the pieces
+     * go to native buffers on the pool and are handed over joined. */
+    id = par_submit(env, st, &in, NULL, argv[8], (int)lane, 0);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
   return result;

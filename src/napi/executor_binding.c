@@ -1,4 +1,5 @@
 /* configure(), stats(), cancel() and the internal spin task. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,13 +34,34 @@ static napi_status set_num(napi_env env, napi_value obj, const char *k,
   return st == napi_ok ? napi_set_named_property(env, obj, k, n) : st;
 }
 
+/* buckets: [{ le, count }] cumulative, ending with { le: Infinity }. */
+static napi_status buckets(napi_env env, napi_value obj,
+                           const ofl_histogram_t *h) {
+  const double *bounds = NULL;
+  const size_t n = ofl_executor_buckets(&bounds);
+  napi_value arr;
+  OFL_NAPI_TRY(env, napi_create_array_with_length(env, n + 1, &arr));
+  for (size_t i = 0; i <= n; i++) {
+    napi_value b;
+    OFL_NAPI_TRY(env, napi_create_object(env, &b));
+    OFL_NAPI_TRY(env, set_num(env, b, "le", i < n ? bounds[i] : INFINITY));
+    OFL_NAPI_TRY(
+        env, set_num(env, b, "count", (double)(i < n ? h->le[i] : h->count)));
+    OFL_NAPI_TRY(env, napi_set_element(env, arr, (uint32_t)i, b));
+  }
+  OFL_NAPI_TRY(env, set_num(env, obj, "count", (double)h->count));
+  OFL_NAPI_TRY(env, set_num(env, obj, "sum", h->sum_ms));
+  return napi_set_named_property(env, obj, "buckets", arr);
+}
+
 static napi_status latency(napi_env env, napi_value obj, const char *k,
-                           const ofl_latency_t *l) {
+                           const ofl_latency_t *l, const ofl_histogram_t *h) {
   napi_value o;
   OFL_NAPI_TRY(env, napi_create_object(env, &o));
   OFL_NAPI_TRY(env, set_num(env, o, "p50", l->p50));
   OFL_NAPI_TRY(env, set_num(env, o, "p99", l->p99));
   OFL_NAPI_TRY(env, set_num(env, o, "max", l->max));
+  OFL_NAPI_TRY(env, buckets(env, o, h));
   return napi_set_named_property(env, obj, k, o);
 }
 
@@ -60,8 +82,9 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   OFL_NAPI_CALL(env, set_num(env, o, "cancelled", (double)s.cancelled));
   OFL_NAPI_CALL(env, set_num(env, o, "timedOut", (double)s.timed_out));
   OFL_NAPI_CALL(env, set_num(env, o, "pending", e ? (double)e->pending : 0));
-  OFL_NAPI_CALL(env, latency(env, o, "waitTime", &s.wait_time));
-  OFL_NAPI_CALL(env, latency(env, o, "runTime", &s.run_time));
+  OFL_NAPI_CALL(env,
+                latency(env, o, "waitTime", &s.wait_time, &s.wait_buckets));
+  OFL_NAPI_CALL(env, latency(env, o, "runTime", &s.run_time, &s.run_buckets));
   return o;
 }
 

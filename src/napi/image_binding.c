@@ -3,6 +3,8 @@
  * sharing one precomputed plan). The output is allocated by V8 before
  * dispatch and pinned with the input; the band that settles last checks
  * that the input was not detached meanwhile and delivers the output. */
+#include "image_binding.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,27 +55,19 @@ static int parse_args(napi_env env, napi_value data, napi_value geom,
   }
   uint32_t g[G_COUNT];
   memcpy(g, gp, sizeof(g));
-  ofl_bytes_t in;
-  if (ofl_napi_get_bytes(env, data, "image.data", &in) != 0) return OFL_EINVAL;
   memset(a, 0, sizeof(*a));
-  const size_t ss = g[G_FORMAT] == OFL_IMAGE_F32 ? sizeof(float) : 1;
-  if (g[G_FORMAT] >= OFL_IMAGE_FORMAT_COUNT ||
-      g[G_KERNEL] >= OFL_IMAGE_KERNEL_COUNT || ((uintptr_t)in.data % ss) != 0) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE",
-                   "resize: bad format or kernel");
+  if (g[G_KERNEL] >= OFL_IMAGE_KERNEL_COUNT) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_VALUE", "resize: bad kernel");
     return OFL_EINVAL;
   }
-  a->src = (ofl_image_t){in.data,
-                         in.len / ss,
-                         g[G_STRIDE],
-                         g[G_IN_W],
-                         g[G_IN_H],
-                         g[G_CH],
-                         (ofl_image_format_t)g[G_FORMAT]};
+  /* The first five entries are a view's geometry. */
+  if (ofl__napi_image_view(env, data, geom, "image.data", &a->src, &a->input) !=
+      0)
+    return OFL_EINVAL;
+  const size_t ss = g[G_FORMAT] == OFL_IMAGE_F32 ? sizeof(float) : 1;
   a->opts =
       (ofl_image_resize_opts_t){(ofl_image_kernel_t)g[G_KERNEL], g[G_VIRT_W],
                                 g[G_VIRT_H], g[G_OFF_X], g[G_OFF_Y]};
-  a->input = in.backing;
   /* The cheap checks again (lib/ validated): they keep the allocation
    * below bounded by the pixel cap. */
   size_t need = 0;
@@ -124,114 +118,48 @@ static napi_value resize_sync(napi_env env, napi_callback_info info) {
 
 /* ---- async: a group of row bands ---------------------------------------- */
 
-/* Shared by the bands. Counters are touched on the JS thread only; the
- * plan is read-only once built. */
+/* Shared by the bands: the plan, read-only once built. */
 typedef struct {
+  ofl_group_t g; /* first */
   ofl_image_plan_t *plan;
-  ofl_env_t *env;
-  uint32_t group;
-  int refs;  /* bands not yet destroyed, plus the submitter while it runs */
-  int bands; /* bands submitted */
-  int settled;
-  int err; /* first failure */
-} band_group_t;
-
-typedef struct {
-  ofl_job_t job; /* pins[0] = input backing, pins[1] = output */
-  band_group_t *g;
-  uint32_t y0, y1;
-} band_job_t;
+  uint32_t rows, bands;
+} band_state_t;
 
 static int band_should_stop(void *task) {
   return ofl_task_should_stop((ofl_task_t *)task);
 }
 
 static int band_work(ofl_job_t *job) {
-  band_job_t *b = (band_job_t *)job;
-  return ofl_image_plan_run(b->g->plan, b->y0, b->y1, band_should_stop,
-                            &job->task);
+  ofl_group_job_t *p = (ofl_group_job_t *)job;
+  band_state_t *st = p->state;
+  const uint32_t y0 = (uint32_t)((uint64_t)st->rows * p->index / st->bands);
+  const uint32_t y1 =
+      (uint32_t)((uint64_t)st->rows * (p->index + 1) / st->bands);
+  return ofl_image_plan_run(st->plan, y0, y1, band_should_stop, &job->task);
 }
 
 static int band_settle(napi_env env, ofl_job_t *job, int *status) {
-  band_group_t *g = ((band_job_t *)job)->g;
-  g->settled++;
-  if (*status != 0 && g->err == 0) {
-    g->err = *status;
-    ofl_env_cancel(g->env, g->group, OFL_ECANCELED); /* stop the others */
-  }
-  if (g->settled < g->bands) return 0;
-  *status = g->err;
-  napi_value input;
-  bool detached = false;
-  if (*status == 0 &&
-      (napi_get_reference_value(env, job->pins[0], &input) != napi_ok ||
-       (napi_is_detached_arraybuffer(env, input, &detached) == napi_ok &&
-        detached))) {
-    *status = OFL_EINVAL;
-    snprintf(job->detail, sizeof(job->detail),
-             "the input buffer was detached while the resize ran");
-  }
+  band_state_t *st = ((ofl_group_job_t *)job)->state;
+  if (!ofl_group_settle(&st->g, status)) return 0;
+  *status = st->g.err;
+  ofl__napi_check_attached(env, job, "resize", status);
   return 1;
 }
 
-static napi_status band_result(napi_env env, ofl_job_t *job, napi_value *out) {
-  return napi_get_reference_value(env, job->pins[1], out);
-}
-
-static void band_group_unref(band_group_t *g) {
-  if (g == NULL || --g->refs > 0) return;
-  ofl_image_plan_free(g->plan);
-  free(g);
+static void band_unref(void *state) {
+  band_state_t *st = state;
+  if (st == NULL || --st->g.refs > 0) return;
+  ofl_image_plan_free(st->plan);
+  free(st);
 }
 
 static void band_destroy(ofl_job_t *job) {
-  band_group_unref(((band_job_t *)job)->g);
+  band_unref(((ofl_group_job_t *)job)->state);
 }
 
-static const ofl_job_vtable_t band_vt = {band_work, band_result, band_destroy,
-                                         band_settle, "image-resize"};
-
-/* Submits `bands` jobs over the plan's rows. @return the group's id (the
- * first job's) or a negative OFL_E* (then no callback ever runs). */
-static int64_t submit_bands(napi_env env, band_group_t *g,
-                            const resize_args_t *a, uint32_t bands,
-                            napi_value cb, int lane, double timeout) {
-  const uint32_t rows = a->dst.height;
-  int64_t first = 0;
-  g->env = ofl_env_get(env);
-  g->refs = 1; /* this function's, dropped at the end */
-  for (uint32_t i = 0; i < bands && g->err == 0; i++) {
-    band_job_t *b = (band_job_t *)ofl_job_alloc(sizeof(*b), &band_vt);
-    if (b == NULL) {
-      g->err = OFL_ENOMEM;
-      break;
-    }
-    if (ofl_job_pin(env, &b->job, a->input) != napi_ok ||
-        ofl_job_pin(env, &b->job, a->output) != napi_ok) {
-      ofl_job_discard(env, &b->job); /* not attached to g yet */
-      g->err = OFL_EINTERNAL;
-      break;
-    }
-    b->g = g;
-    b->y0 = (uint32_t)((uint64_t)rows * i / bands);
-    b->y1 = (uint32_t)((uint64_t)rows * (i + 1) / bands);
-    b->job.group = (uint32_t)first;
-    g->refs++;
-    int64_t id = ofl_job_submit(env, &b->job, cb, lane, timeout);
-    if (id < 0) { /* freed through band_destroy */
-      g->err = (int)id;
-      break;
-    }
-    if (i == 0) first = id, g->group = (uint32_t)id;
-    g->bands++;
-  }
-  const int submitted = g->bands, err = g->err;
-  if (submitted > 0 && err != 0)
-    ofl_env_cancel(g->env, g->group, OFL_ECANCELED);
-  band_group_unref(g);
-  if (submitted == 0) return err != 0 ? err : OFL_EINTERNAL;
-  return first;
-}
+static const ofl_job_vtable_t band_vt = {band_work, ofl__napi_pinned_result,
+                                         band_destroy, band_settle,
+                                         "image-resize"};
 
 /* imageResize(data, geom, bands, lane, timeoutMs, callback) → id | negative
  * OFL_E*; callback(status, output, detail). Argument errors throw (lib/
@@ -253,18 +181,22 @@ static napi_value resize_async(napi_env env, napi_callback_info info) {
   }
   if (parse_args(env, argv[0], argv[1], &a) != 0) return NULL;
   int64_t id = OFL_ENOMEM;
-  band_group_t *g = calloc(1, sizeof(*g));
-  int err = g == NULL
+  band_state_t *st = calloc(1, sizeof(*st));
+  int err = st == NULL
                 ? OFL_ENOMEM
-                : ofl_image_plan_create(&a.src, &a.dst, &a.opts, &g->plan);
+                : ofl_image_plan_create(&a.src, &a.dst, &a.opts, &st->plan);
   if (err != 0) {
-    free(g);
+    free(st);
     id = err;
   } else {
     if (bands < 1) bands = 1;
     if (bands > MAX_BANDS) bands = MAX_BANDS;
     if (bands > a.dst.height) bands = a.dst.height;
-    id = submit_bands(env, g, &a, bands, argv[5], (int)lane, timeout);
+    st->rows = a.dst.height;
+    st->bands = bands;
+    const napi_value pins[2] = {a.input, a.output};
+    id = ofl_group_submit(env, &st->g, st, bands, &band_vt, pins, 2, band_unref,
+                          argv[5], (int)lane, timeout);
   }
   OFL_NAPI_CALL(env, napi_create_int64(env, id, &result));
   return result;

@@ -4,6 +4,7 @@
 #ifndef OFL_IMAGE_BINDING_H
 #define OFL_IMAGE_BINDING_H
 
+#include "napi_env.h"
 #include "napi_util.h"
 #include "ofl_image.h"
 
@@ -18,6 +19,13 @@ int ofl__napi_image_params(napi_env env, napi_value params, ofl_image_op_t *o);
  * copied) from *o; nothing for other ops. */
 int ofl__napi_image_extra(napi_env env, napi_value extra,
                           ofl_image_format_t format, ofl_image_op_t *o);
+/* For a settle hook, on the JS thread: a job whose input (pins[0]) was
+ * detached while `what` ran fails with OFL_EINVAL (status 0 only). */
+void ofl__napi_check_attached(napi_env env, ofl_job_t *job, const char *what,
+                              int *status);
+/* A job's result hook: the output it pinned second (pins[1]). */
+napi_status ofl__napi_pinned_result(napi_env env, ofl_job_t *job,
+                                    napi_value *out);
 /* 1 for undefined or null. */
 int ofl__napi_is_nullish(napi_env env, napi_value v);
 

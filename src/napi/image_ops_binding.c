@@ -102,6 +102,25 @@ int ofl__napi_image_view(napi_env env, napi_value data, napi_value geom,
   return 0;
 }
 
+void ofl__napi_check_attached(napi_env env, ofl_job_t *job, const char *what,
+                              int *status) {
+  napi_value input;
+  bool detached = false;
+  if (*status == 0 &&
+      (napi_get_reference_value(env, job->pins[0], &input) != napi_ok ||
+       (napi_is_detached_arraybuffer(env, input, &detached) == napi_ok &&
+        detached))) {
+    *status = OFL_EINVAL;
+    snprintf(job->detail, sizeof(job->detail),
+             "the input buffer was detached while the %s ran", what);
+  }
+}
+
+napi_status ofl__napi_pinned_result(napi_env env, ofl_job_t *job,
+                                    napi_value *out) {
+  return napi_get_reference_value(env, job->pins[1], out);
+}
+
 int ofl__napi_is_nullish(napi_env env, napi_value v) {
   napi_valuetype t;
   return napi_typeof(env, v, &t) == napi_ok &&
@@ -291,16 +310,7 @@ static int band_settle(napi_env env, ofl_job_t *job, int *status) {
   band_state_t *st = ((ofl_group_job_t *)job)->state;
   if (!ofl_group_settle(&st->g, status)) return 0;
   *status = st->g.err;
-  napi_value input;
-  bool detached = false;
-  if (*status == 0 &&
-      (napi_get_reference_value(env, job->pins[0], &input) != napi_ok ||
-       (napi_is_detached_arraybuffer(env, input, &detached) == napi_ok &&
-        detached))) {
-    *status = OFL_EINVAL;
-    snprintf(job->detail, sizeof(job->detail),
-             "the input buffer was detached while the op ran");
-  }
+  ofl__napi_check_attached(env, job, "op", status);
   if (*status == 0 && st->reduce != 0) {
     const size_t per = (size_t)st->src.channels * st->bins;
     memset(st->out_counts, 0, per * sizeof(uint32_t));
@@ -319,7 +329,7 @@ static int band_settle(napi_env env, ofl_job_t *job, int *status) {
 static napi_status band_result(napi_env env, ofl_job_t *job, napi_value *out) {
   band_state_t *st = ((ofl_group_job_t *)job)->state;
   if (st->reduce != 0) return napi_get_undefined(env, out);
-  return napi_get_reference_value(env, job->pins[1], out);
+  return ofl__napi_pinned_result(env, job, out);
 }
 
 static void band_unref(void *state) {

@@ -243,29 +243,17 @@ static int pipe_work(ofl_job_t *job) {
 }
 
 static int pipe_settle(napi_env env, ofl_job_t *job, int *status) {
-  napi_value input;
-  bool detached = false;
-  if (*status == 0 &&
-      (napi_get_reference_value(env, job->pins[0], &input) != napi_ok ||
-       (napi_is_detached_arraybuffer(env, input, &detached) == napi_ok &&
-        detached))) {
-    *status = OFL_EINVAL;
-    snprintf(job->detail, sizeof(job->detail),
-             "the input buffer was detached while the pipeline ran");
-  }
+  ofl__napi_check_attached(env, job, "pipeline", status);
   return 1;
-}
-
-static napi_status pipe_result(napi_env env, ofl_job_t *job, napi_value *out) {
-  return napi_get_reference_value(env, job->pins[1], out);
 }
 
 static void pipe_destroy(ofl_job_t *job) {
   pipe_free_steps((pipe_t *)job);
 }
 
-static const ofl_job_vtable_t pipe_vt = {pipe_work, pipe_result, pipe_destroy,
-                                         pipe_settle, "image-pipeline"};
+static const ofl_job_vtable_t pipe_vt = {pipe_work, ofl__napi_pinned_result,
+                                         pipe_destroy, pipe_settle,
+                                         "image-pipeline"};
 
 /* imagePipeline(src, srcGeom, steps, dst, dstGeom, lane, timeoutMs, cb)
  * → id | negative OFL_E*; cb(status, dst, detail). */

@@ -276,3 +276,57 @@ TEST_F(ExecutorQueue, executor_recent_wait_windows) {
   EXPECT_EQ(0.0, ofl_executor_recent_wait_ms(nullptr, &w, 0.99));
   EXPECT_EQ(0.0, ofl_executor_recent_wait_ms(ex, nullptr, 0.99));
 }
+
+TEST_F(ExecutorQueue, executor_stats_fixed_buckets) {
+  const double *bounds = nullptr;
+  ASSERT_EQ((size_t)OFL_EXECUTOR_BUCKETS, ofl_executor_buckets(&bounds));
+  EXPECT_EQ((size_t)OFL_EXECUTOR_BUCKETS, ofl_executor_buckets(nullptr));
+  EXPECT_EQ(0.01, bounds[0]);
+  EXPECT_EQ(1.0, bounds[6]);
+  EXPECT_EQ(10000.0, bounds[OFL_EXECUTOR_BUCKETS - 1]);
+  for (int i = 1; i < OFL_EXECUTOR_BUCKETS; i++) EXPECT_LT(bounds[i - 1], bounds[i]);
+
+  ofl_executor_stats_t s;
+  ofl_executor_stats(nullptr, &s);
+  EXPECT_EQ(0u, s.run_buckets.count);
+
+  start(1);
+  ofl_executor_stats(ex, &s);
+  EXPECT_EQ(0u, s.wait_buckets.count);
+  EXPECT_EQ(0.0, s.run_buckets.sum_ms);
+  // The blocker runs at least 30 ms and the queued job waits that long:
+  // both land above the 25 ms bound (index 10).
+  Gate gate;
+  Job blocker, queued;
+  std::vector<Job> quick(5);
+  block(blocker, gate);
+  init(queued, 1);
+  ASSERT_EQ(0, ofl_executor_submit(ex, &queued.task));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  gate.open = true;
+  drain_until({&blocker, &queued});
+  std::vector<Job *> ptrs;
+  for (size_t i = 0; i < quick.size(); i++) {
+    init(quick[i], (int)(10 + i));
+    ASSERT_EQ(0, ofl_executor_submit(ex, &quick[i].task));
+    ptrs.push_back(&quick[i]);
+  }
+  drain_until(ptrs);
+  ofl_executor_stats(ex, &s);
+  EXPECT_EQ(7u, s.run_buckets.count);
+  EXPECT_EQ(7u, s.wait_buckets.count);
+  EXPECT_GE(s.run_buckets.sum_ms, 30.0);
+  EXPECT_GE(s.wait_buckets.sum_ms, 29.0);
+  ASSERT_EQ(10.0, bounds[9]);
+  ASSERT_EQ(25.0, bounds[10]);
+  // Cumulative: never decreasing, never past count.
+  for (int i = 1; i < OFL_EXECUTOR_BUCKETS; i++) {
+    EXPECT_LE(s.run_buckets.le[i - 1], s.run_buckets.le[i]);
+    EXPECT_LE(s.wait_buckets.le[i - 1], s.wait_buckets.le[i]);
+  }
+  EXPECT_LE(s.run_buckets.le[OFL_EXECUTOR_BUCKETS - 1], s.run_buckets.count);
+  // The blocker (>= 30 ms run) is not within 25 ms; the six others ran a
+  // few instructions each but a loaded machine may stall one: at most 6.
+  EXPECT_LE(s.run_buckets.le[10], 6u);
+  EXPECT_LE(s.wait_buckets.le[10], 6u);
+}

@@ -115,6 +115,53 @@ TEST(ImagePoint, EveryOpFormatAndChannelCount) {
         }
 }
 
+// The u8 table ops and grayscale under every SIMD path alone give the
+// portable bytes, at widths that leave every tail of a 64-sample block and
+// every channel phase (distinct per-channel tables, alpha kept or not), in
+// place too.
+TEST(ImagePoint, TableOpsEverySimdPathIdentical) {
+  const unsigned real = ofl_image_simd(-1);
+  std::vector<uint8_t> t8(256);
+  std::vector<uint16_t> t16(65536);
+  for (int i = 0; i < 256; i++) t8[i] = (uint8_t)((i * 73 + 11) % 256);
+  std::vector<unsigned> masks;
+  for (unsigned m :
+       {OFL_IMAGE_SIMD_AVX2, OFL_IMAGE_SIMD_SSE41, OFL_IMAGE_SIMD_AVX512VBMI})
+    if (real & m) masks.push_back(m);
+  for (uint32_t ch = 1; ch <= 4; ch++)
+    for (const auto &op : PointOps(OFL_IMAGE_U8, ch, t8, t16))
+      for (uint32_t w : {1u, 21u, 63u, 64u, 65u, 130u, 1000u}) {
+        Img src(w, 3, ch, OFL_IMAGE_U8, 5);
+        src.Fill(w + ch + op.kind);
+        const ofl_image_t s = Shape(op, src);
+        Img a(s.width, s.height, s.channels, s.format, 1);
+        ofl_image_simd(0);
+        ASSERT_EQ(0, ofl_image_op(&op, &src.v, nullptr, &a.v));
+        for (unsigned m : masks) {
+          Img b(s.width, s.height, s.channels, s.format, 1);
+          ofl_image_simd((int)m);
+          ASSERT_EQ(0, ofl_image_op(&op, &src.v, nullptr, &b.v));
+          for (uint32_t y = 0; y < s.height; y++)
+            for (uint32_t x = 0; x < s.width; x++)
+              for (uint32_t c = 0; c < s.channels; c++)
+                ASSERT_EQ(a.At(x, y, c), b.At(x, y, c))
+                    << ofl_image_op_name(op.kind) << " ch " << ch << " w " << w
+                    << " mask " << m;
+          if (s.channels != ch || op.kind == OFL_IMAGE_OP_JOIN_CHANNELS)
+            continue;
+          Img c(w, 3, ch, OFL_IMAGE_U8, 5);
+          c.Fill(w + ch + op.kind);
+          if (ofl_image_op(&op, &c.v, nullptr, &c.v) != 0) continue;
+          for (uint32_t y = 0; y < 3; y++)
+            for (uint32_t x = 0; x < w; x++)
+              for (uint32_t k = 0; k < ch; k++)
+                ASSERT_EQ(a.At(x, y, k), c.At(x, y, k));
+        }
+      }
+  ofl_image_simd((int)real);
+  EXPECT_EQ(real, ofl_image_simd(-1));
+}
+
 TEST(ImagePoint, InPlaceEqualsOutOfPlace) {
   ofl_image_op_t op{};
   op.kind = OFL_IMAGE_OP_LINEAR;
@@ -234,7 +281,10 @@ TEST(ImageComposite, InPlaceEqualsOutOfPlace) {
       Img out(31, 17, 4, f);
       ASSERT_EQ(0, RunBands(op, base, &ov, out, 2));
       ASSERT_EQ(0, ofl_image_op(&op, &copy.v, &ov.v, &copy.v));
-      Expect(copy, [&](uint32_t x, uint32_t y, uint32_t c) { return out.At(x, y, c); }, 0, 0);
+      Expect(
+          copy,
+          [&](uint32_t x, uint32_t y, uint32_t c) { return out.At(x, y, c); },
+          0, 0);
       // The overlay may not overlap the destination.
       ofl_image_t sub = copy.v;
       sub.width = 5, sub.height = 5;

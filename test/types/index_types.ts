@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit` by test/js/package/types.test.js: the declarations
 // must accept real usage and reject misuse (@ts-expect-error lines).
 import offload, {
-  configure, stats, ExecutorStats, TaskOptions, compress, decompressSync,
+  configure, stats, ExecutorStats, HistogramBucket, TaskOptions, compress, decompressSync,
   createCompressStream, compression, CompressStream,
 } from 'offload';
 
@@ -10,6 +10,12 @@ offload.configure({});
 const s: ExecutorStats = stats();
 const p99: number = s.waitTime.p99 + s.runTime.max;
 void p99;
+const b: HistogramBucket = s.runTime.buckets[0];
+const total: number = b.le + b.count + s.waitTime.count + s.waitTime.sum;
+void total;
+// @ts-expect-error buckets are objects, not numbers
+const badBucket: number = s.runTime.buckets[0];
+void badBucket;
 const opts: TaskOptions = { signal: AbortSignal.timeout(10), priority: 'high', timeout: 5 };
 void opts;
 
@@ -119,8 +125,11 @@ async function images(): Promise<void> {
   resizeSync(rgba, { width: 1, kernel: 'lanczos4' });
   // @ts-expect-error channels must be 1..4
   resizeSync({ data: Buffer.alloc(5), width: 1, height: 1, channels: 5 }, { width: 1 });
-  // @ts-expect-error 'contain' is not supported yet
-  resizeSync(rgba, { width: 1, height: 1, fit: 'contain' });
+  resizeSync(rgba, { width: 2, height: 2, fit: 'contain', background: [0, 0, 0, 255] });
+  // @ts-expect-error unknown fit
+  resizeSync(rgba, { width: 1, height: 1, fit: 'contains' });
+  // @ts-expect-error a background is numbers
+  resizeSync(rgba, { width: 1, height: 1, fit: 'contain', background: 'black' });
   // @ts-expect-error wrong typed array
   resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
 }

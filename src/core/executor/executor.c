@@ -395,6 +395,8 @@ void ofl_executor_stats(ofl_executor_t *ex, ofl_executor_stats_t *o) {
   o->run_time.p50 = ofl__hist_quantile_ms(&ex->run_hist, 0.50);
   o->run_time.p99 = ofl__hist_quantile_ms(&ex->run_hist, 0.99);
   o->run_time.max = (double)ex->run_hist.max_ns / 1e6;
+  ofl__hist_buckets(&ex->wait_hist, &o->wait_buckets);
+  ofl__hist_buckets(&ex->run_hist, &o->run_buckets);
   uv_mutex_unlock(&ex->mutex);
 }
 

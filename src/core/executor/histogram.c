@@ -17,9 +17,36 @@ static uint64_t bucket_upper_us(int b) {
   return ((OFL__HIST_SUB + sub + 1) << (msb - 3));
 }
 
+/* The public bounds in ns, integers so that `le` is exact; fixed_ms below
+ * and the list in ofl_executor.h are the same values. */
+static const uint64_t fixed_ns[OFL_EXECUTOR_BUCKETS] = {
+    10000,      25000,      50000,      100000,     250000,
+    500000,     1000000,    2500000,    5000000,    10000000,
+    25000000,   50000000,   100000000,  250000000,  500000000,
+    1000000000, 2500000000, 5000000000, 10000000000};
+
+static const double fixed_ms[OFL_EXECUTOR_BUCKETS] = {
+    0.01, 0.025, 0.05, 0.1, 0.25, 0.5,  1,    2.5,  5,    10,
+    25,   50,    100,  250, 500,  1000, 2500, 5000, 10000};
+
+size_t ofl_executor_buckets(const double **bounds_ms) {
+  if (bounds_ms != NULL) *bounds_ms = fixed_ms;
+  return OFL_EXECUTOR_BUCKETS;
+}
+
+static int fixed_of(uint64_t ns) {
+  /* 19 bounds: a linear scan under the mutex is cheaper than it reads. */
+  int b = 0;
+  while (b < OFL_EXECUTOR_BUCKETS && ns > fixed_ns[b]) b++;
+  return b;
+}
+
 void ofl__hist_record(ofl__hist_t *h, uint64_t ns) {
   h->counts[bucket_of(ns / 1000)]++;
+  h->fixed[fixed_of(ns)]++;
   h->total++;
+  /* Wraps after 584 years of summed task time. */
+  h->sum_ns += ns;
   if (ns > h->max_ns) h->max_ns = ns;
 }
 
@@ -37,4 +64,14 @@ double ofl__hist_quantile_ms(const ofl__hist_t *h, double q) {
     }
   }
   return (double)h->max_ns / 1e6;
+}
+
+void ofl__hist_buckets(const ofl__hist_t *h, ofl_histogram_t *out) {
+  uint64_t seen = 0;
+  for (int b = 0; b < OFL_EXECUTOR_BUCKETS; b++) {
+    seen += h->fixed[b];
+    out->le[b] = seen;
+  }
+  out->count = h->total;
+  out->sum_ms = (double)h->sum_ns / 1e6;
 }

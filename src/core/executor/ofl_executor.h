@@ -90,11 +90,27 @@ typedef struct {
   double p50, p99, max; /* milliseconds */
 } ofl_latency_t;
 
+/* Fixed histogram buckets for metrics libraries (Prometheus `le`, an
+ * OpenTelemetry explicit-bucket histogram): upper bounds in milliseconds,
+ * inclusive, from 10 us to 10 s; +Inf is `count`. They never change. */
+#define OFL_EXECUTOR_BUCKETS 19
+
+/* Cumulative counts since the executor started: le[i] tasks took at most
+ * the i-th bound; count is every task measured, sum_ms their total. */
+typedef struct {
+  uint64_t le[OFL_EXECUTOR_BUCKETS];
+  uint64_t count;
+  double sum_ms;
+} ofl_histogram_t;
+
 typedef struct {
   unsigned threads;
   size_t queued, running;
   uint64_t completed, rejected, cancelled, timed_out;
   ofl_latency_t wait_time, run_time;
+  /* Wait: every task that left the queue for a thread (a task whose
+   * deadline had passed by then included). Run: every task that ran. */
+  ofl_histogram_t wait_buckets, run_buckets;
   size_t max_queue;
 } ofl_executor_stats_t;
 
@@ -165,7 +181,13 @@ void ofl_executor_cancel(ofl_executor_t *ex, ofl_task_t *task, int reason);
 int ofl_task_should_stop(ofl_task_t *task);
 
 /* ---- 4. observability ------------------------------------------------- */
+/* Zeroes out for NULL ex. Threadsafe. */
 void ofl_executor_stats(ofl_executor_t *ex, ofl_executor_stats_t *out);
+
+/* Sets *bounds_ms (if not NULL) to the OFL_EXECUTOR_BUCKETS upper bounds,
+ * in ms, ascending: 0.01 0.025 0.05 0.1 0.25 0.5 1 2.5 5 10 25 50 100 250
+ * 500 1000 2500 5000 10000. Static storage. @return OFL_EXECUTOR_BUCKETS. */
+size_t ofl_executor_buckets(const double **bounds_ms);
 
 /* Queue wait over a recent window (load shedding). The stats above are
  * lifetime figures, which cannot show a recovery; a window is the interval

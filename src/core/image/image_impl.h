@@ -121,6 +121,19 @@ void ofl__mac_u8(const uint8_t *const *src, const int16_t *w, uint32_t taps,
 void ofl__mac_i16(const uint8_t *const *src, const int16_t *w, uint32_t taps,
                   size_t n, int32_t bias, int shift, int16_t *out);
 
+/* point_simd.c: d[i] = lut[256 * (i % ch) + s[i]] for a row of n samples
+ * on a SIMD path when one is in use. @return 1 when it ran. */
+int ofl__lut_row_u8_simd(const uint8_t *lut, const uint8_t *s, uint8_t *d,
+                         size_t n, uint32_t ch);
+
+/* point_simd.c: 4-channel u8 luma (kr, kb < 32768 <= kg), (y) or (y, a)
+ * per pixel; @return 1 when it ran. */
+int ofl__gray_row_u8_simd(const uint8_t *s, uint8_t *d, uint32_t w, uint32_t ch,
+                          int keep, int32_t kr, int32_t kg, int32_t kb);
+
+/* The OFL_IMAGE_SIMD_* paths in use (mac.c). */
+unsigned ofl__simd_level(void);
+
 /* sharp's Gaussian (libvips gaussmat, integer precision, min amplitude
  * 0.2): radius and weights rint(20 * exp(-x^2 / 2 sigma^2)). Writes up to
  * max taps; @return the tap count (odd), or 0 when sigma is too large. */

@@ -152,7 +152,29 @@ static int cpu_avx2(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2");
 }
+
+static int cpu_vbmi(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vbmi");
+}
+
+static int cpu_sse41(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse4.1");
+}
 #endif
+
+/* The SIMD paths this CPU has. */
+static unsigned cpu_paths(void) {
+  unsigned have = 0;
+#ifdef HAVE_AVX2_PATH
+  if (cpu_avx2()) have |= OFL_IMAGE_SIMD_AVX2;
+  if (cpu_sse41()) have |= OFL_IMAGE_SIMD_SSE41;
+  if (cpu_vbmi()) have |= OFL_IMAGE_SIMD_AVX512VBMI;
+#endif
+  return have;
+}
 
 /* -1 unknown; otherwise the OFL_IMAGE_SIMD_* bits in use. */
 static atomic_int g_level = -1;
@@ -160,22 +182,19 @@ static atomic_int g_level = -1;
 static int level(void) {
   int l = atomic_load_explicit(&g_level, memory_order_relaxed);
   if (l < 0) {
-    l = 0;
-#ifdef HAVE_AVX2_PATH
-    if (cpu_avx2()) l |= OFL_IMAGE_SIMD_AVX2;
-#endif
+    l = (int)cpu_paths();
     atomic_store_explicit(&g_level, l, memory_order_relaxed);
   }
   return l;
 }
 
+unsigned ofl__simd_level(void) {
+  return (unsigned)level();
+}
+
 unsigned ofl_image_simd(int mask) {
   if (mask >= 0) {
-    unsigned have = 0;
-#ifdef HAVE_AVX2_PATH
-    if (cpu_avx2()) have |= OFL_IMAGE_SIMD_AVX2;
-#endif
-    atomic_store_explicit(&g_level, (int)(have & (unsigned)mask),
+    atomic_store_explicit(&g_level, (int)(cpu_paths() & (unsigned)mask),
                           memory_order_relaxed);
   }
   return (unsigned)level();

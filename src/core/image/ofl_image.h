@@ -323,6 +323,10 @@ int ofl_image_histogram_rows(const ofl_image_t *src, uint32_t bins, uint32_t y0,
 
 /* SIMD paths of the 8-bit kernels, chosen at run time. */
 #define OFL_IMAGE_SIMD_AVX2 1u
+/* resize's 8-bit horizontal pass (3 and 4 channels). */
+#define OFL_IMAGE_SIMD_SSE41 2u
+/* u8 per-sample tables (threshold, linear, gamma, lut, negate). */
+#define OFL_IMAGE_SIMD_AVX512VBMI 4u
 /* Testing and benchmarking hook: mask >= 0 restricts the paths to those
  * bits the CPU also has (0 = portable C only); mask < 0 only queries.
  * Process-wide; not for use while kernels run.

@@ -72,6 +72,7 @@ int ofl__point_prepare(ofl_image_op_plan_t *p) {
 
 static void lut_row_u8(const uint8_t *lut, const uint8_t *s, uint8_t *d,
                        uint32_t w, uint32_t ch) {
+  if (ofl__lut_row_u8_simd(lut, s, d, (size_t)w * ch, ch)) return;
   switch (ch) {
     case 1:
       for (uint32_t x = 0; x < w; x++) d[x] = lut[s[x]];
@@ -107,6 +108,7 @@ static void negate_row_u8(const uint8_t *s, uint8_t *d, size_t n) {
 
 static void gray_row_u8(const uint8_t *s, uint8_t *d, uint32_t w, uint32_t ch,
                         int keep) {
+  if (ofl__gray_row_u8_simd(s, d, w, ch, keep, KR16, KG16, KB16)) return;
   const uint32_t dch = keep ? 2 : 1;
   for (uint32_t x = 0; x < w; x++) {
     const uint8_t *px = s + (size_t)x * ch;

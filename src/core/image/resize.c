@@ -54,6 +54,7 @@ static ALWAYS_INLINE void hpass_u8_ch(const ofl__axis_t *ax, const int16_t *mid,
 
 static void hpass_u8(const ofl__axis_t *ax, const int16_t *mid, uint8_t *out,
                      uint32_t ch) {
+  if (ofl__hpass_u8_simd(ax, mid, out, ch)) return;
   switch (ch) {
     case 1:
       hpass_u8_ch(ax, mid, out, 1);
@@ -256,9 +257,10 @@ int ofl_image_plan_run(const ofl_image_plan_t *p, uint32_t y0, uint32_t y1,
     if (p->v.taps > ROWS_STACK &&
         (rows = malloc(p->v.taps * sizeof(*rows))) == NULL)
       return OFL_ENOMEM;
-    /* int16 for 8-bit, float for f32: at most n * 4 bytes. */
-    if ((mid = malloc(n * (ss == 1 ? sizeof(int16_t) : sizeof(float)))) ==
-        NULL) {
+    /* int16 for 8-bit (plus zeroed padding for the SIMD horizontal
+     * pass), float for f32: at most (n + pad) * 4 bytes. */
+    if ((mid = calloc(n + OFL__HPASS_PAD,
+                      ss == 1 ? sizeof(int16_t) : sizeof(float))) == NULL) {
       if (rows != stack_rows) free(rows);
       return OFL_ENOMEM;
     }

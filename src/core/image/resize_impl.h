@@ -32,6 +32,15 @@ typedef struct {
   size_t bytes;
 } ofl__axis_t;
 
+/* Zero int16 samples the caller keeps after the intermediate row for
+ * ofl__hpass_u8_simd's wide loads. */
+#define OFL__HPASS_PAD 8
+
+/* resize_h_simd.c: the 8-bit horizontal pass on a SIMD path when one is
+ * in use for this channel count. @return 1 when it ran, 0 to fall back. */
+int ofl__hpass_u8_simd(const ofl__axis_t *ax, const int16_t *mid, uint8_t *out,
+                       uint32_t ch);
+
 /* Fills start/taps/w16/wf from kernel/in/vout/offset/out.
  * @return 0, OFL_ERANGE, OFL_ENOMEM or OFL_EINTERNAL (see invariant). */
 int ofl__axis_build(ofl__axis_t *ax);

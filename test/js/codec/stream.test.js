@@ -453,3 +453,40 @@ test('compress_stream_gzip_header_flags_match_oneshot_and_zlib', async () => {
   }
   assert.ok(accepted > 0 && accepted < cases.length);
 });
+
+test('codec_stream_reused_stages_keep_each_stream_intact', async () => {
+  // Streams that end hand their full-size stage to later ones: concurrent
+  // and back-to-back streams, each with its own content, still round-trip,
+  // including one destroyed while its segment is being compressed.
+  const body = (seed, size) => {
+    const b = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) b[i] = (i * 31 + seed * 7 + (i >> 9)) & 0xff;
+    return b;
+  };
+  const one = async (seed, codec) => {
+    const input = body(seed, (3 << 20) + seed * 4099);
+    const c = offload.createCompressStream({ codec });
+    const out = [];
+    c.on('data', (d) => out.push(d));
+    for (let off = 0; off < input.length; off += 65536) {
+      if (!c.write(input.subarray(off, off + 65536))) {
+        await new Promise((r) => c.once('drain', r));
+      }
+    }
+    await new Promise((resolve, reject) => {
+      c.once('error', reject);
+      c.end(resolve);
+    });
+    const back = codec === 'zstd' ? await offload.decompress(Buffer.concat(out))
+      : zlib.gunzipSync(Buffer.concat(out));
+    assert.ok(back.equals(input), `${codec} stream ${seed}`);
+  };
+  const doomed = offload.createCompressStream({ codec: 'zstd' });
+  doomed.on('error', () => {});
+  doomed.write(body(99, 1 << 20));
+  doomed.destroy();
+  for (let round = 0; round < 2; round++) {
+    await Promise.all([1, 2, 3].map((s) => one(s + round * 3, 'zstd')));
+    await one(10 + round, 'gzip');
+  }
+});

@@ -6,6 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { execFileSync } = require('node:child_process');
 const offload = require('../../..');
+const { foreignEnv } = require('../fixtures/foreign_env');
 
 const { password } = offload;
 // Small parameters: the tests check the encoding and the plumbing.
@@ -20,9 +21,7 @@ const FAST = {
 // Debian's python3 with python3-passlib, -argon2 and -bcrypt (CI installs
 // them); a pyenv python on PATH would not have them.
 const PY = '/usr/bin/python3';
-// Without LD_PRELOAD: the ASan run of this suite preloads libasan into
-// Node, and a child python must not inherit it.
-const PY_ENV = { ...process.env, LD_PRELOAD: '' };
+const PY_ENV = foreignEnv();
 let python = null;
 try {
   execFileSync(PY, ['-c', 'import passlib.hash, argon2, bcrypt'], { stdio: 'ignore', env: PY_ENV });

@@ -202,8 +202,10 @@ function badCases() {
     [ok, {}, 'ERR_INVALID_ARG_VALUE', TypeError],
     [ok, { width: 4, kernel: 'lanczos4' }, 'ERR_INVALID_ARG_VALUE',
       TypeError],
-    [ok, { width: 4, height: 4, fit: 'contain' }, 'ERR_INVALID_ARG_VALUE',
+    [ok, { width: 4, height: 4, fit: 'contains' }, 'ERR_INVALID_ARG_VALUE',
       TypeError],
+    [ok, { width: 4, height: 4, background: [0, 0, 0, 0] },
+      'ERR_INVALID_ARG_VALUE', TypeError],
   );
   return cases;
 }
@@ -346,4 +348,48 @@ test('image_lanczos3_close_to_sharp_on_a_smooth_gradient',
       const mad = sum / theirs.length;
       assert.ok(mad <= 2, `${kernel} ${ow}x${oh}: mean |diff| ${mad}`);
     }
+  });
+
+test('image_fit_contain_centres_the_inside_result_on_the_background',
+  async () => {
+    const w = 12;
+    const h = 6;
+    const data = Buffer.alloc(w * h * 4);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 37) & 255;
+    const img = { data, width: w, height: h, channels: 4 };
+    const inside = offload.resizeSync(img, { width: 5, height: 5,
+      fit: 'inside' });
+    assert.deepStrictEqual([inside.width, inside.height], [5, 3]);
+    for (const background of [undefined, [10, 20, 30, 40]]) {
+      const opts = { width: 5, height: 5, fit: 'contain', background };
+      const sync = offload.resizeSync(img, opts);
+      const async = await offload.resize(img, opts);
+      assert.deepStrictEqual(async, sync);
+      assert.deepStrictEqual([sync.width, sync.height, sync.channels],
+        [5, 5, 4]);
+      const bg = background || [0, 0, 0, 255];
+      for (let y = 0; y < 5; y++) {
+        for (let x = 0; x < 5; x++) {
+          const px = [...sync.data.subarray((y * 5 + x) * 4,
+            (y * 5 + x) * 4 + 4)];
+          // inside is 5x3: one background row above, one below.
+          const want = y >= 1 && y < 4
+            ? [...inside.data.subarray(((y - 1) * 5 + x) * 4,
+              ((y - 1) * 5 + x) * 4 + 4)]
+            : bg;
+          assert.deepStrictEqual(px, want, `${x},${y}`);
+        }
+      }
+    }
+    // Grey (1 channel): the default background is 0, no alpha to fill.
+    const grey = { data: Buffer.alloc(12 * 6, 200), width: 12, height: 6,
+      channels: 1 };
+    const g = offload.resizeSync(grey, { width: 6, height: 6,
+      fit: 'contain' });
+    assert.strictEqual(g.data[0], 0);
+    assert.strictEqual(g.data[6 * 3], 200);
+    // A pipeline says so instead of padding silently.
+    await assert.rejects(offload.image.pipeline(img)
+      .resize({ width: 5, height: 5, fit: 'contain' }).run(),
+    { code: 'ERR_INVALID_ARG_VALUE' });
   });

@@ -225,12 +225,24 @@ test('service_health_and_metrics', async (t) => {
   assert.strictEqual(typeof h.pool.utilization, 'number');
   assert.ok(h.breakers.some((b) => b.name === 'downstream'));
   const text = await (await fetch(`${base}/metrics`)).text();
-  for (const m of ['offload_executor_threads', 'offload_executor_wait_seconds{quantile="0.99"}',
+  for (const m of ['offload_executor_threads', 'offload_executor_wait_seconds_bucket{le="0.00001"}',
+    '# TYPE offload_executor_run_seconds histogram', 'offload_executor_run_seconds_bucket{le="0.025"}',
     'offload_pool_utilization', 'offload_breaker_state{name="downstream"} 0',
     'service_event_loop_delay_seconds', 'http_request_duration_seconds_bucket',
     'route="/upload"', 'nodejs_eventloop_lag_seconds',
     'offload_task_duration_seconds_count{module="codec",operation="compress",route="/report"}']) {
     assert.ok(text.includes(m), m);
+  }
+  // The executor histograms count tasks: the upload and the report ran some.
+  const num = (re) => Number(text.match(re)[1]);
+  for (const what of ['wait', 'run']) {
+    const count = num(new RegExp(`^offload_executor_${what}_seconds_count (\\S+)$`, 'm'));
+    const inf = num(new RegExp(`^offload_executor_${what}_seconds_bucket\\{le="\\+Inf"\\} (\\S+)$`, 'm'));
+    const sum = num(new RegExp(`^offload_executor_${what}_seconds_sum (\\S+)$`, 'm'));
+    assert.ok(count >= 1, `${what} count ${count}`);
+    assert.strictEqual(inf, count, what);
+    assert.ok(sum > 0, `${what} sum ${sum}`);
+    assert.ok(count >= h.executor.completed, `${what} ${count} < ${h.executor.completed}`);
   }
 });
 

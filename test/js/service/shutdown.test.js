@@ -63,7 +63,10 @@ test('service_sigterm_drains_in_flight_requests_then_exits', async (t) => {
   const res = await inFlight;
   assert.strictEqual(res.status, 200, output());
   assert.strictEqual(JSON.parse(res.text).bytes, body.length);
-  assert.strictEqual(await probed, 'ECONNREFUSED');
+  // Refused, or reset when the connect raced the listener's close (seen
+  // under qemu): either way, not served.
+  assert.ok(['ECONNREFUSED', 'ECONNRESET'].includes(await probed),
+    `probe: ${await probed}`);
   const { code, at } = await exited;
   assert.strictEqual(code, 0, output());
   assert.ok(at - sent < 10000);
