@@ -9,17 +9,24 @@
 // drained.
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
-const { encode, decode, sabFor } = require('./wire');
+const { encode, decode, sabFor, SIDE_BUDGET } = require('./wire');
 
 /** Encodes `t` for the ring (t.bytes), or leaves it to the port (null). */
 function encodeTask(pool, t) {
   if (t.transferList !== undefined) return; // a transfer needs the port
   const sabs = [];
+  const side = (len) => {
+    if (pool._spill.used + len > SIDE_BUDGET) return undefined;
+    const block = pool._spill.alloc(Uint8Array, len);
+    t.side.push(block);
+    return block;
+  };
   try {
-    t.bytes = encode(t.message, pool._table, sabs);
+    t.bytes = encode(t.message, pool._table, sabs, side);
     t.sabs = sabs;
   } catch {
     t.bytes = null; // a bare SharedArrayBuffer, or postMessage's own error
+    pool._freeSide(t);
   }
 }
 
@@ -51,6 +58,7 @@ const methods = {
         this._queue.unshift(t);
         return 2;
       }
+      this._freeSide(t); // the port copies the message itself
       try {
         h.post(t); // the rare path (or a ring whose slots are all skipped)
       } catch (err) { // DataCloneError, or a bad transferList
@@ -62,6 +70,12 @@ const methods = {
     if (immediate) this._begin(h, t);
     else this._prefetched++;
     return 1;
+  },
+
+  /** Frees `t`'s side blocks: no worker will read them (any more). */
+  _freeSide(t) {
+    for (const block of t.side) this._spill.free(block);
+    t.side.length = 0;
   },
 
   _spillTask(t, bytes) {
@@ -92,6 +106,7 @@ const methods = {
         this._spill.free(t.spill);
         t.spill = null;
       }
+      this._freeSide(t);
       t.bytes = null;
       if (t.skipped || t.started) continue;
       this._prefetched--;
@@ -140,12 +155,14 @@ const methods = {
         this._onMessage(h, m.message);
       }
     };
+    // A side block of a result is the worker's spill buffer: its again.
+    const release = (sab) => Atomics.store(new Int32Array(sab, 0, 1), 0, 0);
     const read = (u8, off, len) => decode(u8.subarray(off, off + len), get,
-      resolve);
+      resolve, release);
     const readSpill = (id, off, len) => {
       const sab = sabFor(get, id, resolve);
       try {
-        return decode(new Uint8Array(sab, off, len), get, resolve);
+        return decode(new Uint8Array(sab, off, len), get, resolve, release);
       } finally {
         Atomics.store(new Int32Array(sab, 0, 1), 0, 0); // the worker's again
       }
@@ -185,7 +202,7 @@ const methods = {
         if (!o.unpush(t)) return false; // that worker is taking it now
         // Its old slot, passed later by that worker, frees the old block.
         o.inRing[i] = { skipped: true, started: false, spill: t.spill,
-          slot: -1, bytes: null };
+          side: [], slot: -1, bytes: null };
         t.spill = null;
         o.settled(t);
         this._prefetched--;
@@ -225,6 +242,7 @@ const methods = {
         this._spill.free(t.spill);
         t.spill = null;
       }
+      this._freeSide(t);
       encodeTask(this, t);
       this._queue.unshift(t);
     }

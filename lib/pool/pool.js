@@ -39,6 +39,7 @@ const {
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
+const SPILL_SEGMENT = 32 << 20;
 
 /**
  * A pool of worker_threads running the function exported by `filename`.
@@ -60,7 +61,9 @@ class WorkerPool extends PoolView {
     });
     this._guard = o.breaker === null ? null : new BreakerGuard(o.breaker);
     this._arena = new Arena(o.maxArenaBytes);
-    this._spill = new Arena(Infinity); // tasks too big for a ring slot
+    // Tasks too big for a ring slot, and big plain views (wire.js): few
+    // large segments, so each is announced to a worker once.
+    this._spill = new Arena(Infinity, SPILL_SEGMENT);
     this._table = new SabTable(0, () => {}); // announced per worker
     this._done = new Int32Array(new SharedArrayBuffer(4)); // results written
     this._waiting = false; // an Atomics.waitAsync on it is armed
@@ -536,6 +539,8 @@ class WorkerPool extends PoolView {
   _finish(t) {
     if (t.done) return false;
     t.done = true;
+    // Not in a ring slot: no worker will read its side blocks.
+    if (t.slot === -1) this._freeSide(t);
     if (t.timer !== null) clearTimeout(t.timer);
     if (t.unlisten !== null) t.unlisten(); // never throws
     return true;

@@ -36,6 +36,7 @@ class PoolTask {
     this.bytes = null; // its wire.js encoding, or null: it goes by the port
     this.sabs = null; // SharedArrayBuffers it refers to
     this.spill = null; // the arena block holding bytes too big for a slot
+    this.side = []; // arena blocks holding its big plain views' bytes
     this.slot = -1; // its ring slot until the worker passes it
     this.started = false; // taken by its worker (its clock runs)
     this.skipped = false; // taken back out of the ring

@@ -11,6 +11,14 @@ const { types } = require('util');
 
 const VIEW_COPY = 0; // a view of a plain ArrayBuffer: v8's own encoding
 const VIEW_SHARED = 1; // a view of a SharedArrayBuffer: id, offset, length
+const VIEW_SIDE = 2; // a big plain view's bytes, copied once to a side block
+// From this size a plain view's bytes go straight into a shared side block
+// (one copy) instead of through the serializer's growing buffer and the
+// slot's spill (three or four).
+const SIDE_MIN = 32 * 1024;
+// Side blocks held at once, per side: past it (a burst of queued tasks),
+// big views take the serializer's path, so shared memory stays bounded.
+const SIDE_BUDGET = 64 << 20;
 
 const VIEWS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array,
   Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
@@ -59,9 +67,10 @@ class SabTable {
 class NeedsPort extends Error {}
 
 class RingSerializer extends v8.DefaultSerializer {
-  constructor(table) {
+  constructor(table, side) {
     super();
     this.table = table;
+    this.side = side; // (byteLength) → a Uint8Array in shared memory
     this.used = new Set(); // the SharedArrayBuffers referenced
   }
 
@@ -89,22 +98,39 @@ class RingSerializer extends v8.DefaultSerializer {
       super._writeHostObject(obj); // throws: not a view
       return;
     }
+    const src = new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength);
+    if (this.side !== undefined && obj.byteLength >= SIDE_MIN) {
+      const block = this.side(obj.byteLength);
+      if (block !== undefined) {
+        this.writeSide(k, block, src);
+        return;
+      }
+    }
     // Copied bytes, read back into an ArrayBuffer of their own: v8's
     // reader would alias the ring's memory.
     this.writeUint32(VIEW_COPY);
     this.writeUint32(k);
     this.writeUint32(obj.byteLength);
-    this.writeRawBytes(new Uint8Array(obj.buffer, obj.byteOffset,
-      obj.byteLength));
+    this.writeRawBytes(src);
+  }
+
+  writeSide(k, block, src) {
+    block.set(src);
+    this.writeUint32(VIEW_SIDE);
+    this.writeUint32(k);
+    this.writeUint32(this.table.idOf(block.buffer, this.used));
+    this.writeDouble(block.byteOffset);
+    this.writeDouble(src.byteLength);
   }
 }
 
 class RingDeserializer extends v8.DefaultDeserializer {
-  constructor(bytes, get, resolve) {
+  constructor(bytes, get, resolve, release) {
     super(bytes);
     this.buffer = bytes;
     this.get = get;
     this.resolve = resolve;
+    this.release = release; // (sab): a side block has been read
   }
 
   _readHostObject() {
@@ -120,7 +146,12 @@ class RingDeserializer extends v8.DefaultDeserializer {
     }
     const sab = sabFor(this.get, this.readUint32(), this.resolve);
     const off = this.readDouble();
-    return new Ctor(sab, off, this.readDouble());
+    const len = this.readDouble();
+    if (how === VIEW_SHARED) return new Ctor(sab, off, len);
+    const ab = new ArrayBuffer(len);
+    new Uint8Array(ab).set(new Uint8Array(sab, off, len));
+    if (this.release !== undefined) this.release(sab);
+    return new Ctor(ab, 0, len / (Ctor.BYTES_PER_ELEMENT || 1));
   }
 }
 
@@ -135,20 +166,28 @@ function sabFor(get, id, resolve) {
   return sab;
 }
 
-/** `value` as bytes. Throws NeedsPort, or what v8.serialize throws. */
-function encode(value, table, used) {
-  const s = new RingSerializer(table);
+/**
+ * `value` as bytes. Throws NeedsPort, or what v8.serialize throws. Big
+ * plain views go to `side(byteLength)` blocks when it is given.
+ */
+function encode(value, table, used, side) {
+  const s = new RingSerializer(table, side);
   s.writeHeader();
   s.writeValue(value);
   if (used !== undefined) for (const sab of s.used) used.push(sab);
   return s.releaseBuffer();
 }
 
-/** The value of encode()'s bytes (a view of a ring slot: read at once). */
-function decode(bytes, get, resolve) {
-  const d = new RingDeserializer(bytes, get, resolve);
+/**
+ * The value of encode()'s bytes (a view of a ring slot: read at once);
+ * `release(sab)` after each side block is copied out.
+ */
+function decode(bytes, get, resolve, release) {
+  const d = new RingDeserializer(bytes, get, resolve, release);
   d.readHeader();
   return d.readValue();
 }
 
-module.exports = { SabTable, NeedsPort, encode, decode, sabFor };
+module.exports = {
+  SabTable, NeedsPort, encode, decode, sabFor, SIDE_BUDGET,
+};

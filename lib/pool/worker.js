@@ -22,7 +22,9 @@ const { toWire } = require('./thrown');
 const { unwrap } = require('./move');
 const { cached, resolve } = require('./loader');
 const { Ring } = require('./ring');
-const { SabTable, encode, decode, sabFor } = require('./wire');
+const {
+  SabTable, encode, decode, sabFor, SIDE_BUDGET,
+} = require('./wire');
 
 globalThis[WORKER_FLAG] = true;
 
@@ -228,9 +230,16 @@ function reply(id, value, ok) {
 
 /** wire.js bytes of `msg`, or null: it goes by the port. */
 function tryEncode(msg) {
+  const taken = [];
   try {
-    return encode(msg, table);
+    return encode(msg, table, undefined, (len) => {
+      if (sideBytes() + len > SIDE_BUDGET) return undefined;
+      const s = spillBuffer(len);
+      taken.push(s);
+      return new Uint8Array(s.sab, 8, len);
+    });
   } catch {
+    for (const s of taken) Atomics.store(s.busy, 0, 0);
     return null; // a bare SharedArrayBuffer, or postMessage's own error
   }
 }
@@ -244,7 +253,23 @@ function publish(bytes) {
 
 /** A result too big for a slot: into a spill buffer the main thread frees. */
 function spill(bytes) {
-  const need = bytes.length + 8;
+  const s = spillBuffer(bytes.length);
+  new Uint8Array(s.sab, 8, bytes.length).set(bytes);
+  return [table.idOf(s.sab), 8];
+}
+
+/** Bytes of spill buffers the main thread has not given back yet. */
+function sideBytes() {
+  let n = 0;
+  for (const b of spills) {
+    if (Atomics.load(b.busy, 0) !== 0) n += b.sab.byteLength;
+  }
+  return n;
+}
+
+/** A free spill buffer for `length` bytes, marked busy. */
+function spillBuffer(length) {
+  const need = length + 8;
   let s = spills.find((b) => b.sab.byteLength >= need &&
     Atomics.load(b.busy, 0) === 0);
   if (s === undefined) {
@@ -254,9 +279,8 @@ function spill(bytes) {
     s = { sab, busy: new Int32Array(sab, 0, 1) };
     spills.push(s);
   }
-  new Uint8Array(s.sab, 8, bytes.length).set(bytes);
   Atomics.store(s.busy, 0, 1);
-  return [table.idOf(s.sab), 8];
+  return s;
 }
 
 /** Idle: sleep on the control word, then hand over to the event loop. */
