@@ -1,11 +1,14 @@
 'use strict';
-// WorkerPool vs piscina vs tinypool, side by side in one run.
+// WorkerPool vs piscina vs tinypool vs workerpool, side by side in one run.
 // Usage: node bench/pool.js [rounds]
 // Cases: (a) 20k echo tasks submitted at once, (b) 2000 tasks of 1 ms busy
 // CPU, (c) 1 MiB ArrayBuffer moved to a worker and back, 300 times in
 // sequence, (d) a 1 MiB Float64Array summed in the worker, 300 times in
 // sequence, passed by reference (offload: from pool.alloc; the peers: a
-// view of a SharedArrayBuffer), (e) the same array cloned each time. Every pool has 2 threads (min = max, no idle retirement).
+// view of a SharedArrayBuffer), (e) the same array cloned each time, (f)
+// one no-op round trip at a time (latency), (g) no-op tasks with 64 in
+// flight, (h) a 4 KiB JSON-like object in and out, 64 in flight. Every
+// pool has 2 threads (min = max, no idle retirement).
 // Rounds are interleaved (every case and library once per round, the
 // library order rotating) so that load on a shared machine hits all alike;
 // the table shows medians over rounds. Event-loop delay of the main thread
@@ -15,6 +18,7 @@ const path = require('path');
 const { monitorEventLoopDelay, performance } = require('perf_hooks');
 const { WorkerPool } = require('..');
 const { Piscina } = require('piscina');
+const workerpool = require('workerpool');
 
 const ROUNDS = Number(process.argv[2] || 5);
 const TASK = path.join(__dirname, 'pool_task.mjs');
@@ -24,6 +28,14 @@ const BUSY_MS = 1;
 const TRIP_N = 300;
 const MIB = 1 << 20;
 const THREADS = { minThreads: 2, maxThreads: 2, idleTimeout: 60000 };
+const LAT_N = 2000;
+const FLIGHT_N = 20000;
+const JSON_N = 5000;
+const IN_FLIGHT = 64;
+// ~4 KiB once JSON-encoded: an API payload's shape.
+const DOC = { id: 'doc-1', tags: ['a', 'b', 'c'], items: Array.from(
+  { length: 40 }, (_, i) => ({ id: i, name: `item ${i} `.padEnd(48, 'x'),
+    price: i * 1.25, ok: i % 2 === 0 })) };
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
@@ -33,6 +45,8 @@ async function libraries() {
     { name: 'offload WorkerPool', suffix: 'Offload', move: WorkerPool.move,
       pool: new WorkerPool({ filename: TASK, ...THREADS }),
       close: (p) => p.destroy() },
+    { name: 'workerpool 10.0.3', suffix: 'Workerpool',
+      pool: workerpoolAdapter(), close: (p) => p.close() },
     { name: 'piscina 5.3.2', suffix: 'Piscina', move: Piscina.move,
       pool: new Piscina({ filename: TASK, ...THREADS }),
       close: (p) => p.destroy() },
@@ -40,6 +54,36 @@ async function libraries() {
       pool: new Tinypool({ filename: TASK, ...THREADS }),
       close: (p) => p.destroy() },
   ];
+}
+
+/** workerpool behind the run(arg, { name }) shape the cases use. */
+function workerpoolAdapter() {
+  const wp = workerpool.pool(path.join(__dirname, 'pool_task_workerpool.js'),
+    { minWorkers: 2, maxWorkers: 2, workerType: 'thread' });
+  return {
+    run: (arg, o) => {
+      const name = o && o.name ? o.name : 'echo';
+      if (name === 'roundTripWorkerpool') {
+        return wp.exec('roundTrip', [arg], { transfer: [arg] });
+      }
+      return wp.exec(name, [arg]);
+    },
+    close: () => wp.terminate(true),
+  };
+}
+
+/** `n` no-op tasks, `width` in flight; per-task latencies in `lat`. */
+async function inFlight(lib, n, width, arg, lat) {
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      next++;
+      const t0 = performance.now();
+      await lib.pool.run(arg);
+      if (lat) lat.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: width }, lane));
 }
 
 // Each returns the case's work count; time and loop delay are measured
@@ -61,13 +105,22 @@ const CASES = [
   { key: 'cloned', label: `(e) 1 MiB Float64Array summed, cloned, ${TRIP_N} in sequence`,
     unit: 'tasks/s', n: TRIP_N,
     run: (lib) => sums(lib, new Float64Array(MIB / 8)) },
+  { key: 'lat', label: `(f) one no-op round trip at a time, ${LAT_N} in sequence`,
+    unit: 'µs p50', latency: true, n: LAT_N,
+    run: (lib, lat) => inFlight(lib, LAT_N, 1, 1, lat) },
+  { key: 'flight', label: `(g) ${FLIGHT_N / 1000}k no-op tasks, ${IN_FLIGHT} in flight`,
+    unit: 'tasks/s', n: FLIGHT_N,
+    run: (lib, lat) => inFlight(lib, FLIGHT_N, IN_FLIGHT, 1, lat) },
+  { key: 'json', label: `(h) 4 KiB JSON-like object in and out, ${IN_FLIGHT} in flight`,
+    unit: 'tasks/s', n: JSON_N,
+    run: (lib, lat) => inFlight(lib, JSON_N, IN_FLIGHT, DOC, lat) },
   { key: 'trip', label: `(c) 1 MiB moved there and back, ${TRIP_N} in sequence`,
     unit: 'round trips/s', n: TRIP_N,
     run: async (lib) => {
       let buf = new ArrayBuffer(MIB);
       const name = `roundTrip${lib.suffix}`;
       for (let i = 0; i < TRIP_N; i++) {
-        buf = await lib.pool.run(lib.move(buf), { name });
+        buf = await lib.pool.run(lib.move ? lib.move(buf) : buf, { name });
         if (buf.byteLength !== MIB) throw new Error(`${lib.name}: lost the buffer`);
       }
     } },
@@ -82,14 +135,21 @@ async function sums(lib, xs) {
   }
 }
 
+const pct = (v, p) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1,
+  Math.floor(v.length * p))];
+
 async function measure(c, lib) {
   const h = monitorEventLoopDelay({ resolution: 1 });
+  const lat = [];
   h.enable();
   const t0 = performance.now();
-  await c.run(lib);
+  await c.run(lib, lat);
   const ms = performance.now() - t0;
   h.disable();
-  return { rate: c.n / (ms / 1000), p99: h.percentile(99) / 1e6,
+  // A latency case's figure is its p50 (as a rate, so higher is better).
+  const rate = c.latency ? 1000 / pct(lat, 0.5) : c.n / (ms / 1000);
+  return { rate, taskP99: lat.length > 0 ? pct(lat, 0.99) : NaN,
+    p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6,
     max: h.max / 1e6 };
 }
 
@@ -116,16 +176,26 @@ async function main() {
     `${cpu}, ${os.availableParallelism()} cores, load average ` +
     `${load0.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}, ${ROUNDS} rounds, ` +
     'medians over rounds\n');
-  console.log('| case | library | throughput | vs piscina | loop delay p99 | loop delay max |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| case | library | result | vs piscina | vs best peer | task p99 | loop delay p50 / p99 / max |');
+  console.log('|---|---|---|---|---|---|---|');
+  const med = (rows, k) => median(rows.map((x) => x[k]));
   for (const c of CASES) {
-    const base = median(results.get(`${c.key}/${libs[1].name}`).map((x) => x.rate));
+    const rateOf = (lib) => med(results.get(`${c.key}/${lib.name}`), 'rate');
+    const base = rateOf(libs.find((l) => l.suffix === 'Piscina'));
+    const best = Math.max(...libs.filter((l) => l.suffix !== 'Offload')
+      .map(rateOf));
     for (const lib of libs) {
       const rows = results.get(`${c.key}/${lib.name}`);
-      const rate = median(rows.map((x) => x.rate));
-      console.log(`| ${c.label} | ${lib.name} | ${Math.round(rate).toLocaleString('en-US')} ${c.unit} | ` +
-        `${(rate / base).toFixed(2)}× | ${median(rows.map((x) => x.p99)).toFixed(1)} ms | ` +
-        `${median(rows.map((x) => x.max)).toFixed(1)} ms |`);
+      const rate = rateOf(lib);
+      const shown = c.latency ? `${Math.round(1e6 / rate)} µs p50` :
+        `${Math.round(rate).toLocaleString('en-US')} ${c.unit}`;
+      const p99 = med(rows, 'taskP99');
+      console.log(`| ${c.label} | ${lib.name} | ${shown} | ` +
+        `${(rate / base).toFixed(2)}× | ` +
+        `${lib.suffix === 'Offload' ? `${(rate / best).toFixed(2)}×` : ''} | ` +
+        `${Number.isNaN(p99) ? '' : `${(p99 * 1000).toFixed(0)} µs`} | ` +
+        `${med(rows, 'p50').toFixed(1)} / ${med(rows, 'p99').toFixed(1)} / ` +
+        `${med(rows, 'max').toFixed(1)} ms |`);
     }
   }
 }

@@ -73,9 +73,10 @@ class Segment {
 }
 
 class Arena {
-  constructor(maxBytes) {
+  constructor(maxBytes, segmentBytes = SEGMENT) {
     this.id = nextArenaId++;
     this.max = maxBytes;
+    this.segment = segmentBytes;
     this.segments = [];
     this.bytes = 0;
     this.used = 0;
@@ -107,7 +108,7 @@ class Arena {
       }
     }
     if (seg === null) {
-      const size = Math.max(SEGMENT, bytes + HEADER);
+      const size = Math.max(this.segment, bytes + HEADER);
       if (this.bytes + size > this.max) {
         throw coded(RangeError, 'ERR_OFFLOAD_ARENA_FULL',
           `The WorkerPool arena cannot grow by ${size} bytes: it holds ` +

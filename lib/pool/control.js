@@ -12,7 +12,8 @@ const MOVE = Symbol.for('offload.pool.move');
 const WAKE = 0; // bumped after each post
 const CANCEL = 1; // tag() of the task whose signal must abort
 const CANCEL_KIND = 2; // why: one of the kinds below
-const CTRL_SLOTS = 3;
+const SLEEP = 3; // 1 while the worker may be waiting on WAKE
+const CTRL_SLOTS = 4;
 
 /** Why a running task's signal aborts. */
 const ABORTED = 1; // run()'s signal
@@ -34,8 +35,16 @@ const IDLE_SPIN_MS = 10;
 /** Message ids besides task ids (>= 0). */
 const READY = -1; // worker → main: the module has loaded
 const CANCEL_MSG = -2; // main → worker: [CANCEL_MSG, id, kind]
+const SAB_MSG = -3; // either way, once per buffer: [SAB_MSG, wire id, sab]
+
+/**
+ * Task slots of a worker's ring beyond concurrentTasksPerWorker (when that
+ * is 1): tasks queued ahead, so a worker that finishes one takes the next
+ * without waiting for the main thread.
+ */
+const PREFETCH = 2;
 
 module.exports = {
-  WORKER_FLAG, MOVE, WAKE, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
-  TIMED_OUT, CLOSED, tag, IDLE_SPIN_MS, READY, CANCEL_MSG,
+  WORKER_FLAG, MOVE, WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
+  TIMED_OUT, CLOSED, tag, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, PREFETCH,
 };

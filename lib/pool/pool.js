@@ -3,7 +3,9 @@
 //
 // A task goes straight to an idle worker, else to a new one (up to
 // maxThreads), else to a busy worker with room (concurrentTasksPerWorker),
-// else into the queue (up to maxQueue; priority lanes with aging). A task that times out or is aborted rejects at once and
+// else into a busy worker's ring, queued ahead (dispatch.js), else into the
+// queue (up to maxQueue, counting those queued ahead; priority lanes with
+// aging). Tasks and results cross in shared memory (ring.js, wire.js). A task that times out or is aborted rejects at once and
 // its signal aborts inside the worker; the worker is kept if the task
 // settles within cancelGrace ms, else terminated and replaced, and the pool
 // never drops below minThreads (node-worker-threads-pool#13). Every promise
@@ -19,28 +21,25 @@ const { PriorityQueue, CustomQueue } = require('./queue');
 const { Summary } = require('./summary');
 const { PoolView } = require('./view');
 const { Arena } = require('./arena');
+const { SabTable } = require('./wire');
+const { methods: ringMethods, encodeTask } = require('./dispatch');
 const {
   closedError, terminating, queueFull, abortError, crashError,
 } = require('./pool_errors');
 const { fromWire } = require('./thrown');
-const {
-  move, unwrap, isMovable, TRANSFERABLE, VALUE,
-} = require('./move');
+const { unwrap, isMovable } = require('./move');
 const { BreakerGuard } = require('./guard');
 const {
-  WORKER_FLAG, READY, ABORTED, TIMED_OUT: TIMEOUT_KIND, CLOSED: CLOSE_KIND,
+  READY, SAB_MSG, ABORTED, TIMED_OUT: TIMEOUT_KIND, CLOSED: CLOSE_KIND,
 } = require('./control');
 const {
-  PoolTask, QUEUE_OPTIONS, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
+  PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
 } = require('./task');
-
-// The package's version (piscina's Piscina.version), read once.
-const VERSION = JSON.parse(require('fs').readFileSync(
-  require('path').join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
+const SPILL_SEGMENT = 32 << 20;
 
 /**
  * A pool of worker_threads running the function exported by `filename`.
@@ -62,8 +61,20 @@ class WorkerPool extends PoolView {
     });
     this._guard = o.breaker === null ? null : new BreakerGuard(o.breaker);
     this._arena = new Arena(o.maxArenaBytes);
+    // Tasks too big for a ring slot, and big plain views (wire.js): few
+    // large segments, so each is announced to a worker once.
+    this._spill = new Arena(Infinity, SPILL_SEGMENT);
+    this._table = new SabTable(0, () => {}); // announced per worker
+    this._done = new Int32Array(new SharedArrayBuffer(4)); // results written
+    this._waiting = false; // an Atomics.waitAsync on it is armed
+    this._onDone = () => this._drainAll();
+    this._prefetched = 0; // tasks queued ahead in rings, not yet taken
+    this._ordered = false; // priorities used: queue nothing ahead
+    this._ports = { sent: 0, received: 0 }; // port messages (a test hook)
+    this._live = new Set(); // handles whose worker has not exited
     this._handles = new Set();
-    this._idle = []; // LIFO: the warmest worker first, the coldest retire
+    this._idle = []; // FIFO: a batch of results idles workers in creation
+    // order, and the first of them gets the next task (piscina's order)
     this._queue = o.taskQueue === null ? new PriorityQueue() :
       new CustomQueue(o.taskQueue);
     this._state = OPEN;
@@ -134,7 +145,16 @@ class WorkerPool extends PoolView {
       transferList = transferList === null ? [] : transferList.slice();
       payload = unwrap(task, transferList);
     }
-    let handle = this._idle.pop();
+    const t = new PoolTask(this._nextId++, o.name, payload,
+      transferList === null ? undefined : transferList, signal, o.timeout,
+      ticket, null, null);
+    t.lane = o.lane;
+    // Once priorities are in use, nothing is queued ahead in a ring: a later
+    // high task must not wait behind a low one there.
+    if (o.lane !== 1) this._ordered = true;
+    if (o.filename !== null) t.message[3] = o.filename;
+    encodeTask(this, t);
+    let handle = this._idle.shift();
     if (handle === undefined) {
       if (this._handles.size < this._o.maxThreads) {
         try {
@@ -145,27 +165,26 @@ class WorkerPool extends PoolView {
         }
       } else if ((handle = this._shared(signal)) !== undefined) {
         // concurrentTasksPerWorker: a busy worker with room takes it
-      } else if (this._queue.size >= this._o.maxQueue) {
+      } else if (this.queueSize >= this._o.maxQueue) {
         const err = queueFull(this._o.maxQueue);
         if (ticket !== null) this._guard.failure(ticket, err, task);
         return Promise.reject(err);
-      }
+      } else if (t.bytes !== null) handle = this._ahead();
     }
     const promise = new Promise((resolve, reject) => {
-      const t = new PoolTask(this._nextId++, o.name, payload,
-        transferList === null ? undefined : transferList, signal, o.timeout,
-        ticket, resolve, reject);
-      t.lane = o.lane;
-      if (o.filename !== null) t.message[3] = o.filename;
+      t.resolve = resolve;
+      t.reject = reject;
       t.enqueuedAt = performance.now();
       if (signal !== null) {
         t.unlisten = onAbort(signal, () => this._abort(t));
       }
       if (handle === undefined) this._queue.push(t);
-      else if (!this._start(handle, t)) this._release(handle);
+      else if (this._start(handle, t) === 0) this._release(handle);
     });
     // piscina's backpressure signal: the queue has just filled up.
-    if (handle === undefined && this.needsDrain) this.emit('needsDrain');
+    if ((handle === undefined || !t.started) && this.needsDrain) {
+      this.emit('needsDrain');
+    }
     return promise;
   }
 
@@ -209,8 +228,10 @@ class WorkerPool extends PoolView {
       // Running tasks see their signal abort; what they return still
       // settles run(), unless they ignore it for cancelGrace ms.
       for (const h of this._handles) {
-        for (const t of h.tasks.values()) {
-          if (t.cancelKind === 0) this._cancel(h, t, CLOSE_KIND);
+        for (const t of Array.from(h.tasks.values())) {
+          if (this._unpush(t)) { // queued ahead in its ring
+            if (this._fail(t, closedError(), IGNORED)) this._cancelled++;
+          } else if (t.cancelKind === 0) this._cancel(h, t, CLOSE_KIND);
         }
       }
     }
@@ -257,67 +278,29 @@ class WorkerPool extends PoolView {
     return this._destroyed;
   }
 
-  /** True in a thread started by a WorkerPool. */
-  static get isWorkerThread() {
-    return globalThis[WORKER_FLAG] === true;
-  }
-
-  /** worker_threads.workerData inside a pool's worker, else undefined. */
-  static get workerData() {
-    return globalThis[WORKER_FLAG] === true ?
-      require('worker_threads').workerData : undefined;
-  }
-
-  static get version() {
-    return VERSION;
-  }
-
-  static move(value) {
-    return move(value);
-  }
-
-  /** piscina's Transferable protocol: see WorkerPool.move(). */
-  static get transferableSymbol() {
-    return TRANSFERABLE;
-  }
-
-  static get valueSymbol() {
-    return VALUE;
-  }
-
-  /** piscina's: the key of per-task data a custom taskQueue reads. */
-  static get queueOptionsSymbol() {
-    return QUEUE_OPTIONS;
-  }
-
   // ---- internals -------------------------------------------------------
 
   _spawn() {
     const h = new WorkerHandle(this, this._o);
     this._handles.add(h);
+    this._live.add(h);
     if (this._starting !== null) this._starting.push(h.worker);
     else this.emit('workerCreate', h.worker);
     return h;
   }
 
-  /** Posts `t` to `h`; false if it could not be posted (t is settled). */
+  /** Gives `t` to `h`: 1 given, 0 failed (t is settled), 2 queued again. */
   _start(h, t) {
     if (h.idleTimer !== null) {
       clearTimeout(h.idleTimer);
       h.idleTimer = null;
     }
-    try {
-      h.post(t);
-    } catch (err) { // DataCloneError, or a bad transferList
-      if (this._fail(t, err, IGNORED)) this._failed++;
-      return false;
+    const r = this._give(h, t);
+    if (r instanceof Error) {
+      if (this._fail(t, r, IGNORED)) this._failed++;
+      return 0;
     }
-    t.handle = h;
-    t.startedAt = performance.now();
-    if (this._o.recordTiming) this._wait.record(t.startedAt - t.enqueuedAt);
-    // A starting worker's task clock runs once its module is loaded.
-    if (h.ready) this._arm(t);
-    return true;
+    return r;
   }
 
   _arm(t) {
@@ -342,17 +325,23 @@ class WorkerPool extends PoolView {
   _release(h) {
     if (h.exiting) return;
     const cap = this._o.concurrentTasksPerWorker;
-    while (h.tasks.size < cap && this._queue.size > 0) {
+    const depth = this._ordered ? cap : h.depth;
+    while (h.tasks.size < depth && this._queue.size > 0) {
       // The sharing rule of _shared(), for the queue's next task (unknown
-      // for a custom taskQueue: then a busy worker takes none).
+      // for a custom taskQueue: then a busy worker takes none); beyond
+      // `cap`, queued ahead in the ring, which only ring tasks can be.
       if (h.tasks.size > 0) {
         const next = this._queue.peek();
-        if (next === null || h.signalled > 0 || next.signal !== null) break;
+        if (next === null) break;
+        if (h.tasks.size >= cap) {
+          if (next.bytes === null) break;
+        } else if (h.signalled > 0 || next.signal !== null) break;
       }
       const t = this._queue.shift();
-      if (this._queue.size === 0) this.emit('drain');
-      this._start(h, t);
+      if (this._queue.size === 0 && this._prefetched === 0) this.emit('drain');
+      if (this._start(h, t) === 2) break;
     }
+    if (h.tasks.size === 0 && this._prefetched > 0) this._steal(h);
     if (h.tasks.size > 0) return;
     h.unref();
     this._idle.push(h);
@@ -401,7 +390,7 @@ class WorkerPool extends PoolView {
 
   /** A worker with a task that ignored its signal: end it, start another. */
   _kill(h) {
-    for (const t of h.tasks.values()) {
+    for (const t of this._rescue(h)) {
       clearTimeout(t.graceTimer);
       // Still pending: a forced close it did not honour in time, or a task
       // that shared the worker (concurrentTasksPerWorker).
@@ -413,8 +402,6 @@ class WorkerPool extends PoolView {
         else this._failed++;
       }
     }
-    h.tasks.clear();
-    h.signalled = 0;
     this._remove(h);
     h.terminate();
     this._replenish(true);
@@ -439,11 +426,16 @@ class WorkerPool extends PoolView {
   }
 
   _onMessage(h, msg) {
-    if (msg[0] === READY) {
-      h.ready = true;
-      for (const t of h.tasks.values()) this._arm(t);
+    if (msg[0] === SAB_MSG) {
+      h.theirs.set(msg[1], msg[2]);
       return;
     }
+    if (msg[0] === READY) {
+      h.ready = true;
+      for (const t of h.tasks.values()) if (t.started) this._arm(t);
+      return;
+    }
+    this._observe(h);
     const t = h.tasks.get(msg[0]);
     if (t === undefined) return; // its worker was already given up
     h.settled(t);
@@ -462,16 +454,18 @@ class WorkerPool extends PoolView {
   }
 
   _onExit(h, code) {
+    this._live.delete(h);
     if (h.exiting) return; // terminated by the pool
+    // The exit can overtake results the worker wrote before it died (the
+    // exit travels on another port): they still count.
+    this._drain(h);
     h.exiting = true;
-    // The exit can overtake messages the worker sent before it died (they
-    // travel on another port): a posted result or READY still counts.
     for (let m = receiveMessageOnPort(h.port); m !== undefined;
       m = receiveMessageOnPort(h.port)) this._onMessage(h, m.message);
     h.port.close();
     const err = crashError(h.error, code);
-    const tasks = Array.from(h.tasks.values());
-    h.tasks.clear();
+    // Tasks it had not taken run on another worker.
+    const tasks = this._rescue(h);
     this._remove(h);
     for (const t of tasks) {
       clearTimeout(t.graceTimer);
@@ -511,7 +505,10 @@ class WorkerPool extends PoolView {
     }
     const h = t.handle;
     if (this._fail(t, err, IGNORED)) this._cancelled++;
-    if (h !== null && h.tasks.get(t.id) === t && t.cancelKind === 0) {
+    if (this._unpush(t)) { // still in its worker's ring: it never runs
+      if (this._queue.size > 0) this._release(h);
+      this._maybeClosed();
+    } else if (h !== null && h.tasks.get(t.id) === t && t.cancelKind === 0) {
       this._cancel(h, t, ABORTED);
     }
   }
@@ -542,6 +539,8 @@ class WorkerPool extends PoolView {
   _finish(t) {
     if (t.done) return false;
     t.done = true;
+    // Not in a ring slot: no worker will read its side blocks.
+    if (t.slot === -1) this._freeSide(t);
     if (t.timer !== null) clearTimeout(t.timer);
     if (t.unlisten !== null) t.unlisten(); // never throws
     return true;
@@ -568,6 +567,8 @@ class WorkerPool extends PoolView {
     return true;
   }
 }
+
+Object.assign(WorkerPool.prototype, ringMethods);
 
 if (typeof Symbol.asyncDispose === 'symbol') {
   WorkerPool.prototype[Symbol.asyncDispose] = function asyncDispose() {

@@ -20,6 +20,17 @@ class TaskQueue {
     this.size++;
   }
 
+  /** Back at the front: a task its crashed worker had not taken. */
+  unshift(task) {
+    task.next = this.head;
+    task.prev = null;
+    if (this.head === null) this.tail = task;
+    else this.head.prev = task;
+    this.head = task;
+    task.queued = true;
+    this.size++;
+  }
+
   shift() {
     const task = this.head;
     if (task !== null) this.remove(task);
@@ -58,6 +69,11 @@ class PriorityQueue {
   push(task) {
     task.seq = this.dispatches;
     this.lanes[task.lane].push(task);
+    this.size++;
+  }
+
+  unshift(task) {
+    this.lanes[task.lane].unshift(task);
     this.size++;
   }
 
@@ -128,6 +144,10 @@ class CustomQueue {
 
   peek() {
     return null;
+  }
+
+  unshift(task) {
+    this.push(task);
   }
 
   remove(task) {

@@ -32,6 +32,14 @@ class PoolTask {
     this.done = false;
     this.lane = 1; // PriorityQueue lane: 0 high, 1 normal, 2 low
     this.seq = 0; // the queue's dispatch count when it was queued
+    // Shared-memory dispatch (dispatch.js)
+    this.bytes = null; // its wire.js encoding, or null: it goes by the port
+    this.sabs = null; // SharedArrayBuffers it refers to
+    this.spill = null; // the arena block holding bytes too big for a slot
+    this.side = []; // arena blocks holding its big plain views' bytes
+    this.slot = -1; // its ring slot until the worker passes it
+    this.started = false; // taken by its worker (its clock runs)
+    this.skipped = false; // taken back out of the ring
     // TaskQueue links
     this.queued = false;
     this.prev = null;

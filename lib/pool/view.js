@@ -3,21 +3,69 @@
 // piscina's histograms, over the state lib/pool/pool.js keeps.
 const EventEmitter = require('events');
 const { performance } = require('perf_hooks');
+const { WORKER_FLAG } = require('./control');
+const { move, TRANSFERABLE, VALUE } = require('./move');
+const { QUEUE_OPTIONS } = require('./task');
+
+// The package's version (piscina's Piscina.version), read once.
+const VERSION = JSON.parse(require('fs').readFileSync(
+  require('path').join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+
+/** Test hook: port messages both ways, { sent, received }. */
+const PORT_COUNTS = Symbol.for('offload.pool.portMessages');
 
 class PoolView extends EventEmitter {
+  /** True in a thread started by a WorkerPool. */
+  static get isWorkerThread() {
+    return globalThis[WORKER_FLAG] === true;
+  }
+
+  /** worker_threads.workerData inside a pool's worker, else undefined. */
+  static get workerData() {
+    return globalThis[WORKER_FLAG] === true ?
+      require('worker_threads').workerData : undefined;
+  }
+
+  static get version() {
+    return VERSION;
+  }
+
+  static move(value) {
+    return move(value);
+  }
+
+  /** piscina's Transferable protocol: see WorkerPool.move(). */
+  static get transferableSymbol() {
+    return TRANSFERABLE;
+  }
+
+  static get valueSymbol() {
+    return VALUE;
+  }
+
+  /** piscina's: the key of per-task data a custom taskQueue reads. */
+  static get queueOptionsSymbol() {
+    return QUEUE_OPTIONS;
+  }
+
+  get [PORT_COUNTS]() {
+    return { ...this._ports };
+  }
+
   get threads() {
     return Array.from(this._handles, (h) => h.worker);
   }
 
+  /** Queued tasks, counting those queued ahead in a worker's ring. */
   get queueSize() {
-    return this._queue.size;
+    return this._queue.size + this._prefetched;
   }
 
   /** True while run() would be refused with ERR_OFFLOAD_QUEUE_FULL. */
   get needsDrain() {
     return this._idle.length === 0 &&
       this._handles.size >= this._o.maxThreads &&
-      this._queue.size >= this._o.maxQueue;
+      this.queueSize >= this._o.maxQueue;
   }
 
   get completed() {
@@ -56,7 +104,7 @@ class PoolView extends EventEmitter {
     const r = this._run.get();
     return {
       threads: this._handles.size, busy, idle: this._idle.length,
-      queued: this._queue.size, completed: this._completed,
+      queued: this.queueSize, completed: this._completed,
       failed: this._failed, cancelled: this._cancelled,
       timedOut: this._timedOut,
       waitTime: { p50: w.p50, p99: w.p99, max: w.max },

@@ -1,23 +1,30 @@
 'use strict';
 // Entry of a WorkerPool thread. Task modules are loaded once each
-// (loader.js); tasks, and cancels of running ones (signal.js), arrive on a
-// private MessagePort; up to concurrentTasksPerWorker run at once. While idle the thread sleeps on its
-// control word with Atomics.wait, and the main thread's Atomics.notify
-// after each post wakes it to pull the task with receiveMessageOnPort:
-// no hop through this thread's event loop (piscina's atomics
-// optimisation). Atomics.wait is only used while no task is running, so an
-// async task's promise keeps the loop to itself; after IDLE_SPIN_MS the
-// thread returns to its loop and the port's 'message' listener takes over
-// (Atomics.waitAsync would wake through the loop too, so it buys nothing).
+// (loader.js). Tasks arrive in this worker's shared ring (ring.js, encoded
+// by wire.js): the thread takes the next one itself as soon as it has
+// room (concurrentTasksPerWorker), and writes each result into the ring's
+// completion slots, then bumps the pool's done word, which wakes the main
+// thread once per batch. While idle it sleeps on its control word with
+// Atomics.wait (woken by the main thread's notify after a write, no hop
+// through this thread's event loop); after IDLE_SPIN_MS, or with atomics
+// 'disabled', or while async tasks run, it waits with Atomics.waitAsync so
+// its loop stays free. The port carries only the rare paths: tasks and
+// results that need a transfer (move(), transferList) or a bare
+// SharedArrayBuffer, cancels, buffer announcements, READY.
 const os = require('os');
 const { parentPort, receiveMessageOnPort } = require('worker_threads');
 const {
-  WORKER_FLAG, WAKE, IDLE_SPIN_MS, READY, CANCEL_MSG, ABORTED, TIMED_OUT,
+  WORKER_FLAG, WAKE, SLEEP, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, ABORTED,
+  TIMED_OUT,
 } = require('./control');
 const { TaskContext, reasonFor } = require('./signal');
 const { toWire } = require('./thrown');
 const { unwrap } = require('./move');
 const { cached, resolve } = require('./loader');
+const { Ring } = require('./ring');
+const {
+  SabTable, encode, decode, sabFor, SIDE_BUDGET,
+} = require('./wire');
 
 globalThis[WORKER_FLAG] = true;
 
@@ -25,22 +32,34 @@ let port = null;
 let ctrl = null;
 let defaultUrl = null;
 let defaultName = 'default';
-let running = 0; // tasks started and not yet answered
+let running = 0; // tasks taken and not yet answered
 let atomics = true; // false: never Atomics.wait while idle
+let cap = 1; // concurrentTasksPerWorker
+let ring = null;
+let done = null; // the pool's done word
+let table = null; // this side's shared buffers (wire.js)
+let driving = false;
+let idleSoon = false; // an idle() is scheduled
+let waiting = false; // an Atomics.waitAsync on the control word is armed
+const later = []; // tasks taken while another task was answering
 const contexts = new Map(); // id → TaskContext of a running task
+const spills = []; // result spill buffers: [busy word, bytes...]
 
 parentPort.once('message', async (init) => {
-  ({ port, ctrl, url: defaultUrl, name: defaultName } = init);
+  ({ port, ctrl, url: defaultUrl, name: defaultName, cap, done } = init);
+  ring = new Ring(init.slots, init.ring);
+  table = new SabTable(1, (id, sab) => port.postMessage([SAB_MSG, id, sab]));
   atomics = init.atomics !== 'disabled';
   if (init.nice > 0) renice(init.nice);
   // A module that fails to load fails each task that needs it, with its
   // error: no crash-and-respawn loop.
   if (defaultUrl !== null) await resolve(defaultUrl, defaultName).catch(noop);
   port.on('message', (msg) => {
-    run(msg);
+    onPort(msg);
+    drive();
   });
   port.postMessage([READY]);
-  idle();
+  drive();
 });
 
 function noop() {}
@@ -56,22 +75,94 @@ function renice(increment) {
   }
 }
 
-/** Runs a task message (true) or applies a cancel message (false). */
-function run(msg) {
-  const id = msg[0];
-  if (id === CANCEL_MSG) {
+const getSab = (id) => table.byId.get(id);
+
+function onPort(msg) {
+  if (msg[0] === SAB_MSG) table.learn(msg[1], msg[2]);
+  else if (msg[0] === CANCEL_MSG) {
     const ctx = contexts.get(msg[1]);
     if (ctx !== undefined) ctx.cancel(msg[2]);
-    return false;
+  } else {
+    running++;
+    later.push(msg);
   }
-  running++;
+}
+
+/** A buffer announcement not seen yet waits on the port: read it now. */
+function drainPort() {
+  for (let m = receiveMessageOnPort(port); m !== undefined;
+    m = receiveMessageOnPort(port)) onPort(m.message);
+}
+
+const readSlot = (u8, off, len) =>
+  decode(u8.subarray(off, off + len), getSab, drainPort);
+const readSpill = (id, off, len) =>
+  decode(new Uint8Array(sabFor(getSab, id, drainPort), off, len), getSab,
+    drainPort);
+
+/** The next task of the ring, taken (counted in `running`), or undefined. */
+function take() {
+  if (running >= cap) return undefined;
+  const skips = ring.skips;
+  const msg = ring.read(0, readSlot, readSpill);
+  if (ring.skips !== skips) wakeMain(); // the main thread may refill
+  if (msg !== undefined) running++;
+  return msg;
+}
+
+function wakeMain() {
+  Atomics.add(done, 0, 1);
+  Atomics.notify(done, 0);
+}
+
+/**
+ * Runs what has been taken, then takes from the ring while there is room;
+ * true if it ran anything. Iterative: a task that answers synchronously
+ * takes the next into `later`, and this loop runs it.
+ */
+function pump() {
+  if (driving) return false;
+  driving = true;
+  let ran = false;
+  try {
+    for (;;) {
+      let msg = later.shift();
+      if (msg === undefined) msg = take();
+      if (msg === undefined) break;
+      ran = true;
+      run(msg);
+    }
+  } finally {
+    driving = false;
+  }
+  return ran;
+}
+
+/** pump(), then wait for more the right way. */
+function drive() {
+  if (driving) return; // the pump() below us goes on
+  pump();
+  // One turn of the loop first when idle: immediates and callbacks the
+  // task left behind run now, so a late throw is seen while this thread
+  // is idle.
+  if (running === 0) {
+    if (!idleSoon) {
+      idleSoon = true;
+      setImmediate(idle);
+    }
+  } else if (running < cap) waitRing();
+}
+
+/** Runs a taken task message [id, name, data, url]. */
+function run(msg) {
+  const id = msg[0];
   const ctx = new TaskContext(id, ctrl);
   // Aborted or timed out before it started: it never runs (its run() has
   // settled). A forced close still lets it run, with its signal aborted.
   const early = ctx.requested();
   if (early === ABORTED || early === TIMED_OUT) {
     reply(id, reasonFor(early, 0), false);
-    return true;
+    return;
   }
   contexts.set(id, ctx);
   const url = msg[3] === null ? defaultUrl : msg[3];
@@ -82,7 +173,6 @@ function run(msg) {
     resolve(url, name).then((f) => invoke(id, f, msg[2], ctx),
       (err) => reply(id, err, false));
   }
-  return true;
 }
 
 function invoke(id, fn, data, ctx) {
@@ -103,33 +193,138 @@ function invoke(id, fn, data, ctx) {
 }
 
 function reply(id, value, ok) {
+  let bytes = null;
+  let msg;
+  let transfer;
   if (ok) {
     try {
-      const transfer = [];
-      const payload = unwrap(value, transfer); // a Proxy's trap may throw
-      port.postMessage([id, 1, payload], transfer);
+      transfer = [];
+      msg = [id, 1, unwrap(value, transfer)]; // a Proxy's trap may throw
+      if (transfer.length === 0) bytes = tryEncode(msg);
+    } catch (err) {
+      ok = false;
+      value = err;
+    }
+  }
+  if (!ok) {
+    msg = [id, 0, toWire(value)];
+    transfer = undefined;
+    bytes = tryEncode(msg);
+  }
+  contexts.delete(id);
+  running--;
+  // Take the next task before this result is published: the main thread
+  // then sees it started (and starts its timeout) when it reads the result.
+  const next = take();
+  if (next !== undefined) later.push(next);
+  if (bytes !== null) publish(bytes);
+  else {
+    try {
+      port.postMessage(msg, transfer);
     } catch (err) { // DataCloneError: the result cannot cross threads
       port.postMessage([id, 0, toWire(err)]);
     }
-  } else {
-    port.postMessage([id, 0, toWire(value)]);
   }
-  contexts.delete(id);
-  // One turn of the loop first: immediates and callbacks the task left
-  // behind run now, so a late throw is seen while this thread is idle.
-  if (--running === 0) setImmediate(idle);
+  drive();
 }
 
-function idle() {
-  while (running === 0 && atomics) {
-    // Read the word before looking at the port: a post that lands in
-    // between changes it, and the wait returns at once.
-    const seen = Atomics.load(ctrl, WAKE);
-    const m = receiveMessageOnPort(port);
-    if (m !== undefined) {
-      if (run(m.message)) return; // reply() schedules the next idle()
-      continue; // a stale cancel message
-    }
-    if (Atomics.wait(ctrl, WAKE, seen, IDLE_SPIN_MS) === 'timed-out') return;
+/** wire.js bytes of `msg`, or null: it goes by the port. */
+function tryEncode(msg) {
+  const taken = [];
+  try {
+    return encode(msg, table, undefined, (len) => {
+      if (sideBytes() + len > SIDE_BUDGET) return undefined;
+      const s = spillBuffer(len);
+      taken.push(s);
+      return new Uint8Array(s.sab, 8, len);
+    });
+  } catch {
+    for (const s of taken) Atomics.store(s.busy, 0, 0);
+    return null; // a bare SharedArrayBuffer, or postMessage's own error
   }
+}
+
+function publish(bytes) {
+  while (ring.write(ring.slots, bytes, 0, spill) === -1) {
+    ring.waitFree(ring.slots); // the main thread is draining
+  }
+  wakeMain();
+}
+
+/** A result too big for a slot: into a spill buffer the main thread frees. */
+function spill(bytes) {
+  const s = spillBuffer(bytes.length);
+  new Uint8Array(s.sab, 8, bytes.length).set(bytes);
+  return [table.idOf(s.sab), 8];
+}
+
+/** Bytes of spill buffers the main thread has not given back yet. */
+function sideBytes() {
+  let n = 0;
+  for (const b of spills) {
+    if (Atomics.load(b.busy, 0) !== 0) n += b.sab.byteLength;
+  }
+  return n;
+}
+
+/** A free spill buffer for `length` bytes, marked busy. */
+function spillBuffer(length) {
+  const need = length + 8;
+  let s = spills.find((b) => b.sab.byteLength >= need &&
+    Atomics.load(b.busy, 0) === 0);
+  if (s === undefined) {
+    let size = 1 << 20;
+    while (size < need) size *= 2;
+    const sab = new SharedArrayBuffer(size);
+    s = { sab, busy: new Int32Array(sab, 0, 1) };
+    spills.push(s);
+  }
+  Atomics.store(s.busy, 0, 1);
+  return s;
+}
+
+/** Idle: sleep on the control word, then hand over to the event loop. */
+function idle() {
+  idleSoon = false;
+  while (running === 0 && atomics) {
+    // SLEEP first (the main thread notifies only then), then the word,
+    // then look: a write that lands in between changes the word, and the
+    // wait returns at once.
+    Atomics.store(ctrl, SLEEP, 1);
+    const seen = Atomics.load(ctrl, WAKE);
+    drainPort();
+    if (pump()) {
+      Atomics.store(ctrl, SLEEP, 0);
+      drive();
+      return;
+    }
+    const r = Atomics.wait(ctrl, WAKE, seen, IDLE_SPIN_MS);
+    Atomics.store(ctrl, SLEEP, 0);
+    if (r === 'timed-out') break;
+  }
+  waitRing();
+}
+
+/** Wakes through the event loop when the main thread writes. */
+function waitRing() {
+  if (running >= cap) return; // the next reply() takes
+  Atomics.store(ctrl, SLEEP, 1); // as in idle()
+  if (waiting) { // armed already (idle() may have cleared SLEEP meanwhile)
+    if (pump()) drive();
+    return;
+  }
+  const seen = Atomics.load(ctrl, WAKE);
+  if (pump()) {
+    Atomics.store(ctrl, SLEEP, 0);
+    drive();
+    return;
+  }
+  waiting = true;
+  Atomics.waitAsync(ctrl, WAKE, seen).value.then(() => {
+    waiting = false;
+    Atomics.store(ctrl, SLEEP, 0);
+    drainPort();
+    if (pump() || running === 0) drive();
+    else waitRing();
+  });
 }
