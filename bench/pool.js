@@ -7,8 +7,9 @@
 // sequence, passed by reference (offload: from pool.alloc; the peers: a
 // view of a SharedArrayBuffer), (e) the same array cloned each time, (f)
 // one no-op round trip at a time (latency), (g) no-op tasks with 64 in
-// flight, (h) a 4 KiB JSON-like object in and out, 64 in flight. Every
-// pool has 2 threads (min = max, no idle retirement).
+// flight, (h) a 4 KiB JSON-like object in and out, 64 in flight, (i) sha256
+// of a 1 MiB shared array inside the task (offload: its native hash on an
+// arena array). Every pool has 2 threads (min = max, no idle retirement).
 // Rounds are interleaved (every case and library once per round, the
 // library order rotating) so that load on a shared machine hits all alike;
 // the table shows medians over rounds. Event-loop delay of the main thread
@@ -37,6 +38,8 @@ const DOC = { id: 'doc-1', tags: ['a', 'b', 'c'], items: Array.from(
   { length: 40 }, (_, i) => ({ id: i, name: `item ${i} `.padEnd(48, 'x'),
     price: i * 1.25, ok: i % 2 === 0 })) };
 
+const DIGEST = require('crypto').createHash('sha256')
+  .update(new Uint8Array(MIB).fill(7)).digest('hex');
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 async function libraries() {
@@ -114,6 +117,9 @@ const CASES = [
   { key: 'json', label: `(h) 4 KiB JSON-like object in and out, ${IN_FLIGHT} in flight`,
     unit: 'tasks/s', n: JSON_N,
     run: (lib, lat) => inFlight(lib, JSON_N, IN_FLIGHT, DOC, lat) },
+  { key: 'digest', label: `(i) sha256 of a 1 MiB shared array inside the task (offload: offload.hash on a pool.alloc array; peers: node:crypto on a SharedArrayBuffer view), ${TRIP_N} in sequence`,
+    unit: 'tasks/s', n: TRIP_N,
+    run: (lib) => digests(lib) },
   { key: 'trip', label: `(c) 1 MiB moved there and back, ${TRIP_N} in sequence`,
     unit: 'round trips/s', n: TRIP_N,
     run: async (lib) => {
@@ -131,6 +137,21 @@ async function sums(lib, xs) {
   for (let i = 0; i < TRIP_N; i++) {
     if (await lib.pool.run(xs, { name: 'sum' }) !== xs.length) {
       throw new Error(`${lib.name}: wrong sum`);
+    }
+  }
+}
+
+async function digests(lib) {
+  const offload = lib.suffix === 'Offload';
+  if (!lib.bytes) {
+    lib.bytes = offload ? lib.pool.alloc(Uint8Array, MIB) :
+      new Uint8Array(new SharedArrayBuffer(MIB));
+    lib.bytes.fill(7);
+  }
+  const name = offload ? 'digestOffload' : 'digestPeer';
+  for (let i = 0; i < TRIP_N; i++) {
+    if (await lib.pool.run(lib.bytes, { name }) !== DIGEST) {
+      throw new Error(`${lib.name}: wrong digest`);
     }
   }
 }

@@ -2,9 +2,12 @@
 // library moves the round-trip buffer back with its own move().
 import Piscina from 'piscina';
 import { Tinypool } from 'tinypool';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
-const { move } = createRequire(import.meta.url)('../lib/pool/move.js');
+const require = createRequire(import.meta.url);
+const { move } = require('../lib/pool/move.js');
+const offload = require('..');
 
 export default function echo(x) {
   return x;
@@ -29,3 +32,9 @@ const touch = (buf) => {
 export const roundTripOffload = (buf) => move(touch(buf));
 export const roundTripPiscina = (buf) => Piscina.move(touch(buf));
 export const roundTripTinypool = (buf) => Tinypool.move(touch(buf));
+
+// sha256 of shared memory inside the task: offload's native hash reads the
+// arena array where it lies (no copy); the peers' tasks use node:crypto.
+export const digestOffload = async (u8) =>
+  (await offload.hash('sha256', u8)).toString('hex');
+export const digestPeer = (u8) => createHash('sha256').update(u8).digest('hex');

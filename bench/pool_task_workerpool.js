@@ -20,4 +20,7 @@ function roundTrip(buf) {
   return new workerpool.Transfer(buf, [buf]);
 }
 
-workerpool.worker({ echo: (x) => x, busy, sum, roundTrip });
+const digestPeer = (u8) => require('crypto').createHash('sha256').update(u8)
+  .digest('hex');
+
+workerpool.worker({ echo: (x) => x, busy, sum, roundTrip, digestPeer });
