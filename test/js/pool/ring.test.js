@@ -133,3 +133,40 @@ test('pool_ring_arena_views_cross_by_reference_nested', async (t) => {
   await p.run({ xs });
   assert.strictEqual(p[PORT_COUNTS].sent, once);
 });
+
+// Big plain views go through shared side blocks (wire.js): past the
+// budget they take the serializer's path, and every block is freed once
+// the worker has read it or the task settled unread.
+test('pool_ring_big_plain_views_beyond_the_side_budget_arrive_intact',
+  async (t) => {
+    const p = pool(t, { minThreads: 1, maxThreads: 1 });
+    const N = 48; // 48 × 2 MiB queued at once: past the 64 MiB budget
+    const inputs = Array.from({ length: N }, (_, i) =>
+      crypto.randomBytes(2 * MIB + i));
+    const out = await Promise.all(inputs.map((bytes, seq) =>
+      p.run({ seq, bytes })));
+    out.forEach((r, i) => {
+      assert.strictEqual(r.hash, sha(inputs[i]));
+      assert.strictEqual(r.back.length, inputs[i].length);
+      assert.strictEqual(r.back[7], inputs[i][7] ^ 0x5a);
+    });
+    assert.strictEqual(p._spill.used, 0, 'side blocks freed');
+  });
+
+test('pool_ring_side_blocks_of_aborted_queued_tasks_are_freed', async (t) => {
+  const p = pool(t, { minThreads: 1, maxThreads: 1 });
+  const ac = new AbortController();
+  const gate = p.run({ seq: 0, bytes: new Uint8Array(1) });
+  const queued = Array.from({ length: 10 }, (_, i) =>
+    p.run({ seq: i + 1, bytes: new Uint8Array(MIB) }, { signal: ac.signal }));
+  ac.abort();
+  const settled = await Promise.allSettled(queued);
+  await gate;
+  for (const s of settled) {
+    if (s.status === 'rejected') assert.strictEqual(s.reason.name, 'AbortError');
+  }
+  // Tasks taken back or never dispatched free their blocks at once; one
+  // already read by the worker freed them when it was taken.
+  await p.run({ seq: 99, bytes: new Uint8Array(1) });
+  assert.strictEqual(p._spill.used, 0, 'side blocks freed');
+});
