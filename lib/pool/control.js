@@ -44,7 +44,18 @@ const SAB_MSG = -3; // either way, once per buffer: [SAB_MSG, wire id, sab]
  */
 const PREFETCH = 2;
 
+/**
+ * Calls `fn` once `i32[index]` is no longer `seen`. Atomics.waitAsync
+ * answers synchronously ('not-equal') when the value changed before the
+ * call: the wake already happened, so `fn` runs on the next microtask.
+ */
+function onChange(i32, index, seen, fn) {
+  const r = Atomics.waitAsync(i32, index, seen);
+  if (r.async) r.value.then(fn);
+  else queueMicrotask(fn);
+}
+
 module.exports = {
-  WORKER_FLAG, MOVE, WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
+  onChange, WORKER_FLAG, MOVE, WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
   TIMED_OUT, CLOSED, tag, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, PREFETCH,
 };

@@ -10,6 +10,7 @@
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
 const { encode, decode, sabFor, SIDE_BUDGET } = require('./wire');
+const { onChange } = require('./control');
 
 /** Encodes `t` for the ring (t.bytes), or leaves it to the port (null). */
 function encodeTask(pool, t) {
@@ -123,9 +124,7 @@ const methods = {
   _armDone(seen) {
     if (this._waiting) return;
     this._waiting = true;
-    const r = Atomics.waitAsync(this._done, 0, seen);
-    if (r.async) r.value.then(this._onDone);
-    else queueMicrotask(this._onDone);
+    onChange(this._done, 0, seen, this._onDone);
   },
 
   _drainAll() {

@@ -15,7 +15,7 @@ const os = require('os');
 const { parentPort, receiveMessageOnPort } = require('worker_threads');
 const {
   WORKER_FLAG, WAKE, SLEEP, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, ABORTED,
-  TIMED_OUT,
+  TIMED_OUT, onChange,
 } = require('./control');
 const { TaskContext, reasonFor } = require('./signal');
 const { toWire } = require('./thrown');
@@ -320,7 +320,7 @@ function waitRing() {
     return;
   }
   waiting = true;
-  Atomics.waitAsync(ctrl, WAKE, seen).value.then(() => {
+  onChange(ctrl, WAKE, seen, () => {
     waiting = false;
     Atomics.store(ctrl, SLEEP, 0);
     drainPort();
