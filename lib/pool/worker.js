@@ -237,7 +237,7 @@ function tryEncode(msg) {
       const s = spillBuffer(len);
       taken.push(s);
       return new Uint8Array(s.sab, 8, len);
-    });
+    }, true);
   } catch {
     for (const s of taken) Atomics.store(s.busy, 0, 0);
     return null; // a bare SharedArrayBuffer, or postMessage's own error
