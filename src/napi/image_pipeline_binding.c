@@ -160,8 +160,8 @@ static int parse_fused(napi_env env, napi_value params, napi_value extras,
   if (napi_is_array(env, params, &arr) != napi_ok || !arr ||
       napi_get_array_length(env, params, &m) != napi_ok ||
       napi_is_array(env, extras, &arr) != napi_ok || !arr ||
-      napi_get_array_length(env, extras, &mx) != napi_ok || m != mx ||
-      m < 1 || m > MAX_STEPS)
+      napi_get_array_length(env, extras, &mx) != napi_ok || m != mx || m < 1 ||
+      m > MAX_STEPS)
     return bad_step(env);
   for (uint32_t j = 0; j < m; j++) {
     napi_value pv, xv;
@@ -296,9 +296,9 @@ static int parse_reduce(napi_env env, napi_value v, uint32_t channels,
   p->reduce = (int)mode;
   if (get_typed(env, e[3], napi_uint32_array, (size_t)channels * p->bins,
                 (void **)&p->counts) != 0 ||
-      (mode == 1 && get_typed(env, e[2], napi_float64_array,
-                              (size_t)channels * 8 + 1,
-                              (void **)&p->stats) != 0))
+      (mode == 1 &&
+       get_typed(env, e[2], napi_float64_array, (size_t)channels * 8 + 1,
+                 (void **)&p->stats) != 0))
     return OFL_EINVAL;
   out[0] = e[3];
   out[1] = mode == 1 ? e[2] : NULL;
@@ -401,8 +401,8 @@ static const ofl_job_vtable_t pipe_vt = {pipe_work, ofl__napi_pinned_result,
                                          pipe_destroy, pipe_settle,
                                          "image-pipeline"};
 /* A reduction's result is in the arrays lib/ holds: undefined. */
-static const ofl_job_vtable_t pipe_reduce_vt = {
-    pipe_work, NULL, pipe_destroy, pipe_settle, "image-pipeline"};
+static const ofl_job_vtable_t pipe_reduce_vt = {pipe_work, NULL, pipe_destroy,
+                                                pipe_settle, "image-pipeline"};
 
 /* imagePipeline(src, srcGeom, steps, dst, dstGeom, lane, timeoutMs, cb,
  * reduce?) → id | negative OFL_E*; cb(status, dst | undefined, detail). */

@@ -242,8 +242,8 @@ int ofl_image_op_plan_create(const ofl_image_op_t *op, const ofl_image_t *src,
   if (err == 0 && two && overlaps(&p->other, &p->dst)) err = OFL_EINVAL;
   if (err == 0 && op->kind == OFL_IMAGE_OP_LUT) {
     const size_t n = src->format != OFL_IMAGE_U8 ? 65536 * 2
-                     : op->per_channel    ? 256 * (size_t)p->src.channels
-                                          : 256;
+                     : op->per_channel           ? 256 * (size_t)p->src.channels
+                                                 : 256;
     if ((p->table = malloc(n)) == NULL)
       err = OFL_ENOMEM;
     else

@@ -27,8 +27,7 @@ static int per_sample(ofl_image_op_kind_t k) {
 /* Is channel c left alone? (alpha, unless the op asked for it) */
 static int skip_channel(const ofl_image_op_plan_t *p, uint32_t c) {
   return !p->op.alpha && !p->op.per_channel &&
-         ofl__has_alpha(p->src.channels) &&
-         c == p->src.channels - 1;
+         ofl__has_alpha(p->src.channels) && c == p->src.channels - 1;
 }
 
 /* The per-sample ops, on a value v of channel c, before rounding. */
