@@ -1,7 +1,8 @@
-/* Median (3, 5, 7) and Sobel. Both read a k x k window per sample from k
- * padded float rows. The 3x3 median is a fixed min/max network applied to
- * whole rows at once (each step is an elementwise min and max, which the
- * compiler vectorises); 5x5 and 7x7 select per sample. */
+/* Median (3, 5, 7) and Sobel (the magnitude, or with direction the
+ * magnitude and angle planes of a 1-channel image). Both read a k x k
+ * window per sample from k padded float rows. The 3x3 median is a fixed min/max
+ * network applied to whole rows at once (each step is an elementwise min and
+ * max, which the compiler vectorises); 5x5 and 7x7 select per sample. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
