@@ -252,8 +252,8 @@ typedef struct {
   /* sobel: 1-channel source only (OFL_EINVAL otherwise); dst has 2
    * channels, the magnitude then the gradient angle theta = atan2(gy, gx)
    * in (-pi, pi] (gy down the rows, gx along them): f32 stores theta in
-   * radians, u8/u16 round((theta + pi) / (2 pi) * (max + 1)) mod (max + 1),
-   * so the full range is one turn and 0 is theta = -pi (= pi). */
+   * radians, u8/u16 round((theta + pi) / (2 pi) * (max + 1)) mod (max + 1)
+   * (half up), so the full range is one turn and 0 is theta = pi. */
   int direction;
 } ofl_image_op_t;
 
