@@ -47,11 +47,11 @@ function bodyStream(req, limit) {
  * they arrive: a few microseconds per chunk, rather than one concat of the
  * whole body (milliseconds for a photo) in a single turn of the loop.
  */
-async function readBody(req, limit) {
+async function readBody(req, limit, buffers) {
   const body = bodyStream(req, limit);
   const declared = Number(req.headers['content-length']);
   if (Number.isSafeInteger(declared) && declared >= 0 && declared <= limit) {
-    const out = Buffer.allocUnsafe(declared);
+    const out = buffers ? buffers.take(declared) : Buffer.allocUnsafe(declared);
     let n = 0;
     for await (const chunk of body) {
       if (n + chunk.length > declared) {
@@ -69,4 +69,37 @@ async function readBody(req, limit) {
   return Buffer.concat(chunks, body.bytes);
 }
 
-module.exports = { bodyStream, readBody, tooLarge };
+/**
+ * Big request bodies of the sizes seen recently, kept for reuse: a fresh
+ * multi-megabyte buffer per request costs the JS thread its page faults
+ * and V8 a garbage collection of external memory every few requests.
+ */
+class BodyBuffers {
+  constructor({ min = 1 << 20, maxBytes = 128 << 20 } = {}) {
+    this.min = min;
+    this.maxBytes = maxBytes;
+    this.bytes = 0;
+    this.free = new Map(); // byteLength → [Buffer]
+  }
+
+  take(n) {
+    const list = this.free.get(n);
+    if (list !== undefined && list.length > 0) {
+      this.bytes -= n;
+      return list.pop();
+    }
+    return Buffer.allocUnsafeSlow(n);
+  }
+
+  /** Back for reuse: only once nothing reads it any more. */
+  give(buf) {
+    const n = buf.byteLength;
+    if (n < this.min || buf.buffer.byteLength !== n ||
+        this.bytes + n > this.maxBytes) return;
+    if (!this.free.has(n)) this.free.set(n, []);
+    this.free.get(n).push(buf);
+    this.bytes += n;
+  }
+}
+
+module.exports = { bodyStream, readBody, tooLarge, BodyBuffers };

@@ -11,7 +11,7 @@ const offload = require('../..'); // in your app: require('offload')
 const { LoopMonitor } = require('./loop_monitor');
 const { startFlaky } = require('./flaky');
 const { createMetrics } = require('./metrics');
-const { readBody } = require('./limit');
+const { readBody, BodyBuffers } = require('./limit');
 const { startBurst } = require('./burst');
 
 const MAX_THUMB_SIDE = 8192;
@@ -113,6 +113,7 @@ async function createService(options = {}) {
     res.type('json').set('etag', reportTag).send(reportBody);
   });
 
+  const frames = new BodyBuffers();
   app.post('/thumbnail', async (req, res, next) => {
     try {
       const width = intQuery(req.query.width, 'width', 1, MAX_THUMB_SIDE);
@@ -120,17 +121,21 @@ async function createService(options = {}) {
       const size = req.query.size === undefined ? 256 :
         intQuery(req.query.size, 'size', 1, 2048);
       const expected = width * height * 4;
-      const data = await readBody(req, expected);
-      if (data.length !== expected) {
-        res.status(400).json({ error: 'ERR_BODY_SIZE', expected, received: data.length });
-        return;
+      const data = await readBody(req, expected, frames);
+      try {
+        if (data.length !== expected) {
+          res.status(400).json({ error: 'ERR_BODY_SIZE', expected, received: data.length });
+          return;
+        }
+        const watermark = req.query.watermark === '1';
+        const out = await work.thumbnail({ data, width, height, channels: 4 }, size, { watermark });
+        res.set({ 'content-type': 'application/octet-stream',
+          'x-width': String(out.width), 'x-height': String(out.height),
+          'x-channels': String(out.channels) });
+        res.end(Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength));
+      } finally {
+        frames.give(data); // the thumbnail no longer reads it
       }
-      const watermark = req.query.watermark === '1';
-      const out = await work.thumbnail({ data, width, height, channels: 4 }, size, { watermark });
-      res.set({ 'content-type': 'application/octet-stream',
-        'x-width': String(out.width), 'x-height': String(out.height),
-        'x-channels': String(out.channels) });
-      res.end(Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength));
     } catch (err) {
       next(err);
     }
