@@ -556,8 +556,8 @@ export type ResizeKernel =
  * 'cover' crops the centre of the resize that covers the box, 'fill'
  * ignores the aspect ratio, 'inside'/'outside' keep it and fit within /
  * cover the box (so one side may differ from the one asked for),
- * 'contain' is 'inside' centred on `background` to exactly the box (not in
- * pipelines). */
+ * 'contain' is 'inside' centred on `background` to exactly the box (in a
+ * pipeline: a resize step, then an extend step). */
 export type ResizeFit = 'cover' | 'fill' | 'inside' | 'outside' | 'contain';
 
 /** Raw interleaved pixels. 8-bit samples come as a Buffer, Uint8Array,

@@ -114,6 +114,12 @@ function compile(image, list, options, allowed, alloc = true) {
       native.push([K_RESIZE, r.geom, undefined, undefined, undefined,
         geometry(shape)]);
       explain.push(describe('resize', shape));
+      if (r.pad !== null) { // fit: 'contain': centred on the background
+        const { p, shape: next, extra } = OPS.extend.prepare(r.pad, shape);
+        shape = packed(next);
+        native.push([K_OP, p, extra, undefined, undefined, geometry(shape)]);
+        explain.push(describe('extend', shape));
+      }
     } else if (name === 'composite') {
       flush();
       if (!Array.isArray(opts) || opts.length === 0) {

@@ -185,18 +185,7 @@ function prepare(input, options) {
   const t = target(iw, ih, o);
   const geom = new Uint32Array([iw, ih, ch, stride, src.format, t.w, t.h,
     t.vw, t.vh, t.ox, t.oy, KERNEL_IDS.get(kernel)]);
-  let pad = null;
-  if (t.pad !== null) {
-    // sharp's default background: black, opaque.
-    const max = src.format === F32 ? 1 : 255;
-    const background = o.background !== undefined ? o.background
-      : Array.from({ length: ch }, (_, i) => (i === ch - 1 && ch % 2 === 0
-        ? max : 0));
-    pad = { ...t.pad, background };
-  } else if (o.background !== undefined) {
-    throw codes.ERR_INVALID_ARG_VALUE('options.background', o.background,
-      'is only used with fit: \'contain\'');
-  }
+  const pad = containPad(t, src.format, ch, o.background);
   return {
     data: src.view, geom, opts: o, width: t.w, height: t.h, channels: ch,
     work: (iw * ih + t.w * t.h) * ch, pad,
@@ -204,14 +193,33 @@ function prepare(input, options) {
 }
 
 /**
+ * fit: 'contain''s padding, an extend's options (null for other fits);
+ * sharp's default background: black, opaque.
+ */
+function containPad(t, format, ch, background) {
+  if (t.pad === null) {
+    if (background !== undefined) {
+      throw codes.ERR_INVALID_ARG_VALUE('options.background', background,
+        'is only used with fit: \'contain\'');
+    }
+    return null;
+  }
+  const max = format === F32 ? 1 : 255;
+  return { ...t.pad, background: background !== undefined ? background
+    : Array.from({ length: ch }, (_, i) => (i === ch - 1 && ch % 2 === 0
+      ? max : 0)) };
+}
+
+/**
  * A resize step of a pipeline: the native geometry for an input of this
- * shape (packed rows), and the output size. Throws on bad options.
+ * shape (packed rows), the output size, and fit: 'contain''s padding (an
+ * extend step after it). Throws on bad options.
  */
 function resizeStep(shape, options) {
   const o = validateObject(options, 'options');
   for (const k of Object.keys(o)) {
-    if (o[k] !== undefined && !['width', 'height', 'kernel', 'fit']
-      .includes(k)) {
+    if (o[k] !== undefined &&
+        !['width', 'height', 'kernel', 'fit', 'background'].includes(k)) {
       throw codes.ERR_INVALID_ARG_VALUE(`options.${k}`, o[k],
         'is not an option of a pipeline resize');
     }
@@ -222,16 +230,12 @@ function resizeStep(shape, options) {
   }
   const kernel = o.kernel === undefined ? 'lanczos3'
     : validateOneOf(o.kernel, 'options.kernel', KERNELS);
-  if (o.fit === 'contain') {
-    throw codes.ERR_INVALID_ARG_VALUE('options.fit', o.fit,
-      'is not supported in a pipeline (resize with fit: \'inside\', then ' +
-      'extend)');
-  }
   const t = target(shape.width, shape.height, o);
   const geom = new Uint32Array([shape.width, shape.height, shape.channels,
     shape.width * shape.channels, shape.format, t.w, t.h, t.vw, t.vh, t.ox,
     t.oy, KERNEL_IDS.get(kernel)]);
-  return { geom, width: t.w, height: t.h };
+  return { geom, width: t.w, height: t.h,
+    pad: containPad(t, shape.format, shape.channels, o.background) };
 }
 
 function finish(p, data) {

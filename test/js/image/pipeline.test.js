@@ -83,3 +83,28 @@ test('image_pipeline_out_abort_and_errors', async () => {
   assert.throws(() => image.pipeline(src).flip().runSync({ signal: ac.signal }),
     { code: 'ERR_INVALID_ARG_VALUE' });
 });
+
+test('image_pipeline_resize_contain_equals_resize_then_the_rest', async () => {
+  for (const [dtype, ch] of [['u8', 4], ['u8', 3], ['f32', 2], ['u8', 1]]) {
+    for (const [w, h, bw, bh] of [[40, 20, 30, 30], [17, 61, 25, 9],
+      [300, 200, 64, 64]]) {
+      const src = ref.make(w, h, ch, dtype, w * ch, 5);
+      for (const background of [undefined, Array(ch).fill(dtype === 'f32' ? 0.5 : 77)]) {
+        const opts = { width: bw, height: bh, fit: 'contain', background };
+        const want = image.blurSync(image.resizeSync(src, opts), { sigma: 1 });
+        const p = image.pipeline(src).resize(opts).blur({ sigma: 1 });
+        const steps = p.explain().map((s) => s.op);
+        assert.deepStrictEqual(steps, ['resize', 'extend', 'blur']);
+        for (const got of [await p.run(), p.runSync()]) {
+          assert.strictEqual(got.width, bw);
+          assert.strictEqual(got.height, bh);
+          assert.deepStrictEqual(Array.from(got.data), Array.from(want.data),
+            `${dtype} x${ch} ${w}x${h} -> ${bw}x${bh}`);
+        }
+      }
+    }
+  }
+  await assert.rejects(image.pipeline(ref.make(8, 8, 4, 'u8', 32, 1))
+    .resize({ width: 4, background: [0, 0, 0, 255] }).run(),
+  { code: 'ERR_INVALID_ARG_VALUE' });
+});
