@@ -10,6 +10,7 @@
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
 const { encode, decode, sabFor, SIDE_BUDGET } = require('./wire');
+const { DONE, ARMED } = require('./wake');
 
 /** Encodes `t` for the ring (t.bytes), or leaves it to the port (null). */
 function encodeTask(pool, t) {
@@ -50,7 +51,7 @@ const methods = {
    */
   _give(h, t) {
     // Read before the write: a worker may answer before this thread arms.
-    const seen = Atomics.load(this._done, 0);
+    const seen = Atomics.load(this._done, DONE);
     const immediate = h.tasks.size < this._o.concurrentTasksPerWorker;
     if (t.bytes === null ||
         !h.push(t, this._table, (bytes) => this._spillTask(t, bytes))) {
@@ -123,7 +124,19 @@ const methods = {
   _armDone(seen) {
     if (this._waiting) return;
     this._waiting = true;
-    const r = Atomics.waitAsync(this._done, 0, seen);
+    if (this._wakeId !== 0) { // the native handle (wake.js)
+      const done = this._done;
+      // Armed first, then the word: a worker bumps the word, then takes
+      // the armed flag; all sequentially consistent, so either this read
+      // sees its bump or that worker sees the flag and signals.
+      Atomics.store(done, ARMED, 1);
+      if (Atomics.load(done, DONE) !== seen) {
+        Atomics.store(done, ARMED, 0);
+        queueMicrotask(this._onDone);
+      }
+      return;
+    }
+    const r = Atomics.waitAsync(this._done, DONE, seen);
     if (r.async) r.value.then(this._onDone);
     else queueMicrotask(this._onDone);
   },
@@ -132,7 +145,7 @@ const methods = {
     // Still "waiting" while draining: tasks given meanwhile must not arm a
     // wait on a later value than `seen`, which would miss a result written
     // after its ring was drained.
-    const seen = Atomics.load(this._done, 0);
+    const seen = Atomics.load(this._done, DONE);
     let busy = false;
     for (const h of Array.from(this._live)) {
       this._drain(h);
