@@ -42,6 +42,8 @@ function offloadPool(mode) {
 const POOLS = [
   { name: 'offload, native async handle', key: 'async',
     pool: offloadPool('async') },
+  { name: 'offload, napi_threadsafe_function', key: 'tsfn',
+    pool: offloadPool('tsfn') },
   { name: 'offload, Atomics.waitAsync', key: 'atomics',
     pool: offloadPool('atomics') },
   { name: 'piscina 5.3.2', key: 'piscina',
@@ -105,7 +107,7 @@ async function main() {
     `${os.cpus()[0].model.trim()}, ${os.availableParallelism()} cores, ` +
     `load average ${load0.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}, ` +
     `${ROUNDS} rounds, medians over rounds\n`);
-  console.log('| case | pool | result | async / atomics | vs piscina | task p99 | loop delay p99 |');
+  console.log('| case | pool | result | vs atomics | vs piscina | task p99 | loop delay p99 |');
   console.log('|---|---|---|---|---|---|---|');
   const med = (rows, k) => median(rows.map((x) => x[k]));
   for (const c of CASES) {
@@ -115,7 +117,7 @@ async function main() {
       const rate = rateOf(p.key);
       const shown = c.latency ? `${Math.round(1e6 / rate)} µs p50` :
         `${Math.round(rate).toLocaleString('en-US')} ${c.unit}`;
-      const ratio = p.key === 'async' ?
+      const ratio = p.key === 'async' || p.key === 'tsfn' ?
         `${(rate / rateOf('atomics')).toFixed(2)}×` : '';
       const p99 = med(rows, 'taskP99');
       console.log(`| ${c.label} | ${p.name} | ${shown} | ${ratio} | ` +
@@ -126,6 +128,10 @@ async function main() {
   }
   // Each round's async/atomics ratio, to show the spread on a shared box.
   for (const c of CASES) {
+    const t = results.get(`${c.key}/tsfn`);
+    const u = results.get(`${c.key}/async`);
+    console.log(`${c.key}: tsfn/async per round ` +
+      t.map((x, i) => (x.rate / u[i].rate).toFixed(2)).join(' '));
     const a = results.get(`${c.key}/async`);
     const b = results.get(`${c.key}/atomics`);
     console.log(`${c.key}: async/atomics per round ` +
