@@ -11,7 +11,9 @@
 const os = require('os');
 const path = require('path');
 const { monitorEventLoopDelay, performance } = require('perf_hooks');
+const { Worker } = require('worker_threads');
 const { WorkerPool } = require('..');
+const binding = require('../lib/binding');
 const { Piscina } = require('piscina');
 
 const ROUNDS = Number(process.argv[2] || 5);
@@ -75,6 +77,85 @@ const CASES = [
       () => p.pool.run(BUSY_MS, { name: 'busy' }))) },
 ];
 
+/**
+ * (f) again, the pools taking turns task by task (their order rotating),
+ * so that a burst of load on the machine hits every pool alike: per-task
+ * latencies of each pool, keyed by pool.
+ */
+async function alternating(n) {
+  const lat = new Map(POOLS.map((p) => [p.key, []]));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < POOLS.length; j++) {
+      const p = POOLS[(i + j) % POOLS.length];
+      const t0 = performance.now();
+      await p.pool.run(1);
+      lat.get(p.key).push(performance.now() - t0);
+    }
+  }
+  return lat;
+}
+
+// (w) the wake alone: a plain worker_thread stamps the time, then wakes
+// the idle main thread (a signal of the native handle, or a notify of an
+// Atomics.waitAsync); the main thread's callback takes the difference and
+// lets the worker go on, which first spins 100 µs so that the main thread
+// is asleep in its loop again. No pool, no ring.
+const WAKER = `
+const { workerData: { sab, id, mode, bindingPath } } = require('worker_threads');
+const signal = mode === 'atomics' ? null : require(bindingPath).poolWakeSignal;
+const stamp = new Float64Array(sab, 0, 1);
+const w = new Int32Array(sab, 8, 3); // [seq, go, stop]
+for (let go = 0; ;) {
+  Atomics.wait(w, 1, go);
+  if (Atomics.load(w, 2) === 1) break;
+  go = Atomics.load(w, 1);
+  const end = performance.now() + 0.1;
+  while (performance.now() < end);
+  stamp[0] = performance.timeOrigin + performance.now();
+  if (signal !== null) signal(id);
+  else { Atomics.add(w, 0, 1); Atomics.notify(w, 0); }
+}`;
+
+const WAKE_N = 2000;
+const WAKE_MODES = ['async', 'tsfn', 'atomics'];
+
+function wakes(mode, n) {
+  return new Promise((resolve, reject) => {
+    const sab = new SharedArrayBuffer(24);
+    const stamp = new Float64Array(sab, 0, 1);
+    const w = new Int32Array(sab, 8, 3);
+    const lat = [];
+    let id = 0;
+    let worker = null;
+    const go = () => {
+      if (mode === 'atomics') {
+        Atomics.waitAsync(w, 0, Atomics.load(w, 0)).value.then(onWake);
+      }
+      Atomics.add(w, 1, 1);
+      Atomics.notify(w, 1);
+    };
+    const onWake = () => {
+      lat.push(performance.timeOrigin + performance.now() - stamp[0]);
+      if (lat.length < n) {
+        go();
+        return;
+      }
+      Atomics.store(w, 2, 1);
+      Atomics.add(w, 1, 1);
+      Atomics.notify(w, 1);
+      worker.once('exit', () => {
+        if (id !== 0) binding.poolWakeClose(id);
+        resolve(lat);
+      });
+    };
+    if (mode !== 'atomics') id = binding.poolWakeOpen(onWake, mode === 'tsfn');
+    worker = new Worker(WAKER, { eval: true, workerData: { sab, id, mode,
+      bindingPath: require.resolve('../lib/binding') } });
+    worker.on('error', reject);
+    worker.once('online', go);
+  });
+}
+
 async function measure(c, p) {
   const h = monitorEventLoopDelay({ resolution: 1 });
   const lat = [];
@@ -102,6 +183,15 @@ async function main() {
       }
     }
   }
+  const turns = [];
+  for (let r = 0; r < ROUNDS; r++) turns.push(await alternating(LAT_N));
+  const wakeLat = new Map(WAKE_MODES.map((m) => [m, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let j = 0; j < WAKE_MODES.length; j++) {
+      const m = WAKE_MODES[(r + j) % WAKE_MODES.length];
+      wakeLat.get(m).push(await wakes(m, WAKE_N));
+    }
+  }
   await Promise.all(POOLS.map((p) => p.pool.destroy()));
   console.log(`    Node ${process.version}, ${process.platform} ${process.arch}, ` +
     `${os.cpus()[0].model.trim()}, ${os.availableParallelism()} cores, ` +
@@ -126,7 +216,39 @@ async function main() {
         `${med(rows, 'p99').toFixed(1)} ms |`);
     }
   }
+  const alt = (key) => median(turns.map((m) => pct(m.get(key), 0.5)));
+  for (const p of POOLS) {
+    const us = alt(p.key) * 1000;
+    const ratio = p.key === 'async' || p.key === 'tsfn' ?
+      `${(alt('atomics') / alt(p.key)).toFixed(2)}×` : '';
+    const p99 = median(turns.map((m) => pct(m.get(p.key), 0.99))) * 1000;
+    console.log(`| (f') one no-op round trip at a time, the pools taking ` +
+      `turns task by task, ${LAT_N} each | ${p.name} | ` +
+      `${Math.round(us)} µs p50 | ${ratio} | ` +
+      `${(alt('piscina') / alt(p.key)).toFixed(2)}× | ` +
+      `${p99.toFixed(0)} µs | |`);
+  }
   // Each round's async/atomics ratio, to show the spread on a shared box.
+  const wk = (m, q) => median(wakeLat.get(m).map((v) => pct(v, q))) * 1000;
+  for (const m of WAKE_MODES) {
+    const ratio = m === 'atomics' ? '' :
+      `${(wk('atomics', 0.5) / wk(m, 0.5)).toFixed(2)}×`;
+    console.log(`| (w) the wake alone: worker stamps, idle main thread ` +
+      `woken, ${WAKE_N} per round | ${m} | ${wk(m, 0.5).toFixed(1)} µs p50 ` +
+      `| ${ratio} | | ${wk(m, 0.99).toFixed(0)} µs | |`);
+  }
+  console.log('w: atomics/async p50 per round ' + wakeLat.get('async').map(
+    (v, i) => (pct(wakeLat.get('atomics')[i], 0.5) / pct(v, 0.5)).toFixed(2))
+    .join(' '));
+  console.log('w: tsfn/async p50 per round ' + wakeLat.get('async').map(
+    (v, i) => (pct(wakeLat.get('tsfn')[i], 0.5) / pct(v, 0.5)).toFixed(2))
+    .join(' '));
+  console.log("f': atomics/async p50 per round " + turns.map((m) =>
+    (pct(m.get('atomics'), 0.5) / pct(m.get('async'), 0.5)).toFixed(2))
+    .join(' '));
+  console.log("f': async/tsfn p50 per round " + turns.map((m) =>
+    (pct(m.get('async'), 0.5) / pct(m.get('tsfn'), 0.5)).toFixed(2))
+    .join(' '));
   for (const c of CASES) {
     const t = results.get(`${c.key}/tsfn`);
     const u = results.get(`${c.key}/async`);
