@@ -44,8 +44,6 @@ function offloadPool(mode) {
 const POOLS = [
   { name: 'offload, native async handle', key: 'async',
     pool: offloadPool('async') },
-  { name: 'offload, napi_threadsafe_function', key: 'tsfn',
-    pool: offloadPool('tsfn') },
   { name: 'offload, Atomics.waitAsync', key: 'atomics',
     pool: offloadPool('atomics') },
   { name: 'piscina 5.3.2', key: 'piscina',
@@ -117,7 +115,7 @@ for (let go = 0; ;) {
 }`;
 
 const WAKE_N = 2000;
-const WAKE_MODES = ['async', 'tsfn', 'atomics'];
+const WAKE_MODES = ['async', 'atomics'];
 
 function wakes(mode, n) {
   return new Promise((resolve, reject) => {
@@ -148,7 +146,7 @@ function wakes(mode, n) {
         resolve(lat);
       });
     };
-    if (mode !== 'atomics') id = binding.poolWakeOpen(onWake, mode === 'tsfn');
+    if (mode !== 'atomics') id = binding.poolWakeOpen(onWake);
     worker = new Worker(WAKER, { eval: true, workerData: { sab, id, mode,
       bindingPath: require.resolve('../lib/binding') } });
     worker.on('error', reject);
@@ -207,7 +205,7 @@ async function main() {
       const rate = rateOf(p.key);
       const shown = c.latency ? `${Math.round(1e6 / rate)} µs p50` :
         `${Math.round(rate).toLocaleString('en-US')} ${c.unit}`;
-      const ratio = p.key === 'async' || p.key === 'tsfn' ?
+      const ratio = p.key === 'async' ?
         `${(rate / rateOf('atomics')).toFixed(2)}×` : '';
       const p99 = med(rows, 'taskP99');
       console.log(`| ${c.label} | ${p.name} | ${shown} | ${ratio} | ` +
@@ -219,7 +217,7 @@ async function main() {
   const alt = (key) => median(turns.map((m) => pct(m.get(key), 0.5)));
   for (const p of POOLS) {
     const us = alt(p.key) * 1000;
-    const ratio = p.key === 'async' || p.key === 'tsfn' ?
+    const ratio = p.key === 'async' ?
       `${(alt('atomics') / alt(p.key)).toFixed(2)}×` : '';
     const p99 = median(turns.map((m) => pct(m.get(p.key), 0.99))) * 1000;
     console.log(`| (f') one no-op round trip at a time, the pools taking ` +
@@ -240,20 +238,10 @@ async function main() {
   console.log('w: atomics/async p50 per round ' + wakeLat.get('async').map(
     (v, i) => (pct(wakeLat.get('atomics')[i], 0.5) / pct(v, 0.5)).toFixed(2))
     .join(' '));
-  console.log('w: tsfn/async p50 per round ' + wakeLat.get('async').map(
-    (v, i) => (pct(wakeLat.get('tsfn')[i], 0.5) / pct(v, 0.5)).toFixed(2))
-    .join(' '));
   console.log("f': atomics/async p50 per round " + turns.map((m) =>
     (pct(m.get('atomics'), 0.5) / pct(m.get('async'), 0.5)).toFixed(2))
     .join(' '));
-  console.log("f': async/tsfn p50 per round " + turns.map((m) =>
-    (pct(m.get('async'), 0.5) / pct(m.get('tsfn'), 0.5)).toFixed(2))
-    .join(' '));
   for (const c of CASES) {
-    const t = results.get(`${c.key}/tsfn`);
-    const u = results.get(`${c.key}/async`);
-    console.log(`${c.key}: tsfn/async per round ` +
-      t.map((x, i) => (x.rate / u[i].rate).toFixed(2)).join(' '));
     const a = results.get(`${c.key}/async`);
     const b = results.get(`${c.key}/atomics`);
     console.log(`${c.key}: async/atomics per round ` +

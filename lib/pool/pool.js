@@ -71,7 +71,7 @@ class WorkerPool extends PoolView {
     this._waiting = false; // a wait for the next result is armed
     this._onDone = () => this._drainAll();
     // The native wake handle's id (wake.js), or 0: Atomics.waitAsync.
-    this._wakeId = wakeMode() !== 'atomics' ?
+    this._wakeId = wakeMode() === 'async' ?
       openWake(this, this._drainAll) : 0;
     this._prefetched = 0; // tasks queued ahead in rings, not yet taken
     this._ordered = false; // priorities used: queue nothing ahead

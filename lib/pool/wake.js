@@ -13,7 +13,7 @@ const { coded } = require('../errors');
 let binding = null;
 const native = () => binding || (binding = require('../binding'));
 
-const MODES = ['async', 'atomics', 'tsfn'];
+const MODES = ['async', 'atomics'];
 const DEFAULT_MODE = 'atomics';
 const DONE = 0;
 const ARMED = 1;
@@ -44,7 +44,7 @@ function openWake(pool, drain) {
   const id = native().poolWakeOpen(() => {
     const p = ref.deref();
     if (p !== undefined) drain.call(p);
-  }, process.env.OFFLOAD_POOL_WAKE === 'tsfn');
+  });
   collected.register(pool, id, pool);
   return id;
 }

@@ -22,8 +22,7 @@ typedef struct ofl_wake_s {
   napi_env env;
   napi_ref fn;
   napi_async_context actx;
-  uint64_t id;                   /* 0: not registered */
-  napi_threadsafe_function tsfn; /* experiment: instead of the uv_async_t */
+  uint64_t id; /* 0: not registered */
   ofl_env_t *e;
   struct ofl_wake_s *prev, *next;
   int closing;
@@ -31,11 +30,7 @@ typedef struct ofl_wake_s {
 
 /* Any thread, under the registry's lock. */
 static void wake_send(void *arg) {
-  ofl_wake_t *w = arg;
-  if (w->tsfn != NULL)
-    napi_call_threadsafe_function(w->tsfn, NULL, napi_tsfn_nonblocking);
-  else
-    uv_async_send(&w->handle);
+  uv_async_send(&((ofl_wake_t *)arg)->handle);
 }
 
 static void on_wake(uv_async_t *handle) {
@@ -82,9 +77,6 @@ static void wake_close(ofl_wake_t *w) {
   w->fn = NULL;
   if (w->actx != NULL) napi_async_destroy(w->env, w->actx);
   w->actx = NULL;
-  if (w->tsfn != NULL)
-    napi_release_threadsafe_function(w->tsfn, napi_tsfn_abort);
-  w->tsfn = NULL;
   uv_close((uv_handle_t *)&w->handle, on_wake_closed);
 }
 
@@ -110,11 +102,9 @@ static int get_id(napi_env env, napi_value v, uint64_t *out) {
 
 /* poolWakeOpen(drain) → id: a wake handle on this env's loop. */
 static napi_value wake_open(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 1;
+  napi_value argv[1];
   OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  bool tsfn = false;
-  if (argc >= 2) OFL_NAPI_CALL(env, napi_get_value_bool(env, argv[1], &tsfn));
   napi_valuetype type = napi_undefined;
   if (argc >= 1) OFL_NAPI_CALL(env, napi_typeof(env, argv[0], &type));
   if (type != napi_function) {
@@ -150,10 +140,6 @@ static napi_value wake_open(napi_env env, napi_callback_info info) {
       napi_create_string_utf8(env, "offload.WorkerPool", NAPI_AUTO_LENGTH,
                               &name) != napi_ok ||
       napi_async_init(env, NULL, name, &w->actx) != napi_ok ||
-      (tsfn && (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1,
-                                                NULL, NULL, NULL, NULL,
-                                                &w->tsfn) != napi_ok ||
-                napi_unref_threadsafe_function(env, w->tsfn) != napi_ok)) ||
       napi_add_async_cleanup_hook(env, on_wake_teardown, w, &w->hook) !=
           napi_ok)
     goto fail;
