@@ -23,7 +23,7 @@ const { PoolView } = require('./view');
 const { Arena } = require('./arena');
 const { SabTable } = require('./wire');
 const { methods: ringMethods, encodeTask } = require('./dispatch');
-const { wakeMode, openWake, closeWake } = require('./wake');
+const { wakeMode, openWake, closeWake, addonFile } = require('./wake');
 const {
   closedError, terminating, queueFull, abortError, crashError,
 } = require('./pool_errors');
@@ -73,6 +73,7 @@ class WorkerPool extends PoolView {
     // The native wake handle's id (wake.js), or 0: Atomics.waitAsync.
     this._wakeId = wakeMode() === 'async' ?
       openWake(this, this._drainAll) : 0;
+    this._wakeFile = this._wakeId === 0 ? undefined : addonFile();
     this._prefetched = 0; // tasks queued ahead in rings, not yet taken
     this._ordered = false; // priorities used: queue nothing ahead
     this._ports = { sent: 0, received: 0 }; // port messages (a test hook)

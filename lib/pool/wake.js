@@ -14,7 +14,7 @@ let binding = null;
 const native = () => binding || (binding = require('../binding'));
 
 const MODES = ['async', 'atomics'];
-const DEFAULT_MODE = 'atomics';
+const DEFAULT_MODE = 'async'; // measured: docs/benchmarks.md
 const DONE = 0;
 const ARMED = 1;
 
@@ -55,12 +55,19 @@ function closeWake(pool, id) {
   native().poolWakeClose(id);
 }
 
-/** Worker side: the function that signals handle `id`. */
-function signaller(id) {
-  const signal = native().poolWakeSignal;
+/** The addon's file, for a worker to load as is (or undefined). */
+const addonFile = () => native().file;
+
+/**
+ * Worker side: the function that signals handle `id`. `file` is the addon
+ * the pool thread loaded (resolved and checked there already).
+ */
+function signaller(id, file) {
+  const signal = (file === undefined ? native() : require(file))
+    .poolWakeSignal;
   return () => signal(id);
 }
 
 module.exports = {
-  wakeMode, openWake, closeWake, signaller, DONE, ARMED, MODES,
+  wakeMode, openWake, closeWake, signaller, addonFile, DONE, ARMED, MODES,
 };

@@ -49,7 +49,9 @@ const spills = []; // result spill buffers: [busy word, bytes...]
 
 parentPort.once('message', async (init) => {
   ({ port, ctrl, url: defaultUrl, name: defaultName, cap, done } = init);
-  if (init.wake !== 0) signal = require('./wake').signaller(init.wake);
+  if (init.wake !== 0) {
+    signal = require('./wake').signaller(init.wake, init.addon);
+  }
   ring = new Ring(init.slots, init.ring);
   table = new SabTable(1, (id, sab) => port.postMessage([SAB_MSG, id, sab]));
   atomics = init.atomics !== 'disabled';
