@@ -5,9 +5,12 @@
 // Usage: node bench/pool_wake.js [rounds]
 // Cases: (f) one no-op round trip at a time, 2000 in sequence (per-task
 // latency p50), (g) 20k no-op tasks with 64 in flight, (b) 2000 tasks of
-// 1 ms busy CPU. Every pool has 2 threads (min = max, no idle
-// retirement) and loads bench/pool_task.mjs. Rounds interleave every case
-// and pool, the order rotating per round; medians over rounds.
+// 1 ms busy CPU; then (f') as (f) with the pools taking turns task by
+// task, and (w) the wake alone (a plain worker_thread waking the idle
+// main thread through either mechanism, no pool). Every pool has 2
+// threads (min = max, no idle retirement) and loads bench/pool_task.mjs.
+// Rounds interleave every case and pool, the order rotating per round;
+// medians over rounds, and each round's ratio to show the spread.
 const os = require('os');
 const path = require('path');
 const { monitorEventLoopDelay, performance } = require('perf_hooks');
