@@ -681,7 +681,10 @@ export interface ImageOpOptions {
     scale?: number; offset?: number; edge?: EdgeMode };
   sharpen: { sigma?: number; amount?: number; threshold?: number };
   median: { size?: 3 | 5 | 7; edge?: EdgeMode };
-  sobel: {};
+  /** Gradient magnitude per channel; `direction: true` (1-channel images
+   * only) adds the angle plane: 2 channels, (magnitude, atan2(gy, gx)),
+   * the angle in radians (f32) or one turn over the full range (u8/u16). */
+  sobel: { direction?: boolean };
 }
 
 type OpResult<K extends keyof ImageOpOptions, D> =
@@ -726,6 +729,32 @@ export interface ImageStats {
   pixels: number;
 }
 
+/** One step of ImagePipeline.explain(), as it will run (after fusion):
+ * its output's shape, `fused` on a lut standing for a run of adjacent u8
+ * table ops, `layer` on each composite layer. */
+export interface PipelineImageStep {
+  op: string;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  dtype: ImageDtype;
+  /** The ops (threshold, negate, linear, gamma, lut) this one lut pass
+   * runs, in order. */
+  fused?: string[];
+  layer?: number;
+}
+/** The reduction that ends a pipeline, last in explain(). */
+export type PipelineReduceStep = { op: 'stats' } |
+  { op: 'histogram'; bins: number };
+export type PipelineStep = PipelineImageStep | PipelineReduceStep;
+
+/** A pipeline ended by stats() or histogram(): no more steps, no `out`. */
+export interface ImageReducePipeline<R> {
+  run(options?: Omit<ImageOptions, 'out'>): Promise<R>;
+  runSync(options?: Omit<ImageSyncOptions, 'out'>): R;
+  explain(): PipelineStep[];
+}
+
 /** A chain of steps run as ONE executor task by run(); built by
  * offload.image.pipeline(image). Steps are validated when it runs. */
 export type ImagePipeline = {
@@ -733,10 +762,16 @@ export type ImagePipeline = {
 } & {
   resize(options: ResizeOptions): ImagePipeline;
   composite(layers: CompositeLayer[]): ImagePipeline;
+  /** Ends the pipeline: run() resolves with the stats of its last image. */
+  stats(): ImageReducePipeline<ImageStats>;
+  /** Ends the pipeline: one Uint32Array per channel of its last image. */
+  histogram(options?: { bins?: number }): ImageReducePipeline<Uint32Array[]>;
   /** A step by name; an unknown name rejects at run(). */
   op(name: string, options?: object): ImagePipeline;
   run(options?: ImageOptions): Promise<ImageResult>;
   runSync(options?: ImageSyncOptions): ImageResult;
+  /** The steps as they will run, after fusion; throws as runSync(). */
+  explain(): PipelineStep[];
 };
 
 export type ImageApi = { [K in keyof ImageOpOptions]: AsyncOp<K> } &

@@ -16,6 +16,7 @@ const {
 } = require('../validate');
 const { run, executorThreads } = require('../executor');
 const { OPS, prepareLayer, params } = require('./ops');
+const { STATS, HISTOGRAM, reduceArrays, finishReduce } = require('./reduce');
 const {
   U8, U16, F32, MAX_PIXELS, readImage, geometry, allocImage, readOut, result,
   samples,
@@ -195,56 +196,18 @@ function chainAsync(kind) {
 
 // ---- reductions ----
 
-const STATS = 1;
-const HISTOGRAM = 2;
-
 function prepareReduce(mode, image, options, allowed) {
   const o = validateObject(options, 'options');
   const name = mode === STATS ? 'stats' : 'histogram';
   checkKeys(o, mode === HISTOGRAM ? [...allowed, 'bins'] : allowed, name);
   const src = readImage(image, 'image', readLimit(o.limitInputPixels));
-  const bins = mode === STATS ? 256 : o.bins === undefined ? 256
+  const bins = mode === STATS || o.bins === undefined ? 256
     : validateInteger(o.bins, 'options.bins', 1, 65536);
-  const out = mode === STATS ? new Float64Array(src.channels * 8 + 1)
-    : undefined;
-  const counts = new Uint32Array(src.channels * bins);
-  return { src, bins, out, counts, o };
+  return { src, o, ...reduceArrays(mode, src.channels, bins) };
 }
 
-function entropy(counts, total) {
-  let e = 0;
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i] === 0) continue;
-    const q = counts[i] / total;
-    e -= q * Math.log2(q);
-  }
-  return e;
-}
-
-function finishReduce(mode, r) {
-  const { src, bins, out, counts } = r;
-  const hists = [];
-  for (let c = 0; c < src.channels; c++) {
-    hists.push(counts.slice(c * bins, (c + 1) * bins));
-  }
-  if (mode === HISTOGRAM) return hists;
-  const n = out[src.channels * 8];
-  const channels = [];
-  for (let c = 0; c < src.channels; c++) {
-    const k = out.subarray(c * 8, c * 8 + 8);
-    const [min, max, sum, squaresSum, minX, minY, maxX, maxY] = k;
-    const mean = sum / n;
-    // Sample deviation (n - 1), as libvips' stats and so sharp.
-    const stdev = n > 1 ? Math.sqrt(Math.max(0,
-      (squaresSum - (sum * sum) / n) / (n - 1))) : 0;
-    channels.push({ min, max, sum, squaresSum, mean, stdev, minX, minY, maxX,
-      maxY, entropy: entropy(hists[c], n) });
-  }
-  const colour = src.channels === 2 || src.channels === 4 ? src.channels - 1
-    : src.channels;
-  let e = 0;
-  for (let c = 0; c < colour; c++) e += channels[c].entropy;
-  return { channels, entropy: e / colour, pixels: n };
+function finish(mode, r) {
+  return finishReduce(mode, r.src.channels, r);
 }
 
 function reduceSync(mode) {
@@ -252,7 +215,7 @@ function reduceSync(mode) {
     const r = prepareReduce(mode, image, options, SYNC_OPTIONS.slice(1));
     binding.imageReduceSync(mode, r.src.data, geometry(r.src), r.bins, r.out,
       r.counts);
-    return finishReduce(mode, r);
+    return finish(mode, r);
   };
 }
 
@@ -272,7 +235,7 @@ function reduceAsync(mode) {
       try {
         binding.imageReduceSync(mode, r.src.data, geometry(r.src), r.bins,
           r.out, r.counts);
-        return Promise.resolve(finishReduce(mode, r));
+        return Promise.resolve(finish(mode, r));
       } catch (err) {
         return Promise.reject(err);
       }
@@ -280,7 +243,7 @@ function reduceAsync(mode) {
     const bands = bandsFor(r.src.height, work);
     return run((cb, timeout) => binding.imageReduce(mode, r.src.data,
       geometry(r.src), r.bins, r.out, r.counts, bands, task.lane, timeout, cb),
-    task).then(() => finishReduce(mode, r));
+    task).then(() => finish(mode, r));
   };
 }
 

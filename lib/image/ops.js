@@ -1,7 +1,9 @@
 'use strict';
 // One entry per op: the option names it takes and a prepare() that
 // validates them (one block per option, Node-style messages) into the
-// native parameter record and the result's shape.
+// native parameter record and the result's shape. `point`: may run in
+// place; `table`: a per-sample op that u8 images run through one table
+// per channel, so adjacent ones fuse in a pipeline.
 const binding = require('../binding');
 const { codes } = require('../errors');
 const { validateInteger, validateNumber, validateOneOf } = require('../validate');
@@ -15,7 +17,7 @@ const P = {
   color: 7, value: 11, a: 12, b: 16, amount: 20, threshold: 21,
   saturation: 22, radius: 23, size: 24, channel: 25, alpha: 26,
   keepAlpha: 27, premultiplied: 28, blend: 29, opacity: 30, kw: 31, kh: 32,
-  scale: 33, offset: 34, count: 35,
+  scale: 33, offset: 34, direction: 35, count: 36,
 };
 const EDGES = ['clamp', 'mirror', 'wrap', 'zero'];
 // sharp's extendWith names for the same edge modes.
@@ -131,53 +133,57 @@ const OPS = {
     p[P.keepAlpha] = keep ? 1 : 0;
     return { p, shape: same(src, { channels: keep ? 2 : 1 }) };
   } },
-  threshold: { keys: ['value', 'alpha'], point: true, prepare(o, src) {
-    const max = MAX[src.format];
-    const p = params('threshold');
-    p[P.value] = finite(o.value, 'options.value',
-      src.format === F32 ? 0.5 : Math.ceil(max / 2), 0, max);
-    p[P.alpha] = bool(o.alpha, 'options.alpha', false) ? 1 : 0;
-    return { p, shape: same(src) };
-  } },
-  negate: { keys: ['alpha'], point: true, prepare(o, src) {
+  threshold: { keys: ['value', 'alpha'], point: true, table: true,
+    prepare(o, src) {
+      const max = MAX[src.format];
+      const p = params('threshold');
+      p[P.value] = finite(o.value, 'options.value',
+        src.format === F32 ? 0.5 : Math.ceil(max / 2), 0, max);
+      p[P.alpha] = bool(o.alpha, 'options.alpha', false) ? 1 : 0;
+      return { p, shape: same(src) };
+    } },
+  negate: { keys: ['alpha'], point: true, table: true, prepare(o, src) {
     const p = params('negate');
     p[P.alpha] = bool(o.alpha, 'options.alpha', true) ? 1 : 0;
     return { p, shape: same(src) };
   } },
-  linear: { keys: ['a', 'b', 'alpha'], point: true, prepare(o, src) {
-    const p = params('linear');
-    perChannel(o.a, 'options.a', src.channels, 1)
-      .forEach((v, i) => { p[P.a + i] = v; });
-    perChannel(o.b, 'options.b', src.channels, 0)
-      .forEach((v, i) => { p[P.b + i] = v; });
-    p[P.alpha] = bool(o.alpha, 'options.alpha', false) ? 1 : 0;
-    return { p, shape: same(src) };
-  } },
-  gamma: { keys: ['gamma', 'alpha'], point: true, prepare(o, src) {
-    const p = params('gamma');
-    p[P.value] = finite(o.gamma, 'options.gamma', 2.2, 1e-3, 1e3);
-    p[P.alpha] = bool(o.alpha, 'options.alpha', false) ? 1 : 0;
-    return { p, shape: same(src) };
-  } },
-  lut: { keys: ['table', 'alpha'], point: true, prepare(o, src) {
-    if (src.format === F32) {
-      throw codes.ERR_INVALID_ARG_VALUE('image.data', 'Float32Array',
-        'must be u8 or u16 for lut');
-    }
-    const want = src.format === U8 ? Uint8Array : Uint16Array;
-    const n = src.format === U8 ? 256 : 65536;
-    const t = o.table;
-    if (!(t instanceof want) || (src.format === U16 && t instanceof Buffer)) {
-      throw codes.ERR_INVALID_ARG_TYPE('options.table',
-        `an instance of ${want.name}`, t);
-    }
-    if (t.length !== n) {
-      throw codes.ERR_OUT_OF_RANGE('options.table.length', `${n}`, t.length);
-    }
-    const p = params('lut');
-    p[P.alpha] = bool(o.alpha, 'options.alpha', false) ? 1 : 0;
-    return { p, shape: same(src), extra: t };
-  } },
+  linear: { keys: ['a', 'b', 'alpha'], point: true, table: true,
+    prepare(o, src) {
+      const p = params('linear');
+      perChannel(o.a, 'options.a', src.channels, 1)
+        .forEach((v, i) => { p[P.a + i] = v; });
+      perChannel(o.b, 'options.b', src.channels, 0)
+        .forEach((v, i) => { p[P.b + i] = v; });
+      p[P.alpha] = bool(o.alpha, 'options.alpha', false) ? 1 : 0;
+      return { p, shape: same(src) };
+    } },
+  gamma: { keys: ['gamma', 'alpha'], point: true, table: true,
+    prepare(o, src) {
+      const p = params('gamma');
+      p[P.value] = finite(o.gamma, 'options.gamma', 2.2, 1e-3, 1e3);
+      p[P.alpha] = bool(o.alpha, 'options.alpha', false) ? 1 : 0;
+      return { p, shape: same(src) };
+    } },
+  lut: { keys: ['table', 'alpha'], point: true, table: true,
+    prepare(o, src) {
+      if (src.format === F32) {
+        throw codes.ERR_INVALID_ARG_VALUE('image.data', 'Float32Array',
+          'must be u8 or u16 for lut');
+      }
+      const want = src.format === U8 ? Uint8Array : Uint16Array;
+      const n = src.format === U8 ? 256 : 65536;
+      const t = o.table;
+      if (!(t instanceof want) || (src.format === U16 && t instanceof Buffer)) {
+        throw codes.ERR_INVALID_ARG_TYPE('options.table',
+          `an instance of ${want.name}`, t);
+      }
+      if (t.length !== n) {
+        throw codes.ERR_OUT_OF_RANGE('options.table.length', `${n}`, t.length);
+      }
+      const p = params('lut');
+      p[P.alpha] = bool(o.alpha, 'options.alpha', false) ? 1 : 0;
+      return { p, shape: same(src), extra: t };
+    } },
   modulate: { keys: ['brightness', 'saturation'], point: true,
     prepare(o, src) {
       const p = params('modulate');
@@ -266,8 +272,16 @@ const OPS = {
       : validateOneOf(o.edge, 'options.edge', EDGES));
     return { p, shape: same(src) };
   } },
-  sobel: { keys: [], prepare: (o, src) => ({ p: params('sobel'),
-    shape: same(src) }) },
+  sobel: { keys: ['direction'], prepare(o, src) {
+    const direction = bool(o.direction, 'options.direction', false);
+    if (direction && src.channels !== 1) {
+      throw codes.ERR_INVALID_ARG_VALUE('image.channels', src.channels,
+        'must be 1 for sobel({ direction: true }) (grayscale() first)');
+    }
+    const p = params('sobel');
+    p[P.direction] = direction ? 1 : 0;
+    return { p, shape: same(src, { channels: direction ? 2 : src.channels }) };
+  } },
 };
 
 const OPS_GEOM = { 90: geometryOp('rotate90'), 180: geometryOp('rotate180'),

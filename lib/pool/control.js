@@ -40,11 +40,29 @@ const SAB_MSG = -3; // either way, once per buffer: [SAB_MSG, wire id, sab]
 /**
  * Task slots of a worker's ring beyond concurrentTasksPerWorker (when that
  * is 1): tasks queued ahead, so a worker that finishes one takes the next
- * without waiting for the main thread.
+ * without waiting for the main thread. Short tasks get more of them (the
+ * main thread's wake-up then costs more than a task: the workers would
+ * idle), long ones fewer (a task queued ahead waits behind a running one
+ * until a free worker steals it, and priorities apply only to the queue).
  */
 const PREFETCH = 2;
+const PREFETCH_MAX = 8;
+/** Mean run time (ms, moving) under which a pool prefetches the most. */
+const SHORT_TASK_MS = 0.25;
+
+/**
+ * Calls `fn` once `i32[index]` is no longer `seen`. Atomics.waitAsync
+ * answers synchronously ('not-equal') when the value changed before the
+ * call: the wake already happened, so `fn` runs on the next microtask.
+ */
+function onChange(i32, index, seen, fn) {
+  const r = Atomics.waitAsync(i32, index, seen);
+  if (r.async) r.value.then(fn);
+  else queueMicrotask(fn);
+}
 
 module.exports = {
-  WORKER_FLAG, MOVE, WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
+  onChange, WORKER_FLAG, MOVE, WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, ABORTED,
   TIMED_OUT, CLOSED, tag, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, PREFETCH,
+  PREFETCH_MAX, SHORT_TASK_MS,
 };

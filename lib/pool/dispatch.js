@@ -4,13 +4,14 @@
 // ring (ring.js); with concurrentTasksPerWorker 1, up to PREFETCH more wait
 // there behind the running one, so the worker takes the next itself. Every
 // worker bumps the pool's one done word after writing results; the main
-// thread has a single Atomics.waitAsync on it, so a batch of completions
-// from any number of workers costs one wake-up, after which every ring is
-// drained.
+// thread has a single wait on it (the native handle or Atomics.waitAsync,
+// wake.js), so a batch of completions from any number of workers costs one
+// wake-up, after which every ring is drained.
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
 const { encode, decode, sabFor, SIDE_BUDGET } = require('./wire');
 const { DONE, ARMED } = require('./wake');
+const { onChange } = require('./control');
 
 /** Encodes `t` for the ring (t.bytes), or leaves it to the port (null). */
 function encodeTask(pool, t) {
@@ -136,9 +137,7 @@ const methods = {
       }
       return;
     }
-    const r = Atomics.waitAsync(this._done, DONE, seen);
-    if (r.async) r.value.then(this._onDone);
-    else queueMicrotask(this._onDone);
+    onChange(this._done, DONE, seen, this._onDone);
   },
 
   _drainAll() {

@@ -6,8 +6,8 @@
 const path = require('path');
 const { Worker, MessageChannel } = require('worker_threads');
 const {
-  WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, CANCEL_MSG, SAB_MSG, PREFETCH,
-  tag,
+  WAKE, SLEEP, CANCEL, CANCEL_KIND, CTRL_SLOTS, CANCEL_MSG, SAB_MSG,
+  PREFETCH_MAX, tag,
 } = require('./control');
 const { Ring } = require('./ring');
 
@@ -32,9 +32,12 @@ class WorkerHandle {
     this.port = port1;
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_SLOTS));
     const cap = o.concurrentTasksPerWorker;
-    // Tasks a worker may hold: running, plus (one at a time) queued ahead.
-    this.depth = cap === 1 && o.taskQueue === null ? 1 + PREFETCH : cap;
-    this.ring = new Ring(this.depth);
+    // Tasks a worker may hold: running, plus (one at a time) queued ahead
+    // (as many as the pool's prefetch says, at most PREFETCH_MAX).
+    this.pool = pool;
+    this.prefetching = cap === 1 && o.taskQueue === null;
+    this.slots = this.prefetching ? 1 + PREFETCH_MAX : cap;
+    this.ring = new Ring(this.slots);
     this.counts = pool._ports; // port messages, both ways (a test hook)
     this.told = new WeakSet(); // shared buffers announced to the worker
     this.theirs = new Map(); // wire id → the worker's shared buffers
@@ -49,7 +52,7 @@ class WorkerHandle {
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage({ port: port2, ctrl: this.ctrl, url: o.filename,
       name: o.name, atomics: o.atomics, nice: o.niceIncrement, cap,
-      ring: this.ring.sab, slots: this.depth, done: pool._done,
+      ring: this.ring.sab, slots: this.slots, done: pool._done,
       wake: pool._wakeId, addon: pool._wakeFile }, [port2]);
     // What a task posts on worker_threads.parentPort (piscina's 'message').
     worker.on('message', (msg) => pool.emit('message', msg));
@@ -96,6 +99,11 @@ class WorkerHandle {
     this.told.add(sab);
     this.port.postMessage([SAB_MSG, table.idOf(sab), sab]);
     this.counts.sent++;
+  }
+
+  /** Tasks it may hold now. */
+  get depth() {
+    return this.prefetching ? 1 + this.pool._prefetch : this.slots;
   }
 
   hold(task) {

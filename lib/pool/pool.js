@@ -32,6 +32,7 @@ const { unwrap, isMovable } = require('./move');
 const { BreakerGuard } = require('./guard');
 const {
   READY, SAB_MSG, ABORTED, TIMED_OUT: TIMEOUT_KIND, CLOSED: CLOSE_KIND,
+  PREFETCH, PREFETCH_MAX, SHORT_TASK_MS,
 } = require('./control');
 const {
   PoolTask, BY_TASK, BY_POOL, TIMED_OUT, IGNORED,
@@ -90,6 +91,8 @@ class WorkerPool extends PoolView {
     this._cancelled = 0;
     this._timedOut = 0;
     this._runTotal = 0;
+    this._meanRun = 1; // ms, a moving mean of run times
+    this._prefetch = PREFETCH; // tasks queued ahead per worker (control.js)
     this._born = performance.now();
     this._wait = new Summary();
     this._run = new Summary();
@@ -459,6 +462,8 @@ class WorkerPool extends PoolView {
       const ran = performance.now() - t.startedAt;
       if (this._o.recordTiming) this._run.record(ran);
       this._runTotal += ran;
+      this._meanRun += (ran - this._meanRun) / 16;
+      this._prefetch = this._meanRun < SHORT_TASK_MS ? PREFETCH_MAX : PREFETCH;
       this._completed++;
       if (msg[1] === 1) this._succeed(t, msg[2]);
       else if (this._fail(t, fromWire(msg[2]), BY_TASK)) this._failed++;

@@ -15,7 +15,7 @@ const os = require('os');
 const { parentPort, receiveMessageOnPort } = require('worker_threads');
 const {
   WORKER_FLAG, WAKE, SLEEP, IDLE_SPIN_MS, READY, CANCEL_MSG, SAB_MSG, ABORTED,
-  TIMED_OUT,
+  TIMED_OUT, onChange,
 } = require('./control');
 const { TaskContext, reasonFor } = require('./signal');
 const { toWire } = require('./thrown');
@@ -243,7 +243,7 @@ function tryEncode(msg) {
       const s = spillBuffer(len);
       taken.push(s);
       return new Uint8Array(s.sab, 8, len);
-    });
+    }, true);
   } catch {
     for (const s of taken) Atomics.store(s.busy, 0, 0);
     return null; // a bare SharedArrayBuffer, or postMessage's own error
@@ -326,7 +326,7 @@ function waitRing() {
     return;
   }
   waiting = true;
-  Atomics.waitAsync(ctrl, WAKE, seen).value.then(() => {
+  onChange(ctrl, WAKE, seen, () => {
     waiting = false;
     Atomics.store(ctrl, SLEEP, 0);
     drainPort();

@@ -26,6 +26,9 @@ void ofl__napi_check_attached(napi_env env, ofl_job_t *job, const char *what,
 /* A job's result hook: the output it pinned second (pins[1]). */
 napi_status ofl__napi_pinned_result(napi_env env, ofl_job_t *job,
                                     napi_value *out);
+/* Stats as lib/ reads them (channels * 8 + 1 doubles): per channel min,
+ * max, sum, squaresSum, minX, minY, maxX, maxY; then the pixel count. */
+void ofl__napi_write_stats(const ofl_image_stats_t *s, double *out);
 /* 1 for undefined or null. */
 int ofl__napi_is_nullish(napi_env env, napi_value v);
 

@@ -44,6 +44,7 @@ enum {
   P_KH,
   P_SCALE,
   P_OFFSET,
+  P_DIRECTION,
   P_COUNT
 };
 
@@ -187,6 +188,7 @@ int ofl__napi_image_params(napi_env env, napi_value params, ofl_image_op_t *o) {
   o->kh = U32(P[P_KH]);
   o->scale = P[P_SCALE];
   o->offset = P[P_OFFSET];
+  o->direction = P[P_DIRECTION] != 0;
 #undef U32
 #undef I64
   return 0;
@@ -294,9 +296,7 @@ static int band_work(ofl_job_t *job) {
   return err;
 }
 
-/* Stats as lib/ reads them: per channel min, max, sum, squaresSum, minX,
- * minY, maxX, maxY; then the pixel count. */
-static void write_stats(const ofl_image_stats_t *s, double *out) {
+void ofl__napi_write_stats(const ofl_image_stats_t *s, double *out) {
   for (uint32_t c = 0; c < s->channels; c++) {
     const ofl_image_channel_stats_t *k = &s->ch[c];
     double *o = out + 8 * c;
@@ -320,7 +320,7 @@ static int band_settle(napi_env env, ofl_job_t *job, int *status) {
     if (st->reduce == 1) {
       for (uint32_t b = 1; b < st->bands; b++)
         ofl_image_stats_merge(&st->parts[0], &st->parts[b]);
-      write_stats(&st->parts[0], st->out_stats);
+      ofl__napi_write_stats(&st->parts[0], st->out_stats);
     }
   }
   return 1;
@@ -451,7 +451,7 @@ static napi_value reduce_sync(napi_env env, napi_callback_info info) {
     ofl_image_stats_t st;
     ofl_image_stats_init(&st, r.src.channels);
     err = ofl_image_stats_rows(&r.src, 0, r.src.height, &st, NULL, NULL);
-    if (err == 0) write_stats(&st, r.stats);
+    if (err == 0) ofl__napi_write_stats(&st, r.stats);
   }
   if (err != 0) return throw_code(env, err, "image reduction");
   napi_value u;

@@ -255,6 +255,58 @@ TEST(ImageFilter, SobelMagnitude) {
     }
 }
 
+// direction: 1 channel in, (magnitude, angle) out; the angle atan2(gy, gx)
+// in radians (f32) or round((theta + pi) / 2pi * (max + 1)) mod (max + 1).
+TEST(ImageFilter, SobelDirectionPlanes) {
+  const std::vector<float> kx = {-1, 0, 1, -2, 0, 2, -1, 0, 1};
+  const std::vector<float> ky = {-1, -2, -1, 0, 0, 0, 1, 2, 1};
+  for (auto f : kFormats)
+    for (auto sz : Sizes()) {
+      Img src(sz.w, sz.h, 1, f, 3);
+      src.Fill(sz.w * 5 + sz.h, true);
+      ofl_image_op_t op{};
+      op.kind = OFL_IMAGE_OP_SOBEL, op.direction = 1;
+      const ofl_image_t s = Shape(op, src);
+      ASSERT_EQ(2u, s.channels);
+      Img dst(sz.w, sz.h, 2, f, 1);
+      ASSERT_EQ(0, RunBands(op, src, nullptr, dst, 3));
+      const double turn = Max(f) + 1;
+      for (uint32_t y = 0; y < sz.h; y++)
+        for (uint32_t x = 0; x < sz.w; x++) {
+          const double gx =
+              RefConvolve(src, kx, 3, 3, 1, 0, OFL_IMAGE_EDGE_CLAMP, x, y, 0);
+          const double gy =
+              RefConvolve(src, ky, 3, 3, 1, 0, OFL_IMAGE_EDGE_CLAMP, x, y, 0);
+          const double mag = std::sqrt(gx * gx + gy * gy);
+          const double th = std::atan2(gy, gx), got = dst.At(x, y, 1);
+          if (f == OFL_IMAGE_F32) {
+            ASSERT_NEAR(mag, dst.At(x, y, 0), 1e-5 * std::max(1.0, mag));
+            ASSERT_GT(got, -M_PI - 1e-6);
+            ASSERT_LE(got, M_PI + 1e-6);
+            // float sums: the angle of a tiny gradient is ill-conditioned
+            if (mag > 1e-3) {
+              const double d = std::fabs(got - th);
+              ASSERT_LE(std::min(d, std::fabs(d - 2 * M_PI)), 1e-4);
+            }
+          } else {
+            ASSERT_LE(std::fabs(dst.At(x, y, 0) - Quantise(mag, f)), 1);
+            const double want = std::fmod(
+                std::floor((th + M_PI) / (2 * M_PI) * turn + 0.5), turn);
+            const double d = std::fabs(got - want);
+            ASSERT_LE(std::min(d, turn - d), 1) << x << "," << y;
+          }
+        }
+    }
+  ofl_image_op_t op{};
+  op.kind = OFL_IMAGE_OP_SOBEL, op.direction = 1;
+  for (uint32_t ch = 2; ch <= 4; ch++) {
+    Img src(5, 5, ch, OFL_IMAGE_U8), dst(5, 5, 2, OFL_IMAGE_U8);
+    ofl_image_t s;
+    EXPECT_EQ(OFL_EINVAL, ofl_image_op_dst_shape(&op, &src.v, nullptr, &s));
+    EXPECT_EQ(OFL_EINVAL, ofl_image_op(&op, &src.v, nullptr, &dst.v));
+  }
+}
+
 TEST(ImageStats, BandsMergeToTheReference) {
   for (auto f : kFormats)
     for (uint32_t ch = 1; ch <= 4; ch++)

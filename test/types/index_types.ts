@@ -134,7 +134,7 @@ async function images(): Promise<void> {
   resizeSync({ data: new Int16Array(4), width: 2, height: 2, channels: 1 }, { width: 1 });
 }
 void images;
-import { image, Image, ImageStats } from 'offload';
+import { image, Image, ImageStats, PipelineStep } from 'offload';
 async function imageOps(): Promise<void> {
   const rgba: Image<Buffer> = { data: Buffer.alloc(16), width: 2, height: 2, channels: 4 };
   const b: Buffer = (await image.blur(rgba, { sigma: 2, signal: AbortSignal.timeout(100) })).data;
@@ -163,8 +163,24 @@ async function imageOps(): Promise<void> {
     .composite([{ input: rgba }]).grayscale().run({ signal: AbortSignal.timeout(5) });
   const q: number = p.width + image.pipeline(rgba).flip().runSync().height;
   void q;
+  const ps: ImageStats = await image.pipeline(rgba).resize({ width: 1 }).grayscale().stats().run();
+  const ph: Uint32Array[] = image.pipeline(rgba).negate().histogram({ bins: 16 }).runSync({ limitInputPixels: 100 });
+  const pe: PipelineStep[] = image.pipeline(rgba).linear({ a: 2 }).gamma().stats().explain();
+  const first = image.pipeline(rgba).linear({ a: 2 }).gamma().explain()[0];
+  if ('fused' in first) { const names: string[] | undefined = first.fused; void names; }
+  const dir = image.sobelSync({ data: Buffer.alloc(4), width: 2, height: 2, channels: 1 }, { direction: true });
+  const pd = await image.pipeline(rgba).grayscale().sobel({ direction: true }).run();
+  void ps; void ph; void pe; void dir; void pd;
+  // @ts-expect-error nothing follows a reduction
+  image.pipeline(rgba).stats().flip();
+  // @ts-expect-error a reduction has no out
+  image.pipeline(rgba).stats().runSync({ out: rgba });
+  // @ts-expect-error histogram bins are a number
+  image.pipeline(rgba).histogram({ bins: '8' });
+  // @ts-expect-error direction is a boolean
+  image.sobelSync(rgba, { direction: 1 });
   // @ts-expect-error not a pipeline step
-  image.pipeline(rgba).stats();
+  image.pipeline(rgba).normalise();
   const n: Buffer = image.normaliseSync(rgba, { lower: 2, upper: 98 }).data;
   void n;
   await image.pipeline(rgba).op('blur', { sigma: 1 }).run();

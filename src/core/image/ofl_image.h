@@ -190,7 +190,8 @@ typedef enum {
   OFL_IMAGE_OP_CONVOLVE,  /* sum(k * v) / scale + offset */
   OFL_IMAGE_OP_SHARPEN,   /* unsharp mask */
   OFL_IMAGE_OP_MEDIAN,    /* size 3, 5 or 7 */
-  OFL_IMAGE_OP_SOBEL,     /* sqrt(gx^2 + gy^2) per channel, clamped */
+  OFL_IMAGE_OP_SOBEL,     /* sqrt(gx^2 + gy^2) per channel, clamped;
+                           * with direction, (magnitude, angle) */
   OFL_IMAGE_OP_COMPOSITE, /* other blended onto a copy of src at (left, top) */
   OFL_IMAGE_OP_COUNT
 } ofl_image_op_kind_t;
@@ -244,6 +245,16 @@ typedef struct {
   uint32_t kw, kh;
   double scale, offset;
   const void *table; /* lut: 256 u8 or 65536 u16 entries, copied */
+  /* lut on u8 only: table holds channels x 256 entries, channel c's table
+   * at 256 * c, applied to every channel (alpha too; `alpha` is ignored).
+   * This is what ofl_image_fuse_u8 builds. */
+  int per_channel;
+  /* sobel: 1-channel source only (OFL_EINVAL otherwise); dst has 2
+   * channels, the magnitude then the gradient angle theta = atan2(gy, gx)
+   * in (-pi, pi] (gy down the rows, gx along them): f32 stores theta in
+   * radians, u8/u16 round((theta + pi) / (2 pi) * (max + 1)) mod (max + 1)
+   * (half up), so the full range is one turn and 0 is theta = pi. */
+  int direction;
 } ofl_image_op_t;
 
 typedef struct ofl_image_op_plan_s ofl_image_op_plan_t;
@@ -284,6 +295,25 @@ int ofl_image_op(const ofl_image_op_t *op, const ofl_image_t *src,
  * OFL_EUNSUPPORTED; and the reverse (NULL when out of range). */
 int ofl_image_op_from_name(const char *name);
 const char *ofl_image_op_name(ofl_image_op_kind_t kind);
+
+/* ---- fusing point ops ----
+ *
+ * On u8 images the per-sample point ops (threshold, negate, linear, gamma,
+ * lut) are each one 256-entry table per channel, so a run of them composes
+ * into one table per channel: running the composed table (a per_channel
+ * lut) gives the same bytes as running the ops one after the other. */
+
+/* @return 1 when op is a per-sample table op on `format` images (so
+ * ofl_image_fuse_u8 accepts it), else 0. */
+int ofl_image_op_is_table(const ofl_image_op_t *op, ofl_image_format_t format);
+
+/* Composes ops[0..n) (each ofl_image_op_is_table for u8, their parameters
+ * valid) for `channels`-channel u8 images into table[256 * c + v], the
+ * value sample v of channel c ends as.
+ * @return 0, OFL_EINVAL (NULL, n 0, a non-table op, bad channels or
+ * parameters), OFL_ERANGE (parameters) or OFL_ENOMEM. */
+int ofl_image_fuse_u8(const ofl_image_op_t *ops, size_t n, uint32_t channels,
+                      uint8_t *table);
 
 /* ---- statistics: mergeable partials over rows ---- */
 

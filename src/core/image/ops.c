@@ -88,7 +88,15 @@ int ofl_image_op_dst_shape(const ofl_image_op_t *op, const ofl_image_t *src,
       dst->format = op->format;
       break;
     case OFL_IMAGE_OP_LUT:
-      if (src->format == OFL_IMAGE_F32) return OFL_EINVAL;
+      if (src->format == OFL_IMAGE_F32 ||
+          (op->per_channel && src->format != OFL_IMAGE_U8))
+        return OFL_EINVAL;
+      break;
+    case OFL_IMAGE_OP_SOBEL:
+      if (op->direction) {
+        if (ch != 1) return OFL_EINVAL;
+        dst->channels = 2;
+      }
       break;
     case OFL_IMAGE_OP_PREMULTIPLY:
     case OFL_IMAGE_OP_UNPREMULTIPLY:
@@ -233,7 +241,9 @@ int ofl_image_op_plan_create(const ofl_image_op_t *op, const ofl_image_t *src,
   }
   if (err == 0 && two && overlaps(&p->other, &p->dst)) err = OFL_EINVAL;
   if (err == 0 && op->kind == OFL_IMAGE_OP_LUT) {
-    const size_t n = src->format == OFL_IMAGE_U8 ? 256 : 65536 * 2;
+    const size_t n = src->format != OFL_IMAGE_U8 ? 65536 * 2
+                     : op->per_channel           ? 256 * (size_t)p->src.channels
+                                                 : 256;
     if ((p->table = malloc(n)) == NULL)
       err = OFL_ENOMEM;
     else
@@ -288,4 +298,46 @@ int ofl_image_op(const ofl_image_op_t *op, const ofl_image_t *src,
   err = ofl_image_op_plan_run(p, 0, p->dst.height, NULL, NULL);
   ofl_image_op_plan_free(p);
   return err;
+}
+
+int ofl_image_op_is_table(const ofl_image_op_t *op, ofl_image_format_t format) {
+  if (op == NULL || format != OFL_IMAGE_U8) return 0;
+  switch (op->kind) {
+    case OFL_IMAGE_OP_THRESHOLD:
+    case OFL_IMAGE_OP_NEGATE:
+    case OFL_IMAGE_OP_LINEAR:
+    case OFL_IMAGE_OP_GAMMA:
+    case OFL_IMAGE_OP_LUT:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+int ofl_image_fuse_u8(const ofl_image_op_t *ops, size_t n, uint32_t channels,
+                      uint8_t *table) {
+  if (ops == NULL || table == NULL || n == 0 || channels < 1 ||
+      channels > OFL_IMAGE_MAX_CHANNELS)
+    return OFL_EINVAL;
+  for (uint32_t c = 0; c < channels; c++)
+    for (int v = 0; v < 256; v++) table[256 * c + v] = (uint8_t)v;
+  for (size_t i = 0; i < n; i++) {
+    if (!ofl_image_op_is_table(&ops[i], OFL_IMAGE_U8)) return OFL_EINVAL;
+    int err = check_params(&ops[i]);
+    if (err != 0) return err;
+    /* The op's own tables, built by the code its plan would run. */
+    ofl_image_op_plan_t tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.op = ops[i];
+    tmp.src.channels = channels;
+    tmp.src.format = OFL_IMAGE_U8;
+    tmp.table = (void *)ops[i].table;
+    if ((err = ofl__point_prepare(&tmp)) != 0) return err;
+    const uint8_t *t = tmp.lut;
+    for (uint32_t c = 0; c < channels; c++)
+      for (int v = 0; v < 256; v++)
+        table[256 * c + v] = t[256 * c + table[256 * c + v]];
+    free(tmp.lut);
+  }
+  return 0;
 }

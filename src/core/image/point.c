@@ -26,8 +26,8 @@ static int per_sample(ofl_image_op_kind_t k) {
 
 /* Is channel c left alone? (alpha, unless the op asked for it) */
 static int skip_channel(const ofl_image_op_plan_t *p, uint32_t c) {
-  return !p->op.alpha && ofl__has_alpha(p->src.channels) &&
-         c == p->src.channels - 1;
+  return !p->op.alpha && !p->op.per_channel &&
+         ofl__has_alpha(p->src.channels) && c == p->src.channels - 1;
 }
 
 /* The per-sample ops, on a value v of channel c, before rounding. */
@@ -44,7 +44,7 @@ static OFL__INLINE float sample_op(const ofl_image_op_plan_t *p, float v,
     case OFL_IMAGE_OP_GAMMA:
       return v <= 0.0f ? 0.0f : (float)(max * pow(v / max, 1.0 / o->value));
     case OFL_IMAGE_OP_LUT: {
-      const uint32_t i = (uint32_t)v;
+      const uint32_t i = (uint32_t)v + (o->per_channel ? 256 * c : 0);
       return p->src.format == OFL_IMAGE_U8
                  ? (float)((const uint8_t *)p->table)[i]
                  : (float)((const uint16_t *)p->table)[i];

@@ -1,13 +1,16 @@
-/* Median (3, 5, 7) and Sobel. Both read a k x k window per sample from k
- * padded float rows. The 3x3 median is a fixed min/max network applied to
- * whole rows at once (each step is an elementwise min and max, which the
- * compiler vectorises); 5x5 and 7x7 select per sample. */
+/* Median (3, 5, 7) and Sobel (the magnitude, or with direction the
+ * magnitude and angle planes of a 1-channel image). Both read a k x k
+ * window per sample from k padded float rows. The 3x3 median is a fixed min/max
+ * network applied to whole rows at once (each step is an elementwise min and
+ * max, which the compiler vectorises); 5x5 and 7x7 select per sample. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "image_impl.h"
 #include "ofl_errors.h"
+
+#define PI 3.14159265358979323846
 
 #define SORT2(a, b)                          \
   do {                                       \
@@ -142,9 +145,13 @@ int ofl__rank_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
   const uint32_t k = sobel ? 3 : p->op.size, r = k / 2;
   const ofl_image_edge_t e = sobel ? OFL_IMAGE_EDGE_CLAMP : p->op.edge;
   const size_t plen = ((size_t)w + 2 * r) * ch;
-  float *buf = malloc((plen * k + 2 * n) * sizeof(float));
+  /* sobel with direction writes two planes per source sample. */
+  const int dir = sobel && p->op.direction;
+  float *buf = malloc((plen * k + (dir ? 3 : 2) * n) * sizeof(float));
   if (buf == NULL) return OFL_ENOMEM;
   float *row = buf + plen * k, *out = row + n;
+  /* The angle code of u8/u16: (max + 1) steps per turn. */
+  const double turn = s->format == OFL_IMAGE_F32 ? 0 : ofl__fmax(s->format) + 1;
   float *pad[7];
   for (uint32_t j = 0; j < k; j++) pad[j] = buf + plen * j;
   int err = 0;
@@ -175,7 +182,20 @@ int ofl__rank_run(const ofl_image_op_plan_t *p, uint32_t y0, uint32_t y1,
             (a[i + d2] + 2 * b[i + d2] + c[i + d2]) - (a[i] + 2 * b[i] + c[i]);
         const float gy = (c[i] + 2 * c[i + d1] + c[i + d2]) -
                          (a[i] + 2 * a[i + d1] + a[i + d2]);
-        out[i] = sqrtf(gx * gx + gy * gy);
+        const float mag = sqrtf(gx * gx + gy * gy);
+        if (!dir) {
+          out[i] = mag;
+          continue;
+        }
+        /* -0 would turn atan2(-0, x < 0) into -pi, outside (-pi, pi]. */
+        const double th = atan2(gy == 0.0f ? 0.0 : (double)gy, (double)gx);
+        out[2 * i] = mag;
+        if (turn == 0) {
+          out[2 * i + 1] = (float)th;
+        } else {
+          const double q = floor((th + PI) / (2 * PI) * turn + 0.5);
+          out[2 * i + 1] = (float)(q >= turn ? q - turn : q);
+        }
       }
     } else if (k == 3) {
       median9_row((const float *const *)pad, n, ch, out);

@@ -104,6 +104,41 @@ function blur(img, sigma) {
   return convolve(img, k, g.length, g.length, sum, 0, 'clamp');
 }
 
+/**
+ * Sobel from its definition: gx = [-1 0 1; -2 0 2; -1 0 1], gy its
+ * transpose (y down the rows), clamped edges. Without direction the
+ * magnitude per channel; with it (1 channel) two planes: the magnitude
+ * and theta = atan2(gy, gx) in (-pi, pi], in radians for f32 and as
+ * round((theta + pi) / (2 pi) * (max + 1)) mod (max + 1) for u8/u16. The
+ * f32 gradients are summed in float32 in the kernel's order (integer
+ * samples give exact sums either way), so the angle of a tiny gradient
+ * is that of the same float sums.
+ */
+function sobel(img, dtype, direction = false) {
+  const f = dtype === 'f32' ? Math.fround : (v) => v;
+  const s = (x, y, c) => sample(img, x, y, c, 'clamp');
+  const grad = (x, y, c) => {
+    const tri = (v0, v1, v2) => f(f(v0 + f(2 * v1)) + v2);
+    const gx = f(tri(s(x + 1, y - 1, c), s(x + 1, y, c), s(x + 1, y + 1, c)) -
+      tri(s(x - 1, y - 1, c), s(x - 1, y, c), s(x - 1, y + 1, c)));
+    const gy = f(tri(s(x - 1, y + 1, c), s(x, y + 1, c), s(x + 1, y + 1, c)) -
+      tri(s(x - 1, y - 1, c), s(x, y - 1, c), s(x + 1, y - 1, c)));
+    return [gx, gy];
+  };
+  if (!direction) {
+    return build(img.width, img.height, img.channels,
+      (x, y, c) => Math.hypot(...grad(x, y, c)));
+  }
+  const turn = MAX[dtype] + 1;
+  return build(img.width, img.height, 2, (x, y, c) => {
+    const [gx, gy] = grad(x, y, 0);
+    if (c === 0) return Math.hypot(gx, gy);
+    const theta = Math.atan2(gy === 0 ? 0 : gy, gx);
+    if (dtype === 'f32') return theta;
+    return Math.round((theta + Math.PI) / (2 * Math.PI) * turn) % turn;
+  });
+}
+
 /** Max |got - ref| after rounding integer references, and the mean. */
 function diff(got, ref, dtype) {
   const max = MAX[dtype];
@@ -126,4 +161,4 @@ function diff(got, ref, dtype) {
 }
 
 module.exports = { MAX, make, at, edge, sample, build, convolve, gauss, blur,
-  diff, rng };
+  sobel, diff, rng };

@@ -170,3 +170,39 @@ test('pool_ring_side_blocks_of_aborted_queued_tasks_are_freed', async (t) => {
   await p.run({ seq: 99, bytes: new Uint8Array(1) });
   assert.strictEqual(p._spill.used, 0, 'side blocks freed');
 });
+
+test('pool_ring_wait_answered_at_once_still_wakes', async () => {
+  // Atomics.waitAsync returns { async: false } when the word moved before
+  // the call; the worker once read `.value.then` of that and crashed.
+  const { onChange } = require('../../../lib/pool/control');
+  const word = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.store(word, 0, 5);
+  await new Promise((resolve) => onChange(word, 0, 4, resolve));
+  const later = new Promise((resolve) => onChange(word, 0, 5, resolve));
+  Atomics.add(word, 0, 1);
+  Atomics.notify(word, 0);
+  await later;
+});
+
+test('pool_ring_tasks_arriving_as_idle_workers_fall_asleep', async (t) => {
+  // Gaps around the idle spin (10 ms) make the main thread post while a
+  // worker moves from Atomics.wait to its event loop: no task is lost and
+  // no worker crashes, with the idle spin and without it.
+  for (const atomics of ['sync', 'disabled']) {
+    const p = pool(t, { atomics });
+    let crashed = 0;
+    p.on('error', () => crashed++);
+    const threads = new Set(p.threads.map((w) => w.threadId));
+    for (let i = 0; i < 120; i++) {
+      const gap = 8 + (i % 5); // 8..12 ms
+      await new Promise((r) => setTimeout(r, gap));
+      const bytes = payload(i * 37);
+      const r = await p.run({ seq: i, bytes });
+      assert.strictEqual(r.seq, i);
+      assert.strictEqual(r.hash, sha(bytes));
+    }
+    assert.strictEqual(crashed, 0);
+    for (const w of p.threads) threads.add(w.threadId);
+    assert.ok(threads.size <= 2, `a worker was replaced (${atomics})`);
+  }
+});
