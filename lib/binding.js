@@ -17,7 +17,11 @@ function open() {
   const file = gypBuild.path(root);
   const lib = foreignLibnode(file);
   if (lib !== null) throw new Error(foreignLibnodeMessage(file, lib));
-  return require(file);
+  const addon = require(file);
+  // Where it came from: a pool worker loads this same file directly,
+  // without resolving and checking it again (lib/pool/wake.js).
+  Object.defineProperty(addon, 'file', { value: file });
+  return addon;
 }
 
 function load() {

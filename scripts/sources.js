@@ -6,7 +6,8 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const MODULES = ['common', 'executor', 'hash', 'codec', 'image', 'breaker'];
+const MODULES = ['common', 'executor', 'hash', 'codec', 'image', 'breaker',
+  'pool'];
 
 function cFiles(dir) {
   const abs = path.join(root, dir);

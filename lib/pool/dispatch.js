@@ -4,12 +4,13 @@
 // ring (ring.js); with concurrentTasksPerWorker 1, up to PREFETCH more wait
 // there behind the running one, so the worker takes the next itself. Every
 // worker bumps the pool's one done word after writing results; the main
-// thread has a single Atomics.waitAsync on it, so a batch of completions
-// from any number of workers costs one wake-up, after which every ring is
-// drained.
+// thread has a single wait on it (the native handle or Atomics.waitAsync,
+// wake.js), so a batch of completions from any number of workers costs one
+// wake-up, after which every ring is drained.
 const { performance } = require('perf_hooks');
 const { receiveMessageOnPort } = require('worker_threads');
 const { encode, decode, sabFor, SIDE_BUDGET } = require('./wire');
+const { DONE, ARMED } = require('./wake');
 const { onChange } = require('./control');
 
 /** Encodes `t` for the ring (t.bytes), or leaves it to the port (null). */
@@ -51,7 +52,7 @@ const methods = {
    */
   _give(h, t) {
     // Read before the write: a worker may answer before this thread arms.
-    const seen = Atomics.load(this._done, 0);
+    const seen = Atomics.load(this._done, DONE);
     const immediate = h.tasks.size < this._o.concurrentTasksPerWorker;
     if (t.bytes === null ||
         !h.push(t, this._table, (bytes) => this._spillTask(t, bytes))) {
@@ -124,14 +125,26 @@ const methods = {
   _armDone(seen) {
     if (this._waiting) return;
     this._waiting = true;
-    onChange(this._done, 0, seen, this._onDone);
+    if (this._wakeId !== 0) { // the native handle (wake.js)
+      const done = this._done;
+      // Armed first, then the word: a worker bumps the word, then takes
+      // the armed flag; all sequentially consistent, so either this read
+      // sees its bump or that worker sees the flag and signals.
+      Atomics.store(done, ARMED, 1);
+      if (Atomics.load(done, DONE) !== seen) {
+        Atomics.store(done, ARMED, 0);
+        queueMicrotask(this._onDone);
+      }
+      return;
+    }
+    onChange(this._done, DONE, seen, this._onDone);
   },
 
   _drainAll() {
     // Still "waiting" while draining: tasks given meanwhile must not arm a
     // wait on a later value than `seen`, which would miss a result written
     // after its ring was drained.
-    const seen = Atomics.load(this._done, 0);
+    const seen = Atomics.load(this._done, DONE);
     let busy = false;
     for (const h of Array.from(this._live)) {
       this._drain(h);

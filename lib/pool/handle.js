@@ -52,7 +52,8 @@ class WorkerHandle {
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage({ port: port2, ctrl: this.ctrl, url: o.filename,
       name: o.name, atomics: o.atomics, nice: o.niceIncrement, cap,
-      ring: this.ring.sab, slots: this.slots, done: pool._done }, [port2]);
+      ring: this.ring.sab, slots: this.slots, done: pool._done,
+      wake: pool._wakeId, addon: pool._wakeFile }, [port2]);
     // What a task posts on worker_threads.parentPort (piscina's 'message').
     worker.on('message', (msg) => pool.emit('message', msg));
     port1.on('message', (msg) => {

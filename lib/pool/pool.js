@@ -23,6 +23,7 @@ const { PoolView } = require('./view');
 const { Arena } = require('./arena');
 const { SabTable } = require('./wire');
 const { methods: ringMethods, encodeTask } = require('./dispatch');
+const { wakeMode, openWake, closeWake, addonFile } = require('./wake');
 const {
   closedError, terminating, queueFull, abortError, crashError,
 } = require('./pool_errors');
@@ -66,9 +67,14 @@ class WorkerPool extends PoolView {
     // large segments, so each is announced to a worker once.
     this._spill = new Arena(Infinity, SPILL_SEGMENT);
     this._table = new SabTable(0, () => {}); // announced per worker
-    this._done = new Int32Array(new SharedArrayBuffer(4)); // results written
-    this._waiting = false; // an Atomics.waitAsync on it is armed
+    // [results written, armed] (wake.js)
+    this._done = new Int32Array(new SharedArrayBuffer(8));
+    this._waiting = false; // a wait for the next result is armed
     this._onDone = () => this._drainAll();
+    // The native wake handle's id (wake.js), or 0: Atomics.waitAsync.
+    this._wakeId = wakeMode() === 'async' ?
+      openWake(this, this._drainAll) : 0;
+    this._wakeFile = this._wakeId === 0 ? undefined : addonFile();
     this._prefetched = 0; // tasks queued ahead in rings, not yet taken
     this._ordered = false; // priorities used: queue nothing ahead
     this._ports = { sent: 0, received: 0 }; // port messages (a test hook)
@@ -99,6 +105,7 @@ class WorkerPool extends PoolView {
       while (this._handles.size < o.minThreads) this._release(this._spawn());
     } catch (err) { // e.g. execArgv the Worker constructor refuses
       for (const h of this._handles) h.terminate();
+      this._closeWake();
       throw err;
     }
     // 'workerCreate' once the caller can listen (piscina's order); workers
@@ -275,6 +282,7 @@ class WorkerPool extends PoolView {
       exits.push(h.exited);
     }
     this._destroyed = Promise.all(exits).then(() => {
+      this._closeWake(); // no worker is left to write a result
       if (this._closed !== null) this._closed();
       this.emit('close');
     });
@@ -282,6 +290,12 @@ class WorkerPool extends PoolView {
   }
 
   // ---- internals -------------------------------------------------------
+
+  _closeWake() {
+    if (this._wakeId === 0) return;
+    closeWake(this, this._wakeId);
+    this._wakeId = 0;
+  }
 
   _spawn() {
     const h = new WorkerHandle(this, this._o);

@@ -22,6 +22,7 @@ const { toWire } = require('./thrown');
 const { unwrap } = require('./move');
 const { cached, resolve } = require('./loader');
 const { Ring } = require('./ring');
+const { DONE, ARMED } = require('./wake');
 const {
   SabTable, encode, decode, sabFor, SIDE_BUDGET,
 } = require('./wire');
@@ -37,6 +38,7 @@ let atomics = true; // false: never Atomics.wait while idle
 let cap = 1; // concurrentTasksPerWorker
 let ring = null;
 let done = null; // the pool's done word
+let signal = null; // the pool's native wake handle (wake.js), or null
 let table = null; // this side's shared buffers (wire.js)
 let driving = false;
 let idleSoon = false; // an idle() is scheduled
@@ -47,6 +49,9 @@ const spills = []; // result spill buffers: [busy word, bytes...]
 
 parentPort.once('message', async (init) => {
   ({ port, ctrl, url: defaultUrl, name: defaultName, cap, done } = init);
+  if (init.wake !== 0) {
+    signal = require('./wake').signaller(init.wake, init.addon);
+  }
   ring = new Ring(init.slots, init.ring);
   table = new SabTable(1, (id, sab) => port.postMessage([SAB_MSG, id, sab]));
   atomics = init.atomics !== 'disabled';
@@ -111,8 +116,9 @@ function take() {
 }
 
 function wakeMain() {
-  Atomics.add(done, 0, 1);
-  Atomics.notify(done, 0);
+  Atomics.add(done, DONE, 1);
+  if (signal === null) Atomics.notify(done, DONE);
+  else if (Atomics.exchange(done, ARMED, 0) === 1) signal();
 }
 
 /**

@@ -15,5 +15,6 @@ NAPI_MODULE_INIT() {
   if (ofl_napi_init_password(env, exports) != napi_ok) return NULL;
   if (ofl_napi_init_image_ops(env, exports) != napi_ok) return NULL;
   if (ofl_napi_init_image_pipeline(env, exports) != napi_ok) return NULL;
+  if (ofl_napi_init_pool(env, exports) != napi_ok) return NULL;
   return exports;
 }

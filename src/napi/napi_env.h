@@ -55,6 +55,7 @@ struct ofl_env_s {
   size_t pending;
   uint32_t next_id;
   int closing;
+  struct ofl_wake_s *wakes; /* WorkerPool wake handles (pool_binding.c) */
 };
 
 /* Instance data of the calling env (never NULL after module init). */

@@ -12,5 +12,6 @@ napi_status ofl_napi_init_image(napi_env env, napi_value exports);
 napi_status ofl_napi_init_password(napi_env env, napi_value exports);
 napi_status ofl_napi_init_image_ops(napi_env env, napi_value exports);
 napi_status ofl_napi_init_image_pipeline(napi_env env, napi_value exports);
+napi_status ofl_napi_init_pool(napi_env env, napi_value exports);
 
 #endif
