@@ -223,6 +223,9 @@ const methods = {
         if (this._prefetched === 0 && this._queue.size === 0) {
           this.emit('drain');
         }
+        // That was all `o` held (its last result already read): it idles
+        // now, or it would be neither busy nor idle, and never used again.
+        if (o.tasks.size === 0) this._release(o);
         return given;
       }
     }

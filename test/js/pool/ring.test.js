@@ -206,3 +206,20 @@ test('pool_ring_tasks_arriving_as_idle_workers_fall_asleep', async (t) => {
     assert.ok(threads.size <= 2, `a worker was replaced (${atomics})`);
   }
 });
+
+test('pool_ring_a_worker_robbed_of_its_last_task_idles', async (t) => {
+  // A worker about to go idle takes over a task queued ahead in another's
+  // ring; when that was all the other held, it must idle too. It once was
+  // left neither busy nor idle, so the pool ran on one thread for good.
+  for (let k = 0; k < 12; k++) {
+    const p = pool(t, {});
+    await Promise.all(Array.from({ length: 300 },
+      (_, i) => p.run({ seq: i, bytes: new Uint8Array(0) })));
+    await new Promise((r) => setImmediate(r));
+    assert.strictEqual(p.stats.idle, 2, `pool ${k}: a worker was lost`);
+    const ids = new Set(await Promise.all(Array.from({ length: 40 },
+      () => p.run({ seq: 0 }, { name: 'where' }).then((r) => r.threadId))));
+    assert.strictEqual(ids.size, 2, `pool ${k}: one worker ran everything`);
+    await p.destroy();
+  }
+});
