@@ -100,6 +100,20 @@ static int get_id(napi_env env, napi_value v, uint64_t *out) {
   return 0;
 }
 
+/* The one `id` argument of poolWakeClose and poolWakeSignal; throws. */
+static int id_arg(napi_env env, napi_callback_info info, uint64_t *id) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (!ofl_napi_check(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL),
+                      "napi_get_cb_info"))
+    return OFL_EINTERNAL;
+  if (argc < 1) {
+    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "id missing");
+    return OFL_EINVAL;
+  }
+  return get_id(env, argv[0], id);
+}
+
 /* poolWakeOpen(drain) → id: a wake handle on this env's loop. */
 static napi_value wake_open(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -165,14 +179,8 @@ fail:
 
 /* poolWakeClose(id) → whether this env had such an open handle. */
 static napi_value wake_close_js(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   uint64_t id = 0;
-  if (argc < 1 || get_id(env, argv[0], &id) != 0) {
-    if (argc < 1) ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "id missing");
-    return NULL;
-  }
+  if (id_arg(env, info, &id) != 0) return NULL;
   ofl_env_t *e = ofl_env_get(env);
   ofl_wake_t *w = e == NULL ? NULL : e->wakes;
   while (w != NULL && w->id != id) w = w->next;
@@ -185,15 +193,8 @@ static napi_value wake_close_js(napi_env env, napi_callback_info info) {
 /* poolWakeSignal(id): from any env (a pool's worker). A closed or unknown
  * id is a no-op. */
 static napi_value wake_signal(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  OFL_NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   uint64_t id = 0;
-  if (argc < 1) {
-    ofl_napi_throw(env, "ERR_INVALID_ARG_TYPE", "id missing");
-    return NULL;
-  }
-  if (get_id(env, argv[0], &id) != 0) return NULL;
+  if (id_arg(env, info, &id) != 0) return NULL;
   ofl_pool_wake_signal(id);
   return NULL;
 }
