@@ -16,7 +16,8 @@
 // (monitorEventLoopDelay, 1 ms resolution) is recorded during every case.
 const os = require('os');
 const path = require('path');
-const { monitorEventLoopDelay, performance } = require('perf_hooks');
+const { performance } = require('perf_hooks');
+const { median, pct, measure } = require('./pool_measure');
 const { WorkerPool } = require('..');
 const { Piscina } = require('piscina');
 const workerpool = require('workerpool');
@@ -40,7 +41,6 @@ const DOC = { id: 'doc-1', tags: ['a', 'b', 'c'], items: Array.from(
 
 const DIGEST = require('crypto').createHash('sha256')
   .update(new Uint8Array(MIB).fill(7)).digest('hex');
-const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 async function libraries() {
   const { Tinypool } = await import('tinypool');
@@ -154,24 +154,6 @@ async function digests(lib) {
       throw new Error(`${lib.name}: wrong digest`);
     }
   }
-}
-
-const pct = (v, p) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1,
-  Math.floor(v.length * p))];
-
-async function measure(c, lib) {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  const lat = [];
-  h.enable();
-  const t0 = performance.now();
-  await c.run(lib, lat);
-  const ms = performance.now() - t0;
-  h.disable();
-  // A latency case's figure is its p50 (as a rate, so higher is better).
-  const rate = c.latency ? 1000 / pct(lat, 0.5) : c.n / (ms / 1000);
-  return { rate, taskP99: lat.length > 0 ? pct(lat, 0.99) : NaN,
-    p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6,
-    max: h.max / 1e6 };
 }
 
 async function main() {

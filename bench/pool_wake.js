@@ -13,7 +13,8 @@
 // medians over rounds, and each round's ratio to show the spread.
 const os = require('os');
 const path = require('path');
-const { monitorEventLoopDelay, performance } = require('perf_hooks');
+const { performance } = require('perf_hooks');
+const { median, pct, measure } = require('./pool_measure');
 const { Worker } = require('worker_threads');
 const { WorkerPool } = require('..');
 const binding = require('../lib/binding');
@@ -27,10 +28,6 @@ const FLIGHT_N = 20000;
 const IN_FLIGHT = 64;
 const BUSY_N = 2000;
 const BUSY_MS = 1;
-
-const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-const pct = (v, p) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1,
-  Math.floor(v.length * p))];
 
 /** A WorkerPool made with OFFLOAD_POOL_WAKE=`mode` (read at construction). */
 function offloadPool(mode) {
@@ -155,19 +152,6 @@ function wakes(mode, n) {
     worker.on('error', reject);
     worker.once('online', go);
   });
-}
-
-async function measure(c, p) {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  const lat = [];
-  h.enable();
-  const t0 = performance.now();
-  await c.run(p, lat);
-  const ms = performance.now() - t0;
-  h.disable();
-  const rate = c.latency ? 1000 / pct(lat, 0.5) : c.n / (ms / 1000);
-  return { rate, taskP99: lat.length > 0 ? pct(lat, 0.99) : NaN,
-    p99: h.percentile(99) / 1e6 };
 }
 
 async function main() {
